@@ -1,0 +1,47 @@
+# check_creatio_oauth — see README.md.
+BIN     := check_creatio_oauth
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+FUZZTIME ?= 5s
+
+.PHONY: all build demo test vet race fuzz bench integration clean
+
+all: build
+
+## build: the release binary ./check_creatio_oauth
+build:
+	go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## demo: build, start the simulated Creatio and run the plugin against every scenario
+demo: build
+	go run ./testdata/demo -bin ./$(BIN)
+
+## test: gofmt, vet, the race-enabled tests and every fuzz target for $(FUZZTIME)
+test: vet race fuzz
+
+vet:
+	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./... ./testdata/...
+
+race:
+	go test -race -count=1 ./... ./testdata/...
+
+## fuzz: each fuzz target for $(FUZZTIME) (make fuzz FUZZTIME=10m for a long run)
+fuzz:
+	@set -e; for pkg in $$(go list ./...); do \
+	  for t in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
+	    go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/fuzz-$$t.log 2>&1 || { cat /tmp/fuzz-$$t.log; exit 1; }; \
+	  done; \
+	done
+
+## bench: compare the binary with curl, check_http, check_curl and a bare Go GET
+bench: build
+	go run ./bench -bin ./$(BIN)
+
+## integration: let Icinga 2 and Nagios 4 run the plugin (contrib/integration/run all adds Zabbix)
+integration:
+	contrib/integration/run
+
+clean:
+	rm -f $(BIN)

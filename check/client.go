@@ -1,0 +1,261 @@
+package check
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptrace"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DefaultMaxBody is the default cap on a body read from the network: 1 MiB.
+const DefaultMaxBody = 1 << 20
+
+// maxRedirects is how many same-host redirects a request follows.
+const maxRedirects = 5
+
+// ClientConfig configures the HTTP client shared by every request of a run.
+type ClientConfig struct {
+	CAFile     string // PEM file of extra trusted CA certificates
+	ClientCert string // PEM client certificate, with ClientKey
+	ClientKey  string
+	Insecure   bool  // skip certificate verification (test stands)
+	MaxBody    int64 // cap on a body in bytes; 0 means DefaultMaxBody
+	// Debug, when set, receives a line per request and response, with
+	// secrets redacted (-vvv).
+	Debug func(format string, args ...any)
+}
+
+// Client is the HTTP client of a run: one transport, one cookie jar, same-host
+// redirects only, bodies capped, timings recorded.
+type Client struct {
+	hc      *http.Client
+	maxBody int64
+	debug   func(format string, args ...any)
+}
+
+// NewClient builds the client. Errors name the option that is wrong.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	tlsConf := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // --insecure is the admin's choice
+	if cfg.CAFile != "" {
+		pem, err := os.ReadFile(cfg.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("--ca-file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("--ca-file %s: no PEM certificate in it", cfg.CAFile)
+		}
+		tlsConf.RootCAs = pool
+	}
+	if cfg.ClientCert != "" || cfg.ClientKey != "" {
+		if cfg.ClientCert == "" || cfg.ClientKey == "" {
+			return nil, errors.New("--client-cert and --client-key go together")
+		}
+		cert, err := tls.LoadX509KeyPair(cfg.ClientCert, cfg.ClientKey)
+		if err != nil {
+			return nil, fmt.Errorf("--client-cert/--client-key: %w", err)
+		}
+		tlsConf.Certificates = []tls.Certificate{cert}
+	}
+	tr := &http.Transport{
+		Proxy:               http.ProxyFromEnvironment,
+		DialContext:         (&net.Dialer{KeepAlive: -1}).DialContext,
+		TLSClientConfig:     tlsConf,
+		TLSHandshakeTimeout: 0, // the run's deadline bounds everything
+		// A one-shot check needs no HTTP/2: skip its set-up.
+		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
+		MaxIdleConnsPerHost: 2,
+	}
+	jar, _ := cookiejar.New(nil) // never fails without options
+	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBody
+	}
+	c.hc = &http.Client{Transport: tr, Jar: jar, CheckRedirect: checkRedirect}
+	return c, nil
+}
+
+// checkRedirect follows a few redirects on the same host (http to https is
+// fine) and stops at a login page or another host, so that neither cookies nor
+// an Authorization header ever leave for another host; the caller sees the
+// 3xx answer and says why.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) > maxRedirects {
+		return errTooManyRedirects
+	}
+	if !strings.EqualFold(req.URL.Hostname(), via[0].URL.Hostname()) || isLoginPath(req.URL.Path) {
+		return http.ErrUseLastResponse
+	}
+	return nil
+}
+
+var errTooManyRedirects = fmt.Errorf("more than %d redirects", maxRedirects)
+
+// isLoginPath reports whether a path is one of Creatio's login pages
+// (/Login/NuiLogin.aspx on .NET Framework, /Login/Login.html on .NET).
+func isLoginPath(p string) bool {
+	return strings.Contains(strings.ToLower(p), "/login/")
+}
+
+// Timings are the phases of one request in seconds; a phase that did not
+// happen (a reused connection, plain HTTP) is zero.
+type Timings struct {
+	Connect   float64 // TCP connect, from DNS done (or start) to connected
+	TLS       float64 // TLS handshake
+	FirstByte float64 // from the request start to the first response byte
+	Total     float64 // from the request start to the last body byte
+}
+
+// Response is an HTTP answer with its body read up to the cap.
+type Response struct {
+	StatusCode int
+	Status     string // e.g. "500 Internal Server Error"
+	Header     http.Header
+	Body       []byte // at most the cap
+	TooLarge   bool   // the body was longer than the cap and was not read further
+	URL        *url.URL
+	Timings    Timings
+}
+
+// Do sends req with ctx and reads the answer. The body is read up to the cap;
+// a longer one sets TooLarge and is not read further.
+func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
+	var (
+		start                            = time.Now()
+		connStart, tlsStart, dnsStart    time.Time
+		connect, tlsDur, firstByte       time.Duration
+		gotConnect, gotTLS, gotFirstByte bool
+	)
+	trace := &httptrace.ClientTrace{
+		DNSStart: func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
+		ConnectStart: func(string, string) {
+			if connStart.IsZero() {
+				connStart = time.Now()
+				if !dnsStart.IsZero() {
+					connStart = dnsStart
+				}
+			}
+		},
+		ConnectDone: func(_, _ string, err error) {
+			if err == nil && !gotConnect {
+				connect, gotConnect = time.Since(connStart), true
+			}
+		},
+		TLSHandshakeStart: func() { tlsStart = time.Now() },
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+			if err == nil && !gotTLS {
+				tlsDur, gotTLS = time.Since(tlsStart), true
+			}
+		},
+		GotFirstResponseByte: func() {
+			if !gotFirstByte {
+				firstByte, gotFirstByte = time.Since(start), true
+			}
+		},
+	}
+	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", userAgent)
+	}
+	c.debugRequest(req)
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading the answer of %s: %w", redactURL(resp.Request.URL), err)
+	}
+	r := &Response{
+		StatusCode: resp.StatusCode,
+		Status:     resp.Status,
+		Header:     resp.Header,
+		Body:       body,
+		URL:        resp.Request.URL,
+	}
+	if int64(len(body)) > c.maxBody {
+		r.Body, r.TooLarge = body[:c.maxBody], true
+	}
+	r.Timings = Timings{
+		Connect:   connect.Seconds(),
+		TLS:       tlsDur.Seconds(),
+		FirstByte: firstByte.Seconds(),
+		Total:     time.Since(start).Seconds(),
+	}
+	c.debugResponse(r)
+	return r, nil
+}
+
+// userAgent is sent with every request; main sets the version.
+var userAgent = "check_creatio_oauth"
+
+// SetVersion puts the plugin's version into the User-Agent header.
+func SetVersion(v string) { userAgent = "check_creatio_oauth/" + v }
+
+// secretHeaders are never printed, not even at -vvv.
+var secretHeaders = map[string]bool{
+	"Authorization": true, "Cookie": true, "Set-Cookie": true, "Bpmcsrf": true, "Proxy-Authorization": true,
+}
+
+func (c *Client) debugRequest(req *http.Request) {
+	if c.debug == nil {
+		return
+	}
+	c.debug("> %s %s", req.Method, redactURL(req.URL))
+	c.debugHeaders(">", req.Header)
+}
+
+func (c *Client) debugResponse(r *Response) {
+	if c.debug == nil {
+		return
+	}
+	c.debug("< %s from %s, %d bytes in %.6f s (connect %.6f s, tls %.6f s, first byte %.6f s)",
+		r.Status, redactURL(r.URL), len(r.Body), r.Timings.Total, r.Timings.Connect, r.Timings.TLS, r.Timings.FirstByte)
+	c.debugHeaders("<", r.Header)
+}
+
+func (c *Client) debugHeaders(dir string, h http.Header) {
+	keys := make([]string, 0, len(h))
+	for k := range h {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		for _, v := range h[k] {
+			if secretHeaders[http.CanonicalHeaderKey(k)] {
+				v = "[redacted]"
+			}
+			c.debug("%s %s: %s", dir, k, v)
+		}
+	}
+}
+
+// redactURL prints a URL without user info or query string, which may
+// hold credentials.
+func redactURL(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	r := *u
+	r.User = nil
+	if r.RawQuery != "" {
+		r.RawQuery = "…"
+	}
+	r.Fragment = ""
+	return r.String()
+}

@@ -1,0 +1,139 @@
+package check
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tidwall/gjson"
+)
+
+// The JSON keys of Creatio's OAuth health answer.
+const (
+	keyHasProblem       = "HasProblem"
+	keySettingsFilledIn = "IsSystemSettingsFilledIn"
+	keyIdentityService  = "IsIdentityServiceAvailable"
+	keyTokenRetrievable = "IsAccessTokenRetrievableForSystemActions"
+	keyDefaultResource  = "IsDefaultResourceRegistered"
+	keyMessage          = "Message"
+)
+
+// Health is Creatio's OAuth health status, as GET {base}/0/api/OAuthHealthCheck
+// answers it or as direct mode measures it. A nil flag is unknown: not in the
+// answer, or not measured.
+type Health struct {
+	HasProblem                bool
+	SettingsFilledIn          *bool // IsSystemSettingsFilledIn
+	IdentityServiceAvailable  *bool // IsIdentityServiceAvailable
+	TokenRetrievable          *bool // IsAccessTokenRetrievableForSystemActions
+	DefaultResourceRegistered *bool // IsDefaultResourceRegistered (Creatio 8.3+)
+	Message                   string
+}
+
+// ErrNotHealthJSON is wrapped by ParseHealth's errors: the body is not the
+// OAuth health JSON.
+var ErrNotHealthJSON = errors.New("not the OAuth health JSON")
+
+// ParseHealth reads Creatio's OAuth health JSON. HasProblem and the three
+// documented flags must be JSON booleans, IsDefaultResourceRegistered a boolean
+// when present and Message a string or null; other keys are ignored. A key
+// that appears twice is an error, since readers disagree on which one counts.
+func ParseHealth(body []byte) (Health, error) {
+	var h Health
+	if !gjson.ValidBytes(body) {
+		return h, fmt.Errorf("%w: invalid JSON", ErrNotHealthJSON)
+	}
+	root := gjson.ParseBytes(body)
+	if !root.IsObject() {
+		return h, fmt.Errorf("%w: a JSON %s, not an object", ErrNotHealthJSON, jsonKind(root))
+	}
+	seen := map[string]gjson.Result{}
+	var dup string
+	root.ForEach(func(k, v gjson.Result) bool {
+		switch k.Str {
+		case keyHasProblem, keySettingsFilledIn, keyIdentityService, keyTokenRetrievable, keyDefaultResource, keyMessage:
+			if _, ok := seen[k.Str]; ok {
+				dup = k.Str
+				return false
+			}
+			seen[k.Str] = v
+		}
+		return true
+	})
+	if dup != "" {
+		return h, fmt.Errorf("%w: key %q appears twice", ErrNotHealthJSON, dup)
+	}
+	var err error
+	flag := func(key string, required bool) *bool {
+		v, ok := seen[key]
+		if !ok {
+			if required && err == nil {
+				err = fmt.Errorf("%w: no %q key", ErrNotHealthJSON, key)
+			}
+			return nil
+		}
+		if !v.IsBool() {
+			if err == nil {
+				err = fmt.Errorf("%w: %q is a JSON %s, not true or false", ErrNotHealthJSON, key, jsonKind(v))
+			}
+			return nil
+		}
+		b := v.Bool()
+		return &b
+	}
+	hasProblem := flag(keyHasProblem, true)
+	h.SettingsFilledIn = flag(keySettingsFilledIn, true)
+	h.IdentityServiceAvailable = flag(keyIdentityService, true)
+	h.TokenRetrievable = flag(keyTokenRetrievable, true)
+	h.DefaultResourceRegistered = flag(keyDefaultResource, false)
+	if m, ok := seen[keyMessage]; ok {
+		switch m.Type {
+		case gjson.String:
+			h.Message = m.Str
+		case gjson.Null:
+		default:
+			if err == nil {
+				err = fmt.Errorf("%w: %q is a JSON %s, not a string", ErrNotHealthJSON, keyMessage, jsonKind(m))
+			}
+		}
+	}
+	if err != nil {
+		return Health{}, err
+	}
+	h.HasProblem = *hasProblem
+	return h, nil
+}
+
+// Healthy reports whether Creatio sees no problem: HasProblem false and every
+// known flag true.
+func (h Health) Healthy() bool {
+	if h.HasProblem {
+		return false
+	}
+	for _, f := range []*bool{h.SettingsFilledIn, h.IdentityServiceAvailable, h.TokenRetrievable, h.DefaultResourceRegistered} {
+		if f != nil && !*f {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonKind names a JSON value's type for an admin.
+func jsonKind(v gjson.Result) string {
+	switch {
+	case v.IsObject():
+		return "object"
+	case v.IsArray():
+		return "array"
+	case v.IsBool():
+		return "boolean"
+	}
+	switch v.Type {
+	case gjson.String:
+		return "string"
+	case gjson.Number:
+		return "number"
+	case gjson.Null:
+		return "null"
+	}
+	return "value"
+}
