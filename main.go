@@ -205,12 +205,11 @@ func configure(o *options, getenv func(string) string) (*config, error) {
 	}
 	client, err := check.NewClient(check.ClientConfig{
 		CAFile: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
-		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody,
+		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody, Version: version,
 	})
 	if err != nil {
 		return nil, err
 	}
-	check.SetVersion(version)
 	policy := check.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
 	cfg := &config{deadline: deadline(timeout.d)}
 

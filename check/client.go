@@ -29,8 +29,9 @@ type ClientConfig struct {
 	CAFile     string // PEM file of extra trusted CA certificates
 	ClientCert string // PEM client certificate, with ClientKey
 	ClientKey  string
-	Insecure   bool  // skip certificate verification (test stands)
-	MaxBody    int64 // cap on a body in bytes; 0 means DefaultMaxBody
+	Insecure   bool   // skip certificate verification (test stands)
+	MaxBody    int64  // cap on a body in bytes; 0 means DefaultMaxBody
+	Version    string // the plugin's version, for the User-Agent header
 	// Debug, when set, receives a line per request and response, with
 	// secrets redacted (-vvv).
 	Debug func(format string, args ...any)
@@ -39,9 +40,10 @@ type ClientConfig struct {
 // Client is the HTTP client of a run: one transport, one cookie jar, same-host
 // redirects only, bodies capped, timings recorded.
 type Client struct {
-	hc      *http.Client
-	maxBody int64
-	debug   func(format string, args ...any)
+	hc        *http.Client
+	userAgent string
+	maxBody   int64
+	debug     func(format string, args ...any)
 }
 
 // NewClient builds the client. Errors name the option that is wrong.
@@ -81,7 +83,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		MaxIdleConnsPerHost: 2,
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug}
+	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version}
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBody
 	}
@@ -168,9 +170,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		},
 	}
 	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
-	if req.Header.Get("User-Agent") == "" {
-		req.Header.Set("User-Agent", userAgent)
-	}
+	req.Header.Set("User-Agent", c.userAgent)
 	c.debugRequest(req)
 	resp, err := c.hc.Do(req)
 	if err != nil {
@@ -200,12 +200,6 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	c.debugResponse(r)
 	return r, nil
 }
-
-// userAgent is sent with every request; main sets the version.
-var userAgent = "check_creatio_oauth"
-
-// SetVersion puts the plugin's version into the User-Agent header.
-func SetVersion(v string) { userAgent = "check_creatio_oauth/" + v }
 
 // secretHeaders are never printed, not even at -vvv.
 var secretHeaders = map[string]bool{
