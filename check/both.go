@@ -1,0 +1,67 @@
+package check
+
+import (
+	"context"
+	"sync"
+
+	"check_creatio_oauth/plugin"
+)
+
+// Both runs the endpoint and the direct check side by side and compares
+// them: the worst state wins, and an Identity Service that answers this host
+// but not Creatio is named as the network problem it is.
+type Both struct {
+	Endpoint *Endpoint
+	Direct   *Direct
+}
+
+// Run runs both checks concurrently under the same deadline.
+func (b *Both) Run(ctx context.Context) *Report {
+	var ep, dr *Report
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); ep = b.Endpoint.Run(ctx) }()
+	go func() { defer wg.Done(); dr = b.Direct.Run(ctx) }()
+	wg.Wait()
+
+	r := &Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail}
+	if r.Health == nil {
+		r.Health = dr.Health
+	}
+	r.Steps = append(r.Steps, ep.Steps...)
+	for _, s := range dr.Steps {
+		s.Name = "direct_" + s.Name
+		r.Steps = append(r.Steps, s)
+	}
+	r.Perf = append(r.Perf, ep.Perf...)
+	for _, p := range dr.Perf {
+		switch p.Label {
+		case "time_discovery", "token_lifetime":
+		default:
+			p.Label += "_direct"
+		}
+		r.Perf = append(r.Perf, p)
+	}
+	r.Notes = append(ep.Notes, dr.Notes...)
+
+	switch {
+	case isFalse(ep.Health, func(h *Health) *bool { return h.IdentityServiceAvailable }) && isTrue(dr.Health, func(h *Health) *bool { return h.IdentityServiceAvailable }):
+		r.State = plugin.Worst(r.State, plugin.Critical)
+		r.Summary = "Creatio says the Identity Service is unavailable, but it is reachable from this host: check DNS, proxy and firewall between the Creatio server and the Identity Service"
+	case ep.State == plugin.OK && dr.State == plugin.OK:
+		r.Summary = "OAuth token is received as expected, by Creatio and from this host"
+	case dr.State != ep.State && plugin.Worst(dr.State, ep.State) == dr.State:
+		r.Summary = "from this host: " + dr.Summary
+	default:
+		r.Summary = ep.Summary
+	}
+	return r
+}
+
+func isFalse(h *Health, f func(*Health) *bool) bool {
+	return h != nil && f(h) != nil && !*f(h)
+}
+
+func isTrue(h *Health, f func(*Health) *bool) bool {
+	return h != nil && f(h) != nil && *f(h)
+}
