@@ -1,0 +1,147 @@
+// Command demo starts the simulated Creatio and Identity Service on loopback
+// and runs check_creatio_oauth against every scenario, printing the command,
+// its output and its exit code next to the expected one. It exits 1 if any
+// state differs. Run it with `make demo`.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"check_creatio_oauth/testdata/sim"
+)
+
+// Demo credentials: the simulator's only user and OAuth clients.
+const (
+	user     = "Supervisor"
+	password = "demo-password"
+	clientID = "monitoring"
+	secret   = "demo-secret"
+)
+
+var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
+
+func main() {
+	bin := flag.String("bin", "./check_creatio_oauth", "the plugin binary")
+	flag.Parse()
+	if err := run(*bin); err != nil {
+		fmt.Fprintln(os.Stderr, "demo:", err)
+		os.Exit(1)
+	}
+}
+
+// serve starts h on a loopback port and returns its URL.
+func serve(h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go func() { _ = http.Serve(ln, h) }()
+	return "http://" + ln.Addr().String(), nil
+}
+
+type demoCase struct {
+	title string
+	want  int
+	env   []string
+	args  []string
+}
+
+func run(bin string) error {
+	if _, err := os.Stat(bin); err != nil {
+		return fmt.Errorf("%w (run make build first)", err)
+	}
+	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, "noperm": "noperm-secret"}, NoPermission: []string{"noperm"}})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: 500 * time.Millisecond, ValidateToken: identity.ValidateToken})
+	cURL, err := serve(creatio)
+	if err != nil {
+		return err
+	}
+	iURL, err := serve(identity)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("simulated Creatio at %s, Identity Service at %s\n", cURL, iURL)
+	fmt.Printf("login: user %s (CREATIO_PASSWORD), OAuth client %s (CREATIO_CLIENT_SECRET)\n\n", user, clientID)
+
+	var cases []demoCase
+	for _, sc := range sim.Scenarios {
+		c := demoCase{title: sc.Name + ": " + sc.Description, want: sc.Want, args: []string{"-U", cURL + "/" + sc.Name}}
+		switch sc.Name {
+		case "forms", "forms-net":
+			c.env = []string{"CREATIO_PASSWORD=" + password}
+			c.args = append(c.args, "--user", user)
+		case "bearer":
+			c.env = []string{"CREATIO_CLIENT_SECRET=" + secret}
+			c.args = append(c.args, "--identity-url", iURL+"/ok", "--client-id", clientID)
+		case "hang":
+			c.args = append(c.args, "-t", "2")
+		case "slow":
+			c.args = append(c.args, "-w", "0.2", "-c", "5")
+			c.want = 1
+			c.title += " (with -w 0.2)"
+		}
+		cases = append(cases, c)
+	}
+	cases = append(cases,
+		demoCase{"forms: wrong password", 3, []string{"CREATIO_PASSWORD=wrong"}, []string{"-U", cURL + "/forms", "--user", user}},
+		demoCase{"bearer: OAuth app's user lacks permission", 3, []string{"CREATIO_CLIENT_SECRET=noperm-secret"}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/ok", "--client-id", "noperm"}},
+	)
+	// Direct mode: Creatio's three checks run from this host.
+	wantDirect := map[string]int{"future": 1} // clock skew warns
+	for _, v := range sim.IdentityVariants {
+		want, ok := wantDirect[v.Name]
+		if !ok {
+			want = v.Want
+		}
+		cases = append(cases, demoCase{"direct " + v.Name + ": " + v.Description, want, []string{"CREATIO_CLIENT_SECRET=" + secret},
+			[]string{"--mode", "direct", "--identity-url", iURL + "/" + v.Name, "--client-id", clientID}})
+	}
+	cases = append(cases,
+		demoCase{"direct: wrong client secret", 2, []string{"CREATIO_CLIENT_SECRET=wrong"}, []string{"--mode", "direct", "--identity-url", iURL + "/ok", "--client-id", clientID}},
+		demoCase{"direct: settings empty", 2, nil, []string{"--mode", "direct"}},
+		demoCase{"both: Creatio cannot reach an Identity Service that answers here", 2, []string{"CREATIO_CLIENT_SECRET=" + secret},
+			[]string{"--mode", "both", "-U", cURL + "/identity-unavailable", "--identity-url", iURL + "/ok", "--client-id", clientID, "--auth", "none"}},
+		demoCase{"json output for Zabbix", 0, nil, []string{"-U", cURL + "/ok", "--output", "json"}},
+	)
+
+	bad := 0
+	for _, c := range cases {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Env = append(os.Environ(), c.env...)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		code := 0
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			code = ee.ExitCode()
+		} else if err != nil {
+			return err
+		}
+		mark := "as expected"
+		if code != c.want {
+			mark = fmt.Sprintf("WRONG, want %d (%s)", c.want, states[c.want])
+			bad++
+		}
+		env := ""
+		for _, e := range c.env {
+			k, _, _ := strings.Cut(e, "=")
+			env += k + "=… "
+		}
+		fmt.Printf("== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
+	}
+	fmt.Printf("%d scenarios, %d with the expected state, %d wrong\n", len(cases), len(cases)-bad, bad)
+	if bad > 0 {
+		return fmt.Errorf("%d scenarios ended in the wrong state", bad)
+	}
+	return nil
+}

@@ -1,0 +1,417 @@
+package sim
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/go-oauth2/oauth2/v4"
+	oautherrors "github.com/go-oauth2/oauth2/v4/errors"
+	"github.com/go-oauth2/oauth2/v4/generates"
+	"github.com/go-oauth2/oauth2/v4/manage"
+	"github.com/go-oauth2/oauth2/v4/models"
+	"github.com/go-oauth2/oauth2/v4/server"
+	"github.com/go-oauth2/oauth2/v4/store"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// IdentityConfig configures [NewIdentity].
+type IdentityConfig struct {
+	// Clients maps client IDs to their secrets. Only these clients get
+	// tokens; any other client ID or a wrong secret gets go-oauth2's
+	// invalid_client error (HTTP 401).
+	Clients map[string]string
+	// NoPermission lists client IDs that get tokens but whose tokens
+	// [Identity.ValidateToken] reports as not permitted, like an OAuth app
+	// whose Creatio system user lacks rights.
+	NoPermission []string
+	// TokenLifetime is the access-token lifetime and the expires_in of the
+	// token answer; zero means 3600 seconds.
+	TokenLifetime time.Duration
+}
+
+// DefaultTokenLifetime is the token lifetime when IdentityConfig.TokenLifetime
+// is zero; it is IdentityServer4's default AccessTokenLifetime.
+const DefaultTokenLifetime = time.Hour
+
+// TokenClockSkew is the clock skew [Identity.ValidateToken] allows on exp and
+// nbf, IdentityServer4's default.
+const TokenClockSkew = 5 * time.Minute
+
+// Paths below an Identity Service URL.
+const (
+	// DiscoveryPath is the OpenID Connect discovery document.
+	DiscoveryPath = "/.well-known/openid-configuration"
+	// JWKSPath is the key set advertised as jwks_uri.
+	JWKSPath = DiscoveryPath + "/jwks"
+	// TokenPath is the OAuth 2.0 token endpoint.
+	TokenPath = "/connect/token"
+)
+
+// IdentityVariant describes one behaviour of the simulated Identity Service.
+// Its Identity Service URL is {server}/{Name}.
+type IdentityVariant struct {
+	// Name is the first path element that selects the variant.
+	Name string
+	// Description says in one line what is special about the variant.
+	Description string
+	// Want is the exit code a direct Identity Service check (discovery,
+	// then a client_credentials token with valid credentials) should
+	// return against the variant. It is a suggestion of the simulator's
+	// author; the plugin's documentation is authoritative.
+	Want int
+}
+
+// IdentityVariants lists every variant of the simulated Identity Service.
+var IdentityVariants = []IdentityVariant{
+	{Name: "ok", Want: 0,
+		Description: "discovery and client_credentials token endpoint work"},
+	{Name: "discovery-down", Want: 2,
+		Description: "discovery answers 503 text/plain; the token endpoint works"},
+	{Name: "discovery-notjson", Want: 2,
+		Description: "discovery answers 200 text/html; the token endpoint works"},
+	{Name: "discovery-no-token-endpoint", Want: 2,
+		Description: "discovery JSON without token_endpoint; /connect/token works"},
+	{Name: "token-500", Want: 2,
+		Description: "discovery works; the token endpoint answers 500 text/plain"},
+	{Name: "expired", Want: 2,
+		Description: "issued JWTs have iat/exp 2h in the past while expires_in is positive"},
+	{Name: "future", Want: 2,
+		Description: "issued JWTs have iat/nbf 10 minutes in the future (clock skew)"},
+	{Name: "not-bearer", Want: 2,
+		Description: `token answer has token_type "mac"`},
+	{Name: "no-discovery", Want: 2,
+		Description: "discovery 404 but /connect/token works (for a client that falls back to it)"},
+}
+
+// LookupIdentity returns the Identity Service variant called name.
+func LookupIdentity(name string) (IdentityVariant, bool) {
+	for _, v := range IdentityVariants {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return IdentityVariant{}, false
+}
+
+// Identity is the simulated Identity Service; see [NewIdentity].
+type Identity struct {
+	manager *manage.Manager
+	bearer  *server.Server // token_type "Bearer"
+	mac     *server.Server // token_type "mac", for the not-bearer variant
+	key     []byte
+	noPerm  map[string]bool
+	log     requestLog
+}
+
+// NewIdentity returns a simulated Creatio Identity Service. Its token
+// endpoint is go-oauth2's server (client_credentials grant only, client
+// credentials in the form body or as HTTP Basic), backed by go-oauth2's
+// manager and in-memory stores. Access tokens are HS256 JWTs signed with a
+// random per-instance key and carry iss, aud, client_id, jti, iat, nbf and
+// exp. The first path element selects one of [IdentityVariants]; each serves
+//
+//   - GET {V}/.well-known/openid-configuration, an IdentityServer4-like
+//     discovery document whose URLs are built from the request's scheme
+//     and Host,
+//   - GET {V}/.well-known/openid-configuration/jwks (an empty key set:
+//     HS256 keys are not published),
+//   - POST {V}/connect/token.
+//
+// Everything else is a plain-text 404.
+func NewIdentity(cfg IdentityConfig) *Identity {
+	lifetime := cfg.TokenLifetime
+	if lifetime <= 0 {
+		lifetime = DefaultTokenLifetime
+	}
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+
+	clients := store.NewClientStore()
+	for id, secret := range cfg.Clients {
+		_ = clients.Set(id, &client{Client: models.Client{ID: id, Secret: secret}})
+	}
+
+	m := manage.NewManager()
+	m.MapClientStorage(clientStore{clients})
+	m.MustTokenStorage(store.NewMemoryTokenStore())
+	m.MapAccessGenerate(&accessGenerate{key: key, kid: "sim-" + randomToken()[:8]})
+	m.SetClientTokenCfg(&manage.Config{AccessTokenExp: lifetime})
+
+	noPerm := make(map[string]bool, len(cfg.NoPermission))
+	for _, id := range cfg.NoPermission {
+		noPerm[id] = true
+	}
+	return &Identity{
+		manager: m,
+		bearer:  newOAuthServer(m, "Bearer"),
+		mac:     newOAuthServer(m, "mac"),
+		key:     key,
+		noPerm:  noPerm,
+	}
+}
+
+func newOAuthServer(m *manage.Manager, tokenType string) *server.Server {
+	cfg := server.NewConfig()
+	cfg.TokenType = tokenType
+	cfg.AllowedGrantTypes = []oauth2.GrantType{oauth2.ClientCredentials}
+	s := server.NewServer(cfg, m)
+	s.SetClientInfoHandler(clientInfo)
+	return s
+}
+
+// clientInfo takes the client credentials from HTTP Basic (form-urlencoded
+// per RFC 6749 section 2.3.1, as golang.org/x/oauth2 sends them) or else
+// from the form body.
+func clientInfo(r *http.Request) (id, secret string, err error) {
+	if u, p, ok := r.BasicAuth(); ok {
+		return formUnescape(u), formUnescape(p), nil
+	}
+	return server.ClientFormHandler(r)
+}
+
+func formUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
+}
+
+// client is a go-oauth2 client whose secret is compared in constant time and
+// must not be empty.
+type client struct {
+	models.Client
+}
+
+// VerifyPassword implements oauth2.ClientPasswordVerifier.
+func (c *client) VerifyPassword(secret string) bool {
+	return c.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) == 1
+}
+
+// clientStore wraps go-oauth2's in-memory client store so that an unknown
+// client is go-oauth2's invalid_client error rather than a server_error.
+type clientStore struct {
+	*store.ClientStore
+}
+
+// GetByID implements oauth2.ClientStore.
+func (s clientStore) GetByID(ctx context.Context, id string) (oauth2.ClientInfo, error) {
+	c, err := s.ClientStore.GetByID(ctx, id)
+	if err != nil {
+		return nil, oautherrors.ErrInvalidClient
+	}
+	return c, nil
+}
+
+// tokenRequest is what the access generator learns about the request from
+// the context: the variant and the issuer URL.
+type tokenRequest struct {
+	variant string
+	issuer  string
+}
+
+type tokenRequestKey struct{}
+
+// accessClaims are the claims of an issued access token.
+type accessClaims struct {
+	generates.JWTAccessClaims
+	ClientID string `json:"client_id"`
+}
+
+// accessGenerate implements oauth2.AccessGenerate like go-oauth2's
+// generates.JWTAccessGenerate (HS256), but adds iss, client_id, jti, iat and
+// nbf, and shifts the times for the expired and future variants.
+type accessGenerate struct {
+	key []byte
+	kid string
+}
+
+// Token implements oauth2.AccessGenerate.
+func (g *accessGenerate) Token(ctx context.Context, data *oauth2.GenerateBasic, _ bool) (access, refresh string, err error) {
+	tr, _ := ctx.Value(tokenRequestKey{}).(tokenRequest)
+	iat := data.TokenInfo.GetAccessCreateAt()
+	switch tr.variant {
+	case "expired":
+		iat = iat.Add(-2 * time.Hour)
+	case "future":
+		iat = iat.Add(10 * time.Minute)
+	}
+	claims := accessClaims{ClientID: data.Client.GetID()}
+	claims.Issuer = tr.issuer
+	claims.Audience = jwt.ClaimStrings{tr.issuer + "/resources"}
+	claims.ID = randomToken()
+	claims.IssuedAt = jwt.NewNumericDate(iat)
+	claims.NotBefore = jwt.NewNumericDate(iat)
+	claims.ExpiresAt = jwt.NewNumericDate(iat.Add(data.TokenInfo.GetAccessExpiresIn()))
+
+	t := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	t.Header["kid"] = g.kid
+	t.Header["typ"] = "at+jwt"
+	access, err = t.SignedString(g.key)
+	return access, "", err
+}
+
+// ValidateToken reports whether token is an access token this Identity
+// issued that is still valid (known to go-oauth2's manager, signature, exp
+// and nbf with [TokenClockSkew]), and whether its client is permitted, i.e.
+// not listed in IdentityConfig.NoPermission. Tokens of the expired and
+// future variants are not valid. Wire it to CreatioConfig.ValidateToken.
+func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
+	ti, err := id.manager.LoadAccessToken(context.Background(), token)
+	if err != nil {
+		return false, false
+	}
+	var claims accessClaims
+	_, err = jwt.ParseWithClaims(token, &claims,
+		func(*jwt.Token) (any, error) { return id.key, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(TokenClockSkew))
+	if err != nil || claims.ClientID != ti.GetClientID() {
+		return false, false
+	}
+	return true, !id.noPerm[claims.ClientID]
+}
+
+// Requests returns a copy of the requests received so far, oldest first.
+func (id *Identity) Requests() []RecordedRequest { return id.log.list() }
+
+// ResetRequests forgets the recorded requests.
+func (id *Identity) ResetRequests() { id.log.reset() }
+
+// ServeHTTP implements http.Handler.
+func (id *Identity) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, rest := splitFirst(r.URL.Path)
+	id.log.record(r, name)
+	v, ok := LookupIdentity(name)
+	if !ok {
+		notFound(w)
+		return
+	}
+	issuer := scheme(r) + "://" + r.Host + "/" + v.Name
+	switch rest {
+	case DiscoveryPath:
+		serveDiscovery(w, r, v, issuer)
+	case JWKSPath:
+		if !getOnly(w, r) {
+			return
+		}
+		writeJSON(w, http.StatusOK, `{"keys":[]}`)
+	case TokenPath:
+		id.serveToken(w, r, v, issuer)
+	default:
+		notFound(w)
+	}
+}
+
+func getOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	w.Header().Set("Allow", "GET")
+	http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+	return false
+}
+
+// discovery is an IdentityServer4-like discovery document, in IS4's field
+// order.
+type discovery struct {
+	Issuer                            string   `json:"issuer"`
+	JWKSURI                           string   `json:"jwks_uri"`
+	AuthorizationEndpoint             string   `json:"authorization_endpoint"`
+	TokenEndpoint                     string   `json:"token_endpoint,omitempty"`
+	UserinfoEndpoint                  string   `json:"userinfo_endpoint"`
+	EndSessionEndpoint                string   `json:"end_session_endpoint"`
+	CheckSessionIframe                string   `json:"check_session_iframe"`
+	RevocationEndpoint                string   `json:"revocation_endpoint"`
+	IntrospectionEndpoint             string   `json:"introspection_endpoint"`
+	FrontchannelLogoutSupported       bool     `json:"frontchannel_logout_supported"`
+	BackchannelLogoutSupported        bool     `json:"backchannel_logout_supported"`
+	ScopesSupported                   []string `json:"scopes_supported"`
+	ClaimsSupported                   []string `json:"claims_supported"`
+	GrantTypesSupported               []string `json:"grant_types_supported"`
+	ResponseTypesSupported            []string `json:"response_types_supported"`
+	ResponseModesSupported            []string `json:"response_modes_supported"`
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported"`
+	IDTokenSigningAlgValuesSupported  []string `json:"id_token_signing_alg_values_supported"`
+	SubjectTypesSupported             []string `json:"subject_types_supported"`
+	CodeChallengeMethodsSupported     []string `json:"code_challenge_methods_supported"`
+	RequestParameterSupported         bool     `json:"request_parameter_supported"`
+}
+
+func serveDiscovery(w http.ResponseWriter, r *http.Request, v IdentityVariant, issuer string) {
+	switch v.Name {
+	case "no-discovery":
+		notFound(w)
+		return
+	case "discovery-down":
+		writeBody(w, http.StatusServiceUnavailable, ctText, textServiceUnavailable)
+		return
+	}
+	if !getOnly(w, r) {
+		return
+	}
+	if v.Name == "discovery-notjson" {
+		writeBody(w, http.StatusOK, ctHTML, htmlISDefault)
+		return
+	}
+	d := discovery{
+		Issuer:                            issuer,
+		JWKSURI:                           issuer + JWKSPath,
+		AuthorizationEndpoint:             issuer + "/connect/authorize",
+		TokenEndpoint:                     issuer + TokenPath,
+		UserinfoEndpoint:                  issuer + "/connect/userinfo",
+		EndSessionEndpoint:                issuer + "/connect/endsession",
+		CheckSessionIframe:                issuer + "/connect/checksession",
+		RevocationEndpoint:                issuer + "/connect/revocation",
+		IntrospectionEndpoint:             issuer + "/connect/introspect",
+		FrontchannelLogoutSupported:       true,
+		BackchannelLogoutSupported:        true,
+		ScopesSupported:                   []string{"offline_access"},
+		ClaimsSupported:                   []string{},
+		GrantTypesSupported:               []string{"authorization_code", "client_credentials", "refresh_token", "implicit"},
+		ResponseTypesSupported:            []string{"code", "token", "id_token", "id_token token", "code id_token", "code token", "code id_token token"},
+		ResponseModesSupported:            []string{"form_post", "query", "fragment"},
+		TokenEndpointAuthMethodsSupported: []string{"client_secret_basic", "client_secret_post"},
+		IDTokenSigningAlgValuesSupported:  []string{"RS256"},
+		SubjectTypesSupported:             []string{"public"},
+		CodeChallengeMethodsSupported:     []string{"plain", "S256"},
+		RequestParameterSupported:         true,
+	}
+	if v.Name == "discovery-no-token-endpoint" {
+		d.TokenEndpoint = ""
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		panic(err) // cannot happen for this struct
+	}
+	writeJSON(w, http.StatusOK, string(b))
+}
+
+func (id *Identity) serveToken(w http.ResponseWriter, r *http.Request, v IdentityVariant, issuer string) {
+	if v.Name == "token-500" {
+		writeBody(w, http.StatusInternalServerError, ctText,
+			"An unhandled exception occurred while processing the request.")
+		return
+	}
+	srv := id.bearer
+	if v.Name == "not-bearer" {
+		srv = id.mac
+	}
+	ctx := context.WithValue(r.Context(), tokenRequestKey{}, tokenRequest{variant: v.Name, issuer: issuer})
+	// HandleTokenRequest has answered every error itself; what it returns
+	// is only a failed write to a client that has gone away.
+	_ = srv.HandleTokenRequest(w, r.WithContext(ctx))
+}
+
+const htmlISDefault = `<!DOCTYPE html>
+<html>
+<head><meta charset="utf-8" /><title>IIS Windows Server</title></head>
+<body><div id="container"><a href="https://go.microsoft.com/fwlink/?linkid=66138&amp;clcid=0x409"><img src="iisstart.png" alt="IIS" width="960" height="600" /></a></div></body>
+</html>
+`

@@ -1,0 +1,203 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+
+	"check_creatio_oauth/testdata/sim"
+)
+
+func TestList(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := run(context.Background(), []string{"-list"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != len(sim.Scenarios) {
+		t.Fatalf("%d lines for %d scenarios", len(lines), len(sim.Scenarios))
+	}
+	for i, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 || f[0] != sim.Scenarios[i].Name || f[2] != sim.Scenarios[i].Description {
+			t.Errorf("line %q", l)
+		}
+	}
+	if !strings.HasPrefix(out.String(), "ok\t0\t") {
+		t.Errorf("first line %q", lines[0])
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{"-nope"}, {"extra"}, {"-cert-out", "x.pem"}, {"-client-id", "noperm"}} {
+		if code := run(context.Background(), args, io.Discard, io.Discard); code != exitUsage {
+			t.Errorf("%v: exit %d", args, code)
+		}
+	}
+	if code := run(context.Background(), []string{"-h"}, io.Discard, io.Discard); code != 0 {
+		t.Errorf("-h: exit %d", code)
+	}
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"-listen", "127.0.0.1:0", "-idp-listen", "127.0.0.1:0", "-password-file", empty}
+	if code := run(context.Background(), args, io.Discard, io.Discard); code != exitRuntimeError {
+		t.Errorf("empty password file: exit %d", code)
+	}
+}
+
+// TestServeTLS starts the simulator on free ports with TLS and custom
+// credentials, uses both servers through the written certificate, and stops
+// it by cancelling the context (as SIGINT does).
+func TestServeTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile := filepath.Join(dir, "sim.pem")
+	pwFile := filepath.Join(dir, "pw")
+	secretFile := filepath.Join(dir, "secret")
+	if err := os.WriteFile(pwFile, []byte("file-password\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(secretFile, []byte("file-secret\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	// The stderr banner is read below to check that no non-default secret is printed.
+	stderr := &lockedWriter{}
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{
+			"-listen", "127.0.0.1:0", "-idp-listen", "127.0.0.1:0", "-tls", "-cert-out", certFile,
+			"-password-file", pwFile, "-client-secret-file", secretFile, "-client-id", "mon",
+		}, pw, stderr)
+		pw.Close()
+		done <- code
+	}()
+
+	sc := bufio.NewScanner(pr)
+	urls := map[string]string{}
+	for len(urls) < 2 && sc.Scan() {
+		name, u, ok := strings.Cut(sc.Text(), " ")
+		if !ok || !strings.HasPrefix(u, "https://127.0.0.1:") || strings.HasSuffix(u, ":0") {
+			t.Fatalf("line %q", sc.Text())
+		}
+		urls[name] = u
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	if urls["creatio"] == "" || urls["identity"] == "" {
+		t.Fatalf("printed %v", urls)
+	}
+
+	pemBytes, err := os.ReadFile(certFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pemBytes) {
+		t.Fatal("no certificate in -cert-out file")
+	}
+	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	// The certificate also covers "localhost".
+	for _, base := range []string{urls["creatio"], strings.Replace(urls["creatio"], "127.0.0.1", "localhost", 1)} {
+		resp, err := client.Get(base + "/ok/0/api/OAuthHealthCheck")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if string(b) != sim.BodyOK {
+			t.Errorf("%s ok: %q", base, b)
+		}
+	}
+
+	cc := clientcredentials.Config{ClientID: "mon", ClientSecret: "file-secret", TokenURL: urls["identity"] + "/ok/connect/token"}
+	tok, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, urls["creatio"]+"/bearer/0/api/OAuthHealthCheck", nil)
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("bearer with simulator token: %d", resp.StatusCode)
+	}
+
+	// Login with the password from the file.
+	resp, err = client.Post(urls["creatio"]+"/forms/ServiceModel/AuthService.svc/Login", "application/json",
+		strings.NewReader(`{"UserName":"Supervisor","UserPassword":"file-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(b), `"Code":0`) {
+		t.Errorf("login: %s", b)
+	}
+
+	// A hanging request must not block the shutdown.
+	go func() {
+		if resp, err := client.Get(urls["creatio"] + "/hang/0/api/OAuthHealthCheck"); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	time.Sleep(50 * time.Millisecond)
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("exit %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("simulator did not stop")
+	}
+	banner := stderr.String()
+	for _, secret := range []string{"file-password", "file-secret"} {
+		if strings.Contains(banner, secret) {
+			t.Errorf("stderr shows %q: %s", secret, banner)
+		}
+	}
+	if !strings.Contains(banner, "noperm") {
+		t.Errorf("stderr lacks the demo-defaults message: %s", banner)
+	}
+}
+
+// lockedWriter is a strings.Builder safe for concurrent use.
+type lockedWriter struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (w *lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
+}
+
+func (w *lockedWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.String()
+}
