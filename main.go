@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/url"
 	"os"
@@ -76,6 +77,7 @@ type options struct {
 		Critical    string     `short:"c" long:"critical" value-name:"RANGE" description:"critical range for the health request time in seconds"`
 		Timeout     timeoutOpt `short:"t" long:"timeout" value-name:"SECONDS[:STATE]" default:"10" description:"deadline for the whole run, and the state when it passes (default CRITICAL)"`
 		Unreachable stateOpt   `long:"unreachable-state" value-name:"STATE" default:"CRITICAL" description:"state for DNS, connection and TLS failures"`
+		Certificate string     `long:"certificate" value-name:"WARN_DAYS[,CRIT_DAYS]" description:"also check the days left on the TLS certificates of Creatio and the Identity Service (like check_http -C); CRIT defaults to 0, expired"`
 		MaxBody     int64      `long:"max-body" value-name:"BYTES" default:"1048576" description:"read at most this much of an answer"`
 	} `group:"Thresholds and timeouts"`
 	TLS struct {
@@ -171,14 +173,9 @@ func usage(w io.Writer, msg string) int {
 	return int(plugin.Unknown)
 }
 
-// checker is a check that can run: endpoint or direct mode.
-type checker interface {
-	Run(ctx context.Context) *check.Report
-}
-
 // config is what the options resolve to.
 type config struct {
-	check    checker
+	check    check.Runner
 	deadline time.Duration
 }
 
@@ -211,10 +208,23 @@ func configure(o *options, getenv func(string) string) (*config, error) {
 		return nil, err
 	}
 	policy := check.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
+	certWarn, certCrit, err := certDays(o.Thresholds.Certificate)
+	if err != nil {
+		return nil, err
+	}
 	cfg := &config{deadline: deadline(timeout.d)}
 
 	mode := o.Mode.Mode
 	var id check.Identity
+	defer func() {
+		if cfg.check != nil && o.Thresholds.Certificate != "" {
+			cc := &check.Certificates{Check: cfg.check, Client: client, Identity: id.URL, Warn: certWarn, Crit: certCrit}
+			if mode != "direct" {
+				cc.Creatio, _ = baseURL(o)
+			}
+			cfg.check = cc
+		}
+	}()
 	if mode != "endpoint" || o.Auth.Auth == "oauth" || (o.Auth.Auth == "" && o.Identity.ClientID != "") {
 		if id, err = identity(o, client, getenv); err != nil {
 			return nil, err
@@ -245,6 +255,24 @@ func configure(o *options, getenv func(string) string) (*config, error) {
 		cfg.check = &check.Both{Endpoint: ep, Direct: direct}
 	}
 	return cfg, nil
+}
+
+// certDays parses --certificate WARN_DAYS[,CRIT_DAYS].
+func certDays(s string) (warn, crit float64, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	w, c, hasCrit := strings.Cut(s, ",")
+	bad := fmt.Errorf("--certificate %q: want WARN_DAYS[,CRIT_DAYS], e.g. 30,14", plugin.Sanitize(s))
+	if warn, err = strconv.ParseFloat(w, 64); err != nil || !(warn >= 0) || math.IsInf(warn, 0) {
+		return 0, 0, bad
+	}
+	if hasCrit {
+		if crit, err = strconv.ParseFloat(c, 64); err != nil || !(crit >= 0) || crit > warn {
+			return 0, 0, bad
+		}
+	}
+	return warn, crit, nil
 }
 
 // refusePlainSecrets refuses secrets given as option values: anyone on the

@@ -15,6 +15,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,6 +43,8 @@ type ClientConfig struct {
 type Client struct {
 	hc        *http.Client
 	userAgent string
+	certMu    sync.Mutex
+	certs     map[string]time.Time // host:port -> NotAfter of the leaf certificate
 	maxBody   int64
 	debug     func(format string, args ...any)
 }
@@ -113,6 +116,41 @@ func isLoginPath(p string) bool {
 	return strings.Contains(strings.ToLower(p), "/login/")
 }
 
+// noteCert remembers the expiry of the leaf certificate of host:port; a host
+// keeps the first certificate it showed.
+func (c *Client) noteCert(hostPort string, notAfter time.Time) {
+	c.certMu.Lock()
+	defer c.certMu.Unlock()
+	if c.certs == nil {
+		c.certs = map[string]time.Time{}
+	}
+	hostPort = strings.ToLower(hostPort)
+	if _, ok := c.certs[hostPort]; !ok {
+		c.certs[hostPort] = notAfter
+	}
+}
+
+// CertNotAfter returns the expiry of the certificate the client met at u's
+// host, if it made a TLS connection there.
+func (c *Client) CertNotAfter(u *url.URL) (time.Time, bool) {
+	c.certMu.Lock()
+	defer c.certMu.Unlock()
+	t, ok := c.certs[canonicalHost(u)]
+	return t, ok
+}
+
+// canonicalHost is host:port with the scheme's default port.
+func canonicalHost(u *url.URL) string {
+	port := u.Port()
+	if port == "" {
+		port = "443"
+		if u.Scheme == "http" {
+			port = "80"
+		}
+	}
+	return strings.ToLower(net.JoinHostPort(u.Hostname(), port))
+}
+
 // Timings are the phases of one request in seconds; a phase that did not
 // happen (a reused connection, plain HTTP) is zero.
 type Timings struct {
@@ -142,7 +180,9 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		connect, tlsDur, firstByte       time.Duration
 		gotConnect, gotTLS, gotFirstByte bool
 	)
+	var hostPort string
 	trace := &httptrace.ClientTrace{
+		GetConn:  func(hp string) { hostPort = hp },
 		DNSStart: func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
 		ConnectStart: func(string, string) {
 			if connStart.IsZero() {
@@ -158,9 +198,12 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			}
 		},
 		TLSHandshakeStart: func() { tlsStart = time.Now() },
-		TLSHandshakeDone: func(_ tls.ConnectionState, err error) {
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
 			if err == nil && !gotTLS {
 				tlsDur, gotTLS = time.Since(tlsStart), true
+			}
+			if err == nil && len(cs.PeerCertificates) > 0 {
+				c.noteCert(hostPort, cs.PeerCertificates[0].NotAfter)
 			}
 		},
 		GotFirstResponseByte: func() {

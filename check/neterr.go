@@ -67,7 +67,10 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 	case errors.As(err, &invalid):
 		reason := invalid.Error()
 		if invalid.Reason == x509.Expired {
-			reason = "expired or not yet valid (" + invalid.Detail + ")"
+			reason = "expired (" + invalid.Detail + ")"
+			if strings.Contains(invalid.Detail, "is before") {
+				reason = "not yet valid (" + invalid.Detail + ")"
+			}
 		}
 		return failure{p.Unreachable, fmt.Sprintf("TLS certificate of %s: %s; renew the certificate or check this host's clock", host, reason), ""}
 	case errors.As(err, &recErr):

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"io"
+	"log"
+	"math/big"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/sim"
+)
+
+// tlsServer serves h with a self-signed certificate for 127.0.0.1 valid
+// until notAfter; it returns the server and the certificate's PEM.
+func tlsServer(t *testing.T, h http.Handler, notAfter time.Time) (*httptest.Server, string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "creatio test"},
+		NotBefore:             notAfter.Add(-1000 * 24 * time.Hour),
+		NotAfter:              notAfter,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:              []string{"localhost"},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewUnstartedServer(h)
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // handshake errors are the point of some tests
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	return srv, string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func TestCertificate(t *testing.T) {
+	creatio := sim.NewCreatio(sim.CreatioConfig{})
+	t.Cleanup(creatio.Close)
+	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{testClient: testSecret}})
+	day := 24 * time.Hour
+	longSrv, longPEM := tlsServer(t, creatio, time.Now().Add(400*day))
+	soonSrv, soonPEM := tlsServer(t, creatio, time.Now().Add(20*day))
+	urgentSrv, urgentPEM := tlsServer(t, creatio, time.Now().Add(5*day))
+	expiredSrv, _ := tlsServer(t, creatio, time.Now().Add(-2*day))
+	idSoon, idPEM := tlsServer(t, identity, time.Now().Add(20*day))
+	env := map[string]string{"CREATIO_CLIENT_SECRET": testSecret}
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		want     plugin.State
+		contains string
+	}{
+		{"long valid", []string{"-U", longSrv.URL + "/ok", "--ca-file", writeFile(t, "a.pem", longPEM), "--certificate", "30,14"}, plugin.OK, "cert_days=400;30:;14:"},
+		{"warning", []string{"-U", soonSrv.URL + "/ok", "--ca-file", writeFile(t, "b.pem", soonPEM), "--certificate", "30,14"}, plugin.Warning, "valid for 20.0 more days"},
+		{"critical", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", writeFile(t, "c.pem", urgentPEM), "--certificate", "30,14"}, plugin.Critical, "cert_days=5;30:;14:"},
+		{"warn only", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", writeFile(t, "d.pem", urgentPEM), "--certificate", "7"}, plugin.Warning, "cert_days=5;7:"},
+		{"expired insecure", []string{"-U", expiredSrv.URL + "/ok", "--insecure", "--certificate", "30,14"}, plugin.Critical, "expired 2.0 days ago"},
+		{"expired verified", []string{"-U", expiredSrv.URL + "/ok", "--certificate", "30,14"}, plugin.Critical, "certificate of 127.0.0.1"},
+		{"health critical wins the line", []string{"-U", soonSrv.URL + "/identity-unavailable", "--ca-file", writeFile(t, "e.pem", soonPEM), "--certificate", "30"}, plugin.Critical, "IdentityService specified"},
+		{"identity service in direct mode", []string{"--mode", "direct", "--identity-url", idSoon.URL + "/ok", "--client-id", testClient, "--ca-file", writeFile(t, "f.pem", idPEM), "--certificate", "30,14"}, plugin.Warning, "ids_cert_days=20;30:;14:"},
+		{"bad option", []string{"-U", longSrv.URL + "/ok", "--certificate", "14,30"}, plugin.Unknown, "--certificate \"14,30\": want WARN_DAYS[,CRIT_DAYS]"},
+		{"nan option", []string{"-U", longSrv.URL + "/ok", "--certificate", "NaN"}, plugin.Unknown, "want WARN_DAYS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, out := runPlugin(t, env, tc.args...)
+			if got != tc.want {
+				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
+			}
+			if !bytes.Contains(out, []byte(tc.contains)) {
+				t.Errorf("output lacks %q:\n%s", tc.contains, out)
+			}
+			checkShape(t, out, tc.want != plugin.Unknown)
+		})
+	}
+}
