@@ -438,9 +438,15 @@ func toLowerHex(c byte) byte {
 	return c
 }
 
-// loginRedirectLocation is the path-absolute login URL with a ReturnUrl
-// pointing back at the request, as ASP.NET forms authentication builds it.
+// loginRedirectLocation is the login URL with a ReturnUrl pointing back at
+// the request. On .NET Framework it is path-absolute with lower-case
+// escapes, as ASP.NET forms authentication writes it; on .NET it is an
+// absolute URL with upper-case escapes, as ASP.NET Core's cookie
+// authentication writes it. A client has to cope with both.
 func loginRedirectLocation(r *http.Request, sc Scenario) string {
+	if sc.Runtime == RuntimeNet {
+		return scheme(r) + "://" + r.Host + sc.LoginPagePath() + "?ReturnUrl=" + url.QueryEscape(r.URL.RequestURI())
+	}
 	return sc.LoginPagePath() + "?ReturnUrl=" + aspnetEscape(r.URL.RequestURI())
 }
 

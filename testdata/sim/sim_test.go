@@ -575,9 +575,9 @@ func TestLoginRedirects(t *testing.T) {
 		objectMoved                 bool
 	}{
 		{"login-redirect", "/login-redirect/Login/NuiLogin.aspx?ReturnUrl=%2flogin-redirect%2f0%2fapi%2fOAuthHealthCheck", `action="./NuiLogin.aspx?ReturnUrl=`, true},
-		{"login-redirect-net", "/login-redirect-net/Login/Login.html?ReturnUrl=%2flogin-redirect-net%2fapi%2fOAuthHealthCheck", `data-loadbootstrap="bootstrap.login"`, false},
+		{"login-redirect-net", srv.URL + "/login-redirect-net/Login/Login.html?ReturnUrl=%2Flogin-redirect-net%2Fapi%2FOAuthHealthCheck", `data-loadbootstrap="bootstrap.login"`, false},
 		{"forms", "/forms/Login/NuiLogin.aspx?ReturnUrl=%2fforms%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
-		{"forms-net", "/forms-net/Login/Login.html?ReturnUrl=%2fforms-net%2fapi%2fOAuthHealthCheck", "bootstrap.login", false},
+		{"forms-net", srv.URL + "/forms-net/Login/Login.html?ReturnUrl=%2Fforms-net%2Fapi%2FOAuthHealthCheck", "bootstrap.login", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {

@@ -40,6 +40,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -225,7 +226,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		newServer(logged("creatio", creatio, o.logRequests, stderr, &logMu), tlsConfig),
 		newServer(logged("identity", idp, o.logRequests, stderr, &logMu), tlsConfig),
 	}
-	fmt.Fprintf(stdout, "creatio %s://%s\nidentity %s://%s\n", scheme, displayAddr(lc.Addr()), scheme, displayAddr(li.Addr()))
+	fmt.Fprintf(stdout, "creatio %s://%s\nidentity %s://%s\n", scheme, displayAddr(o.listen, lc.Addr()), scheme, displayAddr(o.idpListen, li.Addr()))
 	fmt.Fprintf(stderr, "simulator: demo credentials in use: %s\n", strings.Join(defaults, "; "))
 	fmt.Fprintf(stderr, "simulator: a scenario's Creatio URL is {creatio}/{scenario}, an Identity Service URL {identity}/{variant}; see -list and -list-idp. Stop with Ctrl-C.\n")
 
@@ -276,18 +277,19 @@ func readSecret(name string) (string, error) {
 	return s, nil
 }
 
-// displayAddr is the address to print: the real port, and a loopback
-// address instead of an unspecified one.
-func displayAddr(a net.Addr) string {
+// displayAddr is the host:port to print for a listener opened with the
+// -listen value listen: the host as given (so a name like localhost stays),
+// 127.0.0.1 for an empty or unspecified host, and the real port.
+func displayAddr(listen string, a net.Addr) string {
 	ta, ok := a.(*net.TCPAddr)
 	if !ok {
 		return a.String()
 	}
-	ip := ta.IP
-	if ip == nil || ip.IsUnspecified() {
-		ip = net.IPv4(127, 0, 0, 1)
+	host, _, err := net.SplitHostPort(listen)
+	if ip := net.ParseIP(host); err != nil || host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "127.0.0.1"
 	}
-	return net.JoinHostPort(ip.String(), fmt.Sprint(ta.Port))
+	return net.JoinHostPort(host, strconv.Itoa(ta.Port))
 }
 
 // selfSigned makes a self-signed ECDSA certificate for the loopback names

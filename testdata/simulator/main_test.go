@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -200,4 +201,21 @@ func (w *lockedWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.String()
+}
+
+func TestDisplayAddr(t *testing.T) {
+	addr := &net.TCPAddr{IP: net.IPv4zero, Port: 4711}
+	for listen, want := range map[string]string{
+		"127.0.0.1:0":   "127.0.0.1:4711",
+		"localhost:0":   "localhost:4711",
+		":0":            "127.0.0.1:4711",
+		"0.0.0.0:8080":  "127.0.0.1:4711",
+		"[::]:0":        "127.0.0.1:4711",
+		"[::1]:0":       "[::1]:4711",
+		"crm.test:8080": "crm.test:4711",
+	} {
+		if got := displayAddr(listen, addr); got != want {
+			t.Errorf("displayAddr(%q) = %q, want %q", listen, got, want)
+		}
+	}
 }
