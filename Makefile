@@ -4,7 +4,7 @@ VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 5s
 
-.PHONY: all build demo test vet race fuzz bench integration clean
+.PHONY: all build demo test vet race fuzz vulncheck bench integration clean
 
 all: build
 
@@ -34,6 +34,10 @@ fuzz:
 	    go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg >/tmp/fuzz-$$t.log 2>&1 || { cat /tmp/fuzz-$$t.log; exit 1; }; \
 	  done; \
 	done
+
+## vulncheck: govulncheck with an offline database from the golang.org/x/vulndb module
+vulncheck:
+	.ci/vulncheck
 
 ## bench: compare the binary with curl, check_http, check_curl and a bare Go GET
 bench: build

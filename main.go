@@ -14,7 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -30,7 +30,12 @@ import (
 // version is stamped by the Makefile: -ldflags "-X main.version=…".
 var version = "dev"
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Getenv)) }
+func main() {
+	// One check is one request at a time: a second P only makes the runtime
+	// start more threads, which costs a one-shot process more than it gains.
+	runtime.GOMAXPROCS(1)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Getenv))
+}
 
 // timeoutOpt is -t SECONDS[:STATE].
 type timeoutOpt struct {
@@ -133,7 +138,7 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 		parser.WriteHelp(stdout)
 		return int(plugin.Unknown)
 	case err != nil:
-		return usage(stdout, expectedType.ReplaceAllString(plugin.Sanitize(err.Error()), "")+"; see --help")
+		return usage(stdout, dropExpectedType(plugin.Sanitize(err.Error()))+"; see --help")
 	case opts.Output.Version:
 		fmt.Fprintf(stdout, "check_creatio_oauth %s\n", buildVersion())
 		return int(plugin.Unknown)
@@ -163,9 +168,19 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	return int(report.State)
 }
 
-// expectedType is go-flags' "(expected main.timeoutOpt)", a Go type name no
-// admin needs to see.
-var expectedType = regexp.MustCompile(` \(expected [^)]*\)`)
+// dropExpectedType removes go-flags' " (expected main.timeoutOpt)" from an
+// error: a Go type name no admin needs to see.
+func dropExpectedType(s string) string {
+	i := strings.Index(s, " (expected ")
+	if i < 0 {
+		return s
+	}
+	j := strings.IndexByte(s[i:], ')')
+	if j < 0 {
+		return s
+	}
+	return s[:i] + s[i+j+1:]
+}
 
 // usage prints a one-line UNKNOWN for bad input and returns its exit code.
 func usage(w io.Writer, msg string) int {
