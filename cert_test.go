@@ -94,3 +94,51 @@ func TestCertificate(t *testing.T) {
 		})
 	}
 }
+
+func TestClientCertificate(t *testing.T) {
+	creatio := sim.NewCreatio(sim.CreatioConfig{})
+	t.Cleanup(creatio.Close)
+	srv, srvPEM := tlsServer(t, creatio, time.Now().Add(100*24*time.Hour))
+	// A client certificate and the pool that the server trusts it by.
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "monitoring"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+		BasicConstraintsValid: true, IsCA: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	srv.TLS.ClientAuth = tls.RequireAndVerifyClientCert
+	srv.TLS.ClientCAs = pool
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	certFile := writeFile(t, "client.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})))
+	keyFile := writeFile(t, "client.key", string(pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})))
+	ca := writeFile(t, "ca.pem", srvPEM)
+
+	if got, out := runPlugin(t, nil, "-U", srv.URL+"/ok", "--ca-file", ca, "--client-cert", certFile, "--client-key", keyFile); got != plugin.OK {
+		t.Errorf("with the client certificate: state %v\n%s", got, out)
+	}
+	got, out := runPlugin(t, nil, "-U", srv.URL+"/ok", "--ca-file", ca)
+	if got != plugin.Critical {
+		t.Errorf("without a client certificate: state %v, want CRITICAL\n%s", got, out)
+	}
+	if !bytes.Contains(out, []byte("--client-cert")) {
+		t.Errorf("the line does not point at --client-cert:\n%s", out)
+	}
+	checkShape(t, out, true)
+	if got, out := runPlugin(t, nil, "-U", srv.URL+"/ok", "--client-cert", certFile, "--client-key", ca); got != plugin.Unknown {
+		t.Errorf("key file without a key: state %v, want UNKNOWN\n%s", got, out)
+	}
+}

@@ -79,6 +79,8 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 		return failure{p.Unreachable, fmt.Sprintf("TLS handshake with %s failed (%s); check --client-cert/--client-key and the TLS settings of the server", host, alertErr.Error()), ""}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
 		return failure{p.Unreachable, fmt.Sprintf("%s closed the connection without a complete answer; check the web server's and proxy's logs", host), ""}
+	case errors.As(err, &opErr) && opErr.Op == "remote error":
+		return failure{p.Unreachable, fmt.Sprintf("%s refused the TLS handshake (%s); check --client-cert/--client-key and the server's TLS settings", host, plugin.Sanitize(opErr.Err.Error())), ""}
 	case errors.As(err, &opErr):
 		return failure{p.Unreachable, fmt.Sprintf("cannot reach %s: %s; check the network", host, plugin.Sanitize(opErr.Err.Error())), ""}
 	}
