@@ -26,17 +26,24 @@ import (
 // until notAfter; it returns the server and the certificate's PEM.
 func tlsServer(t *testing.T, h http.Handler, notAfter time.Time) (*httptest.Server, string) {
 	t.Helper()
+	return tlsServerFor(t, h, []string{"localhost"}, []net.IP{net.IPv4(127, 0, 0, 1)}, notAfter)
+}
+
+// tlsServerFor serves h with a self-signed certificate for dnsNames and ips,
+// valid until notAfter; it returns the server and the certificate's PEM.
+func tlsServerFor(t *testing.T, h http.Handler, dnsNames []string, ips []net.IP, notAfter time.Time) (*httptest.Server, string) {
+	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
+		SerialNumber:          big.NewInt(time.Now().UnixNano()),
 		Subject:               pkix.Name{CommonName: "creatio test"},
 		NotBefore:             notAfter.Add(-1000 * 24 * time.Hour),
 		NotAfter:              notAfter,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
+		IPAddresses:           ips,
+		DNSNames:              dnsNames,
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,

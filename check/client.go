@@ -84,6 +84,8 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		// A one-shot check needs no HTTP/2: skip its set-up.
 		TLSNextProto:        map[string]func(string, *tls.Conn) http.RoundTripper{},
 		MaxIdleConnsPerHost: 2,
+		// Headers count against the answer too: Go's default is 10 MiB.
+		MaxResponseHeaderBytes: 64 << 10,
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
 	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version}
@@ -102,10 +104,22 @@ func checkRedirect(req *http.Request, via []*http.Request) error {
 	if len(via) > maxRedirects {
 		return errTooManyRedirects
 	}
-	if !strings.EqualFold(req.URL.Hostname(), via[0].URL.Hostname()) || isLoginPath(req.URL.Path) {
+	if !sameOrigin(via[0].URL, req.URL) || isLoginPath(req.URL.Path) {
 		return http.ErrUseLastResponse
 	}
 	return nil
+}
+
+// sameOrigin reports whether a redirect from a to b stays on the same host
+// and port; the one change allowed is http to https on the default ports.
+func sameOrigin(a, b *url.URL) bool {
+	if !strings.EqualFold(a.Hostname(), b.Hostname()) {
+		return false
+	}
+	if a.Scheme == b.Scheme {
+		return canonicalHost(a) == canonicalHost(b)
+	}
+	return a.Scheme == "http" && b.Scheme == "https" && (a.Port() == "" || a.Port() == "80") && (b.Port() == "" || b.Port() == "443")
 }
 
 var errTooManyRedirects = fmt.Errorf("more than %d redirects", maxRedirects)

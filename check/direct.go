@@ -52,7 +52,9 @@ func (d *Direct) Run(ctx context.Context) *Report {
 
 	// 2. Identity Service available
 	dstart := time.Now()
-	tokenURL, _, fail := d.Identity.Discover(ctx, d.Policy)
+	p := d.Policy
+	p.Unusable = plugin.Critical
+	tokenURL, _, fail := d.Identity.Discover(ctx, p)
 	r.Perf = append(r.Perf, plugin.Perf{Label: "time_discovery", Value: seconds6(time.Since(dstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
 	if fail != nil {
 		h.Message = creatioSteps[1].message
@@ -68,12 +70,12 @@ func (d *Direct) Run(ctx context.Context) *Report {
 
 	// 3. access token retrievable
 	tstart := time.Now()
-	tok, fail := d.Identity.Token(ctx, tokenURL, d.Policy)
+	tok, fail := d.Identity.Token(ctx, tokenURL, p)
 	r.Perf = append(r.Perf, plugin.Perf{Label: "time_token", Value: seconds6(time.Since(tstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
 	if fail != nil {
 		h.Message = creatioSteps[2].message
 		r.State = fail.state
-		r.Summary = "Can't retrieve access_token for system actions from IdentityService: " + fail.text + "; check --client-id and the client secret"
+		r.Summary = "Can't retrieve access_token for system actions from IdentityService: " + fail.text
 		r.Steps = append(r.Steps, Step{Name: StepToken, State: fail.state,
 			Detail: "client_credentials for client " + plugin.Sanitize(d.Identity.ClientID) + " at " + redactURL(tokenURL) + ": " + fail.text, Fix: creatioSteps[2].fix})
 		return r

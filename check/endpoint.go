@@ -243,8 +243,8 @@ func (e *Endpoint) redirected(r *Report, resp *Response) {
 		r.fail(failure{plugin.Unknown, fmt.Sprintf("Creatio answered HTTP %d without a usable Location; check --url", resp.StatusCode), ""}, "health_request")
 	case isLoginPath(loc.Path):
 		r.fail(e.authFailure("a redirect to "+loc.Path, resp.StatusCode), "health_request")
-	case !strings.EqualFold(loc.Hostname(), resp.URL.Hostname()):
-		r.fail(failure{plugin.Unknown, fmt.Sprintf("%s redirects to another host, %s, which is not followed (no credentials leave the host); point --url at it", resp.URL.Host, loc.Host), ""}, "health_request")
+	case !sameOrigin(resp.URL, loc):
+		r.fail(failure{plugin.Unknown, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave); point --url at it", resp.URL.Host, loc.Host), ""}, "health_request")
 	default:
 		r.fail(failure{plugin.Unknown, fmt.Sprintf("Creatio answered HTTP %d to %s; point --url at the final address", resp.StatusCode, redactURL(loc)), ""}, "health_request")
 	}

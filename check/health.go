@@ -39,7 +39,7 @@ var ErrNotHealthJSON = errors.New("not the OAuth health JSON")
 // that appears twice is an error, since readers disagree on which one counts.
 func ParseHealth(body []byte) (Health, error) {
 	var h Health
-	if !gjson.ValidBytes(body) {
+	if !validJSON(body) {
 		return h, fmt.Errorf("%w: invalid JSON", ErrNotHealthJSON)
 	}
 	root := gjson.ParseBytes(body)
@@ -101,6 +101,37 @@ func ParseHealth(body []byte) (Health, error) {
 	}
 	h.HasProblem = *hasProblem
 	return h, nil
+}
+
+// maxJSONDepth is the deepest nesting of arrays and objects validJSON
+// accepts, as in encoding/json.
+const maxJSONDepth = 10000
+
+// validJSON reports whether body is valid JSON nested at most maxJSONDepth
+// deep. gjson validates recursively, with about 100 bytes of stack a level:
+// a body of a few MiB of '[' would overflow the goroutine stack, a fatal
+// error that no recover catches.
+func validJSON(body []byte) bool {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range body {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			inString = c != '"'
+			escaped = c == '\\'
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > maxJSONDepth {
+				return false
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return gjson.ValidBytes(body)
 }
 
 // Healthy reports whether Creatio sees no problem: HasProblem false and every

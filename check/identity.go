@@ -73,7 +73,7 @@ func parseDiscovery(resp *Response) (*url.URL, error) {
 // ParseDiscovery reads the token_endpoint of an OpenID Connect discovery
 // document. It must be an absolute http or https URL.
 func ParseDiscovery(body []byte) (*url.URL, error) {
-	if !gjson.ValidBytes(body) || !gjson.ParseBytes(body).IsObject() {
+	if !validJSON(body) || !gjson.ParseBytes(body).IsObject() {
 		return nil, errors.New("not JSON")
 	}
 	te := gjson.GetBytes(body, "token_endpoint")
@@ -81,7 +81,7 @@ func ParseDiscovery(body []byte) (*url.URL, error) {
 		return nil, errors.New("no token_endpoint")
 	}
 	u, err := url.Parse(te.Str)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
 		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(truncate(te.Str, 80)))
 	}
 	return u, nil
@@ -108,6 +108,11 @@ func (id *Identity) Token(ctx context.Context, tokenURL *url.URL, p Policy) (*To
 		id.Client.debug("> POST %s (grant_type=client_credentials, client_id=%s, client_secret [redacted])", redactURL(tokenURL), id.ClientID)
 	}
 	t, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, id.Client.hc))
+	var re *oauth2.RetrieveError
+	if err != nil && ctx.Err() != nil && !errors.As(err, &re) {
+		// oauth2 flattens a failed body read with %v: the context says why.
+		err = context.Cause(ctx)
+	}
 	if err != nil {
 		f := describeTokenError(err, tokenURL, p)
 		return nil, &f
@@ -150,9 +155,9 @@ func describeTokenError(err error, u *url.URL, p Policy) failure {
 			if re.ErrorDescription != "" {
 				s += " (" + plugin.Sanitize(truncate(re.ErrorDescription, 120)) + ")"
 			}
-			return failure{plugin.Critical, s, ""}
+			return failure{plugin.Critical, s + "; check --client-id and the client secret", ""}
 		case re.Response != nil:
-			return failure{plugin.Critical, "HTTP " + re.Response.Status + " from the token endpoint", ""}
+			return failure{plugin.Critical, "HTTP " + re.Response.Status + " from the token endpoint; check the Identity Service's log", ""}
 		}
 	}
 	var uerr *url.Error
@@ -181,15 +186,19 @@ func ParseJWTClaims(token string) (Claims, error) {
 	if err != nil {
 		return Claims{}, fmt.Errorf("JWT payload: %w", err)
 	}
-	if !gjson.ValidBytes(payload) || !gjson.ParseBytes(payload).IsObject() {
+	if !validJSON(payload) || !gjson.ParseBytes(payload).IsObject() {
 		return Claims{}, errors.New("JWT payload is not a JSON object")
 	}
+	// A time beyond ±2^53 s is no exact JSON number and no real date
+	// (gjson's Int even misreads some, 25000000000000000000 as
+	// 6553255926290448384): it counts as absent, which also keeps the time
+	// arithmetic of inspect from overflowing.
 	num := func(k string) int64 {
 		v := gjson.GetBytes(payload, k)
-		if v.Type != gjson.Number {
+		if v.Type != gjson.Number || math.Abs(v.Num) > 1<<53 {
 			return 0
 		}
-		return v.Int()
+		return int64(v.Num)
 	}
 	return Claims{Exp: num("exp"), Iat: num("iat"), Nbf: num("nbf"), ClientID: gjson.GetBytes(payload, "client_id").String()}, nil
 }

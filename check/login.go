@@ -120,7 +120,7 @@ func (l *OAuthLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 		if ctx.Err() != nil {
 			st = fail.state
 		}
-		return loginFailed(r, "time_token", st, fmt.Sprintf("cannot log in, OAuth health not measured: token request: %s; check --client-id and the client secret", fail.text), elapsed)
+		return loginFailed(r, "time_token", st, "cannot log in, OAuth health not measured: token request: "+fail.text, elapsed)
 	}
 	l.token = tok.AccessToken
 	r.Perf = append(r.Perf, plugin.Perf{Label: "time_token", Value: seconds6(elapsed), Unit: "s", Min: plugin.Float(0)})

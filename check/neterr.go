@@ -21,6 +21,18 @@ type Policy struct {
 	Timeout      time.Duration // the whole run's budget (-t), for messages
 	TimeoutState plugin.State  // state when the deadline passes (-t N:STATE)
 	Unreachable  plugin.State  // state for DNS, connect and TLS failures
+	// Unusable is the state for an answer that came but cannot be used
+	// (too many redirects, oversize headers, a broken response); the zero
+	// value (OK) means UNKNOWN. Direct mode sets CRITICAL: Creatio's own
+	// check would find the Identity Service unavailable.
+	Unusable plugin.State
+}
+
+func (p Policy) unusable() plugin.State {
+	if p.Unusable == plugin.OK {
+		return plugin.Unknown
+	}
+	return p.Unusable
 }
 
 // failure is a request that got no usable answer, said for an admin.
@@ -49,7 +61,7 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 	case errors.Is(err, context.Canceled):
 		return failure{p.TimeoutState, fmt.Sprintf("%s to %s was interrupted before an answer came", what, host), ""}
 	case errors.Is(err, errTooManyRedirects):
-		return failure{plugin.Unknown, fmt.Sprintf("%s to %s: more than %d redirects; point --url at the final address", what, host, maxRedirects), ""}
+		return failure{p.unusable(), fmt.Sprintf("%s to %s: more than %d redirects; point --url at the final address", what, host, maxRedirects), ""}
 	case errors.As(err, &dnsErr):
 		reason := "no such host"
 		if !dnsErr.IsNotFound {
@@ -89,7 +101,7 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 	if errors.As(err, &uerr) {
 		msg = uerr.Err.Error()
 	}
-	return failure{plugin.Unknown, fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(msg)), ""}
+	return failure{p.unusable(), fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(msg)), ""}
 }
 
 func isTimeout(err error) bool {
