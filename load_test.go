@@ -1,0 +1,193 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/sim"
+)
+
+// Load test figures.
+const (
+	loadRuns        = 1000
+	loadParallel    = 50
+	loadWallLimit   = 60 * time.Second
+	loadRunTimeout  = 5.0 // -t of every run but the hang
+	loadHangTimeout = 1.0 // -t of the hang runs
+)
+
+// TestLoad runs the built plugin 1000 times, 50 at a time, against the
+// simulated Creatio and Identity Service with mixed scenarios: every run must
+// end in its expected state within its -t + 1 s, and no plugin process may be
+// left behind.
+func TestLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1000 runs of the built binary")
+	}
+	bin := buildPlugin(t)
+
+	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{testClient: testSecret}})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: testUser, Password: testPassword, SlowDelay: 200 * time.Millisecond, ValidateToken: identity.ValidateToken})
+	c := httptest.NewServer(creatio)
+	id := httptest.NewServer(identity)
+	t.Cleanup(func() { c.Close(); id.Close(); creatio.Close() })
+
+	type loadCase struct {
+		name    string
+		args    []string
+		env     []string
+		want    plugin.State
+		timeout float64
+	}
+	scenario := func(name string, timeout float64, extra ...string) loadCase {
+		sc, ok := sim.Lookup(name)
+		if !ok {
+			t.Fatalf("no simulator scenario %q", name)
+		}
+		return loadCase{name: name, args: append([]string{"-U", c.URL + "/" + name}, extra...), want: plugin.State(sc.Want), timeout: timeout}
+	}
+	forms := scenario("forms", loadRunTimeout, "--user", testUser)
+	forms.name, forms.env = "forms login", []string{"CREATIO_PASSWORD=" + testPassword}
+	direct := func(name, secret string, want plugin.State) loadCase {
+		return loadCase{name: name, args: []string{"--mode", "direct", "--identity-url", id.URL + "/ok", "--client-id", testClient},
+			env: []string{"CREATIO_CLIENT_SECRET=" + secret}, want: want, timeout: loadRunTimeout}
+	}
+	cases := []loadCase{
+		scenario("ok", loadRunTimeout),
+		scenario("identity-unavailable", loadRunTimeout),
+		scenario("token-unretrievable", loadRunTimeout),
+		scenario("login-redirect", loadRunTimeout),
+		scenario("not-found", loadRunTimeout),
+		scenario("slow", loadRunTimeout),
+		scenario("hang", loadHangTimeout),
+		forms,
+		direct("direct ok", testSecret, plugin.OK),
+		direct("direct wrong secret", "wrong", plugin.Critical),
+	}
+
+	type result struct {
+		tc   int
+		code int
+		took time.Duration
+		out  []byte
+		err  error
+	}
+	results := make([]result, loadRuns)
+	sem := make(chan struct{}, loadParallel)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range loadRuns {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			tc := cases[i%len(cases)]
+			var out bytes.Buffer
+			cmd := exec.Command(bin, append(append([]string{}, tc.args...), "-t", strconv.FormatFloat(tc.timeout, 'f', -1, 64))...)
+			cmd.Env = tc.env
+			cmd.Stdout = &out
+			t0 := time.Now()
+			err := cmd.Run() // waits: no run is left unreaped
+			r := result{tc: i % len(cases), took: time.Since(t0), out: out.Bytes()}
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee) && ee.Exited():
+				r.code = ee.ExitCode()
+			case err != nil:
+				r.err, r.code = err, -1
+			}
+			results[i] = r
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+
+	wrong, slow := 0, 0
+	var worst time.Duration
+	perCase := make([]struct {
+		n    int
+		sum  time.Duration
+		max  time.Duration
+		errs int
+	}, len(cases))
+	for i, r := range results {
+		tc := cases[r.tc]
+		pc := &perCase[r.tc]
+		pc.n++
+		pc.sum += r.took
+		pc.max = max(pc.max, r.took)
+		worst = max(worst, r.took)
+		line1, _, _ := strings.Cut(string(r.out), "\n")
+		bad := r.err != nil || plugin.State(r.code) != tc.want || !strings.HasPrefix(line1, "CREATIO OAUTH "+tc.want.String()+" - ")
+		if bad {
+			wrong++
+			pc.errs++
+			if wrong <= 10 {
+				t.Errorf("run %d (%s): exit %d, err %v, want %v: %s", i, tc.name, r.code, r.err, tc.want, line1)
+			}
+		}
+		if limit := time.Duration((tc.timeout + 1) * float64(time.Second)); r.took > limit {
+			slow++
+			if slow <= 10 {
+				t.Errorf("run %d (%s) took %v, over -t + 1 s = %v: %s", i, tc.name, r.took, limit, line1)
+			}
+		}
+	}
+	for i, tc := range cases {
+		pc := perCase[i]
+		t.Logf("%-22s %4d runs, mean %6.3f s, max %6.3f s, wrong %d", tc.name, pc.n, (pc.sum / time.Duration(max(pc.n, 1))).Seconds(), pc.max.Seconds(), pc.errs)
+	}
+	t.Logf("%d runs, %d at a time: %.2f s wall, %.0f runs/s; slowest run %.3f s; %d wrong states, %d over their -t + 1 s",
+		loadRuns, loadParallel, wall.Seconds(), float64(loadRuns)/wall.Seconds(), worst.Seconds(), wrong, slow)
+	if wall > loadWallLimit {
+		t.Errorf("%d runs took %v, over %v", loadRuns, wall, loadWallLimit)
+	}
+	if left := leftoverProcesses(bin); len(left) > 0 {
+		t.Errorf("plugin processes left behind: %s", strings.Join(left, "; "))
+	}
+}
+
+// leftoverProcesses lists processes running bin and unreaped children of
+// this test process (zombies have no exe link).
+func leftoverProcesses(bin string) []string {
+	self := os.Getpid()
+	want, _ := filepath.EvalSymlinks(bin)
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	var left []string
+	for _, d := range dirs {
+		pid, err := strconv.Atoi(filepath.Base(d))
+		if err != nil || pid == self {
+			continue
+		}
+		if exe, err := os.Readlink(d + "/exe"); err == nil && (exe == bin || exe == want) {
+			left = append(left, fmt.Sprintf("pid %d runs %s", pid, exe))
+			continue
+		}
+		stat, err := os.ReadFile(d + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces, so cut at the last ')'.
+		i := bytes.LastIndexByte(stat, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(string(stat[i+1:]))
+		if len(f) >= 2 && f[1] == strconv.Itoa(self) && f[0] == "Z" {
+			left = append(left, fmt.Sprintf("pid %d is an unreaped child (zombie): %s", pid, stat[:i+1]))
+		}
+	}
+	return left
+}
