@@ -441,8 +441,8 @@ func outputFails(out []byte, want plugin.State) []string {
 	if strings.Contains(m[2], "|") || strings.Count(lines[0], "|") != 1 {
 		fails = append(fails, fmt.Sprintf("a '|' in the text of line 1: %q", lines[0]))
 	}
-	if !regexp.MustCompile(`(^| )time=([0-9.]+s|U)(;|$| )`).MatchString(m[3]) {
-		fails = append(fails, fmt.Sprintf("no time= perfdata: %q", m[3]))
+	if !timePerfdata.MatchString(m[3]) {
+		fails = append(fails, fmt.Sprintf("no time perfdata: %q", m[3]))
 	}
 	for _, l := range lines[1:] {
 		if strings.Contains(l, "|") {

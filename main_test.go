@@ -30,6 +30,9 @@ var masks = []struct {
 	{regexp.MustCompile(`(expired|skew of) \d+ s`), "${1} N s"},
 }
 
+// timePerfdata matches a time perfdata item: time, time_login, time_token ...
+var timePerfdata = regexp.MustCompile(`(^| )'?time\w*'?=[0-9.]+s`)
+
 func mask(b []byte) []byte {
 	for _, m := range masks {
 		b = m.re.ReplaceAll(b, []byte(m.with))
@@ -85,8 +88,11 @@ func checkShape(t *testing.T, out []byte, wantPerf bool) {
 			t.Errorf("a '|' in long output: %q", l)
 		}
 	}
-	if wantPerf && (!hasPerf || !strings.Contains(perf, "time=")) {
+	if wantPerf && (!hasPerf || !timePerfdata.MatchString(perf)) {
 		t.Errorf("no time perfdata on line 1: %q", lines[0])
+	}
+	if strings.Contains(perf, "=U") {
+		t.Errorf("an undetermined perfdata value, which Icinga 2 rejects: %q", lines[0])
 	}
 }
 

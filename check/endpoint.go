@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -57,8 +56,9 @@ type Authenticator interface {
 func (e *Endpoint) Run(ctx context.Context) *Report {
 	r := &Report{Mode: "endpoint"}
 	if e.Auth != nil && !e.Auth.Login(ctx, e.Client, r) {
-		// The health request was not made: its time is undetermined ("U").
-		r.Perf = append([]plugin.Perf{timePerf("time", math.NaN(), e.Thresholds, e.Policy.Timeout.Seconds())}, r.Perf...)
+		// The health request was not made, so there is no "time": the
+		// login's own time is the perfdata. (An undetermined "U" would be
+		// the guidelines' way, but Icinga 2 and Monitoring::Plugin reject it.)
 		return r
 	}
 	authPerf := r.Perf

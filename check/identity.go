@@ -114,7 +114,7 @@ func (id *Identity) Token(ctx context.Context, tokenURL *url.URL, p Policy) (*To
 		err = context.Cause(ctx)
 	}
 	if err != nil {
-		f := describeTokenError(err, tokenURL, p)
+		f := describeTokenError(err, tokenURL, id.Secret, p)
 		return nil, &f
 	}
 	tok := &Token{AccessToken: t.AccessToken, Type: t.TokenType, ExpiresIn: expiresIn(t)}
@@ -145,27 +145,33 @@ func expiresIn(t *oauth2.Token) int64 {
 }
 
 // describeTokenError explains a failed token request: the OAuth error and its
-// description, an HTTP status, or the network failure.
-func describeTokenError(err error, u *url.URL, p Policy) failure {
+// description, an HTTP status, or the network failure. secret is redacted
+// from whatever the server said, in case it echoes the request.
+func describeTokenError(err error, u *url.URL, secret string, p Policy) failure {
+	said := func(s string, n int) string {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, "[redacted]")
+		}
+		return truncate(plugin.Sanitize(s), n)
+	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
+		code, desc := said(re.ErrorCode, 60), said(re.ErrorDescription, 120)
 		switch {
-		case re.ErrorCode != "":
-			s := plugin.Sanitize(truncate(re.ErrorCode, 60))
-			if re.ErrorDescription != "" {
-				s += " (" + plugin.Sanitize(truncate(re.ErrorDescription, 120)) + ")"
+		case code != "":
+			if desc != "" {
+				code += " (" + desc + ")"
 			}
-			return failure{plugin.Critical, s + "; check --client-id and the client secret", ""}
+			return failure{plugin.Critical, code + "; check --client-id and the client secret", ""}
 		case re.Response != nil:
-			return failure{plugin.Critical, "HTTP " + re.Response.Status + " from the token endpoint; check the Identity Service's log", ""}
+			return failure{plugin.Critical, "HTTP " + said(re.Response.Status, 60) + " from the token endpoint; check the Identity Service's log", ""}
 		}
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		return describeNetError(err, "the token request", u, p)
 	}
-	msg := strings.TrimPrefix(err.Error(), "oauth2: ")
-	return failure{plugin.Critical, plugin.Sanitize(truncate(msg, 120)), ""}
+	return failure{plugin.Critical, said(strings.TrimPrefix(err.Error(), "oauth2: "), 120), ""}
 }
 
 // Claims are the JWT payload fields the plugin reads; times are Unix

@@ -51,11 +51,15 @@ func (l *FormsLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 		return loginFailed(r, "time_login", f.state, f.text, elapsed)
 	}
 	user := plugin.Sanitize(truncate(l.User, 60))
-	code := gjson.GetBytes(resp.Body, "Code")
+	valid := validJSON(resp.Body)
+	var code gjson.Result
+	if valid {
+		code = gjson.GetBytes(resp.Body, "Code")
+	}
 	switch {
 	case resp.StatusCode != http.StatusOK:
 		return loginFailed(r, "time_login", plugin.Unknown, fmt.Sprintf("login as %s: AuthService.svc answered HTTP %s; check --url and that the user may log in", user, resp.Status), elapsed)
-	case !gjson.ValidBytes(resp.Body) || code.Type != gjson.Number:
+	case !valid || code.Type != gjson.Number:
 		return loginFailed(r, "time_login", plugin.Unknown, fmt.Sprintf("login as %s: AuthService.svc did not answer its JSON; check --url", user), elapsed)
 	case code.Int() != 0:
 		msg := plugin.Sanitize(truncate(gjson.GetBytes(resp.Body, "Message").String(), 100))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"syscall"
@@ -85,14 +86,14 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 			}
 		}
 		return failure{p.Unreachable, fmt.Sprintf("TLS certificate of %s: %s; renew the certificate or check this host's clock", host, reason), ""}
-	case errors.As(err, &recErr):
+	case errors.As(err, &recErr) || errors.Is(err, http.ErrSchemeMismatch):
 		return failure{p.Unreachable, fmt.Sprintf("%s does not speak TLS; use an http:// URL (or --http) if Creatio serves plain HTTP", host), ""}
 	case errors.As(err, &alertErr):
 		return failure{p.Unreachable, fmt.Sprintf("TLS handshake with %s failed (%s); check --client-cert/--client-key and the TLS settings of the server", host, alertErr.Error()), ""}
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || isServerClosedIdle(err):
 		return failure{p.Unreachable, fmt.Sprintf("%s closed the connection without a complete answer; check the web server's and proxy's logs", host), ""}
 	case errors.As(err, &opErr) && opErr.Op == "remote error":
-		return failure{p.Unreachable, fmt.Sprintf("%s refused the TLS handshake (%s); check --client-cert/--client-key and the server's TLS settings", host, plugin.Sanitize(opErr.Err.Error())), ""}
+		return failure{p.Unreachable, fmt.Sprintf("TLS handshake with %s failed (%s); check --client-cert/--client-key and the TLS settings of the server", host, plugin.Sanitize(opErr.Err.Error())), ""}
 	case errors.As(err, &opErr):
 		return failure{p.Unreachable, fmt.Sprintf("cannot reach %s: %s; check the network", host, plugin.Sanitize(opErr.Err.Error())), ""}
 	}
@@ -102,6 +103,12 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 		msg = uerr.Err.Error()
 	}
 	return failure{p.unusable(), fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(msg)), ""}
+}
+
+// isServerClosedIdle reports net/http's "server closed idle connection": the
+// server closed the connection before it answered, a race with plain EOF.
+func isServerClosedIdle(err error) bool {
+	return strings.Contains(err.Error(), "server closed idle connection")
 }
 
 func isTimeout(err error) bool {
