@@ -18,6 +18,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -145,7 +146,7 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	case len(rest) > 0:
 		return usage(stdout, fmt.Sprintf("unexpected argument %q; options start with - (see --help)", rest[0]))
 	}
-	cfg, err := configure(&opts, getenv)
+	cfg, err := configure(&opts, getenv, len(opts.Output.Verbose))
 	if err != nil {
 		return usage(stdout, err.Error())
 	}
@@ -155,6 +156,7 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	defer cancel()
 
 	report := cfg.check.Run(ctx)
+	report.Notes = append(report.Notes, cfg.trace.list()...)
 	if opts.Output.Format == "json" {
 		if err := report.WriteJSON(stdout); err != nil {
 			return int(plugin.Unknown)
@@ -192,11 +194,35 @@ func usage(w io.Writer, msg string) int {
 type config struct {
 	check    check.Runner
 	deadline time.Duration
+	trace    *traceLog // -vvv: each request and answer, secrets redacted
+}
+
+// traceLog collects the client's debug lines; requests may run
+// concurrently (--mode both).
+type traceLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *traceLog) printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+// list returns the lines so far; a nil log has none.
+func (l *traceLog) list() []string {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
 }
 
 // configure checks the options and builds the check. Its errors are one line
 // that names the option to fix.
-func configure(o *options, getenv func(string) string) (*config, error) {
+func configure(o *options, getenv func(string) string, verbose int) (*config, error) {
 	if err := refusePlainSecrets(o); err != nil {
 		return nil, err
 	}
@@ -215,10 +241,16 @@ func configure(o *options, getenv func(string) string) (*config, error) {
 	if timeout.d == 0 { // the default is applied through UnmarshalFlag; be safe
 		timeout = timeoutOpt{10 * time.Second, plugin.Critical}
 	}
-	client, err := check.NewClient(check.ClientConfig{
+	cc := check.ClientConfig{
 		CAFile: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
 		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody, Version: version,
-	})
+	}
+	var trace *traceLog
+	if verbose >= 3 {
+		trace = &traceLog{}
+		cc.Debug = trace.printf
+	}
+	client, err := check.NewClient(cc)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +259,7 @@ func configure(o *options, getenv func(string) string) (*config, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &config{deadline: deadline(timeout.d)}
+	cfg := &config{deadline: deadline(timeout.d), trace: trace}
 
 	mode := o.Mode.Mode
 	var id check.Identity

@@ -188,44 +188,8 @@ type Response struct {
 // Do sends req with ctx and reads the answer. The body is read up to the cap;
 // a longer one sets TooLarge and is not read further.
 func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
-	var (
-		start                            = time.Now()
-		connStart, tlsStart, dnsStart    time.Time
-		connect, tlsDur, firstByte       time.Duration
-		gotConnect, gotTLS, gotFirstByte bool
-	)
-	var hostPort string
-	trace := &httptrace.ClientTrace{
-		GetConn:  func(hp string) { hostPort = hp },
-		DNSStart: func(httptrace.DNSStartInfo) { dnsStart = time.Now() },
-		ConnectStart: func(string, string) {
-			if connStart.IsZero() {
-				connStart = time.Now()
-				if !dnsStart.IsZero() {
-					connStart = dnsStart
-				}
-			}
-		},
-		ConnectDone: func(_, _ string, err error) {
-			if err == nil && !gotConnect {
-				connect, gotConnect = time.Since(connStart), true
-			}
-		},
-		TLSHandshakeStart: func() { tlsStart = time.Now() },
-		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
-			if err == nil && !gotTLS {
-				tlsDur, gotTLS = time.Since(tlsStart), true
-			}
-			if err == nil && len(cs.PeerCertificates) > 0 {
-				c.noteCert(hostPort, cs.PeerCertificates[0].NotAfter)
-			}
-		},
-		GotFirstResponseByte: func() {
-			if !gotFirstByte {
-				firstByte, gotFirstByte = time.Since(start), true
-			}
-		},
-	}
+	t := &roundTripTrace{start: time.Now(), client: c}
+	trace := t.clientTrace()
 	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	req.Header.Set("User-Agent", c.userAgent)
 	c.debugRequest(req)
@@ -248,14 +212,76 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	if int64(len(body)) > c.maxBody {
 		r.Body, r.TooLarge = body[:c.maxBody], true
 	}
-	r.Timings = Timings{
-		Connect:   connect.Seconds(),
-		TLS:       tlsDur.Seconds(),
-		FirstByte: firstByte.Seconds(),
-		Total:     time.Since(start).Seconds(),
-	}
+	r.Timings = t.timings()
 	c.debugResponse(r)
 	return r, nil
+}
+
+// roundTripTrace records the phases of one request. Its hooks run on the
+// transport's goroutines, a dial among them that may outlive the request,
+// hence the lock.
+type roundTripTrace struct {
+	client                        *Client
+	mu                            sync.Mutex
+	start                         time.Time
+	hostPort                      string
+	dnsStart, connStart, tlsStart time.Time
+	connect, tls, firstByte       time.Duration
+}
+
+func (t *roundTripTrace) clientTrace() *httptrace.ClientTrace {
+	locked := func(f func()) { t.mu.Lock(); defer t.mu.Unlock(); f() }
+	return &httptrace.ClientTrace{
+		GetConn:  func(hp string) { locked(func() { t.hostPort = hp }) },
+		DNSStart: func(httptrace.DNSStartInfo) { locked(func() { t.dnsStart = time.Now() }) },
+		ConnectStart: func(string, string) {
+			locked(func() {
+				if t.connStart.IsZero() {
+					t.connStart = time.Now()
+					if !t.dnsStart.IsZero() {
+						t.connStart = t.dnsStart
+					}
+				}
+			})
+		},
+		ConnectDone: func(_, _ string, err error) {
+			locked(func() {
+				if err == nil && t.connect == 0 {
+					t.connect = time.Since(t.connStart)
+				}
+			})
+		},
+		TLSHandshakeStart: func() { locked(func() { t.tlsStart = time.Now() }) },
+		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
+			locked(func() {
+				if err == nil && t.tls == 0 {
+					t.tls = time.Since(t.tlsStart)
+				}
+				if err == nil && len(cs.PeerCertificates) > 0 {
+					t.client.noteCert(t.hostPort, cs.PeerCertificates[0].NotAfter)
+				}
+			})
+		},
+		GotFirstResponseByte: func() {
+			locked(func() {
+				if t.firstByte == 0 {
+					t.firstByte = time.Since(t.start)
+				}
+			})
+		},
+	}
+}
+
+// timings are the phases so far, in seconds.
+func (t *roundTripTrace) timings() Timings {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return Timings{
+		Connect:   t.connect.Seconds(),
+		TLS:       t.tls.Seconds(),
+		FirstByte: t.firstByte.Seconds(),
+		Total:     time.Since(t.start).Seconds(),
+	}
 }
 
 // secretHeaders are never printed, not even at -vvv.
