@@ -23,7 +23,7 @@ var masks = []struct {
 	with string
 }{
 	{regexp.MustCompile(`\b(time\w*)=[0-9.]+s`), "${1}=Ts"},
-	{regexp.MustCompile(`\b\d+\.\d+ s\b`), "T s"},
+	{regexp.MustCompile(`\b\d+\.\d+ m?s\b`), "T s"},
 	{regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]):\d+`), "${1}:PORT"},
 	{regexp.MustCompile(`"(time\w*)":[0-9.e-]+`), `"${1}":T`},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "DATE"},

@@ -40,7 +40,7 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	if msg := emptySettings(d.Identity); msg != "" {
 		h.Message = msg
 		r.State = plugin.Critical
-		r.Summary = msg + " Give --identity-url, --client-id and the secret (CREATIO_CLIENT_SECRET or --client-secret-file)."
+		r.Summary = msg + " Give --identity-url, --client-id and CREATIO_CLIENT_SECRET."
 		r.Steps = append(r.Steps,
 			Step{Name: StepSettings, State: plugin.Critical, Detail: msg, Fix: creatioSteps[0].fix},
 			notChecked(StepIdentityService), notChecked(StepToken))
@@ -84,7 +84,7 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	h.HasProblem = false
 	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(truncate(tok.Type, 40)), tok.ExpiresIn)})
 	r.State = plugin.OK
-	r.Summary = fmt.Sprintf("OAuth token is received from the Identity Service as expected (%.3f s)", time.Since(start).Seconds())
+	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
 	d.inspectToken(r, tok)
 	return r
 }
@@ -121,7 +121,7 @@ func (d *Direct) applyThresholds(r *Report, t float64) {
 	if st == plugin.OK {
 		return
 	}
-	text := fmt.Sprintf("the direct check took %.3f s, outside the %s range", t, strings.ToLower(st.String()))
+	text := fmt.Sprintf("the direct check took %s, outside the %s range", humanSeconds(t), strings.ToLower(st.String()))
 	r.Steps = append(r.Steps, Step{Name: "response_time", State: st, Detail: text, Fix: "check the load of the Identity Service, or adjust -w/-c"})
 	if r.State == plugin.OK {
 		r.Summary = text + "; OAuth token is received as expected"

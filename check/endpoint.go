@@ -162,7 +162,7 @@ func (e *Endpoint) classify(r *Report, resp *Response, tried []string) {
 	r.Steps = append(r.Steps, steps...)
 	if h.Healthy() {
 		r.State = plugin.OK
-		r.Summary = fmt.Sprintf("OAuth token is received from the Identity Service as expected (%.3f s)", resp.Timings.Total)
+		r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(resp.Timings.Total) + ")"
 		if status != http.StatusOK {
 			r.Detail += ", healthy body"
 		}
@@ -186,7 +186,7 @@ func (e *Endpoint) applyThresholds(r *Report, t float64) {
 	if st == plugin.Warning {
 		rng, name = e.Thresholds.Warning, "warning"
 	}
-	text := fmt.Sprintf("health request took %.3f s, outside the %s range %s", t, name, rng)
+	text := fmt.Sprintf("health request took %s, outside the %s range %s", humanSeconds(t), name, rng)
 	r.Steps = append(r.Steps, Step{Name: "response_time", State: st, Detail: text,
 		Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
 	if r.State == plugin.OK {
@@ -214,9 +214,27 @@ func problemSummary(h Health, cause *creatioStep) string {
 	}
 	room := plugin.MaxLine - len(Name+" CRITICAL - ") - len(hint) - 1
 	if len(msg) > room {
-		msg = truncate(msg, room-3) + "..."
+		msg = truncateWords(msg, room-3) + "..."
 	}
 	return msg + " " + hint
+}
+
+// truncateWords cuts s to at most n bytes, at a space when one is near.
+func truncateWords(s string, n int) string {
+	t := truncate(s, n)
+	if i := strings.LastIndexByte(t, ' '); i > n*3/4 {
+		t = t[:i]
+	}
+	return strings.TrimRight(t, " ,.;:")
+}
+
+// humanSeconds prints a duration for a status line: "12.3 ms" below a
+// second, "1.234 s" above.
+func humanSeconds(s float64) string {
+	if s < 1 {
+		return fmt.Sprintf("%.1f ms", s*1000)
+	}
+	return fmt.Sprintf("%.3f s", s)
 }
 
 // truncate cuts s to at most n bytes at a rune boundary.

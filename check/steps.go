@@ -48,7 +48,7 @@ var creatioSteps = []creatioStep{
 		flag:    keyTokenRetrievable,
 		title:   "an access token for system actions is retrievable",
 		failed:  "no access token for system actions is retrievable",
-		hint:    "Check the OAuth20IdentityServerClientId and ClientSecret system settings.",
+		hint:    "Check the client id and secret system settings.",
 		fix:     "make sure OAuth20IdentityServerUrl, OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret are filled in and match a client of the Identity Service; if they are, collect the Creatio and Identity Service logs of the time of the failure and contact Creatio support",
 		message: "Can't retrieve access_token for system actions from IdentityService specified in system settings OAuth20IdentityServerUrl using client_id and client_secret specified in system settings OAuth20IdentityServerClientId & OAuth20IdentityServerClientSecret.",
 	},
