@@ -63,15 +63,11 @@ func (c *Certificates) Run(ctx context.Context) *Report {
 		if days < 0 {
 			detail = fmt.Sprintf("%s certificate (%s) expired %.1f days ago, on %s", t.what, t.u.Host, -days, notAfter.UTC().Format("2006-01-02 15:04 MST"))
 		}
-		step := Step{Name: t.step, State: st, Detail: detail}
+		step := Step{Name: t.step, Detail: detail}
 		if st != plugin.OK {
 			step.Fix = "renew the certificate of " + t.u.Hostname()
-			if plugin.Worst(r.State, st) != r.State || r.State == plugin.OK {
-				r.Summary = detail + "; renew it"
-			}
-			r.State = plugin.Worst(r.State, st)
 		}
-		r.Steps = append(r.Steps, step)
+		r.raise(st, detail+"; renew it", step)
 	}
 	return r
 }

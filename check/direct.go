@@ -97,20 +97,14 @@ func (d *Direct) inspectToken(r *Report, tok *Token) {
 		now = d.Now
 	}
 	if st, why := tok.inspect(now()); st != plugin.OK {
-		r.Steps = append(r.Steps, Step{Name: "token_validity", State: st, Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
-		r.State = plugin.Worst(r.State, st)
-		r.Summary = why
+		r.raise(st, why, Step{Name: "token_validity", Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
 	}
 	if tok.ExpiresIn > 0 {
 		lt := float64(tok.ExpiresIn)
 		r.Perf = append(r.Perf, plugin.Perf{Label: "token_lifetime", Value: lt, Unit: "s", Warning: d.Lifetime.Warning, Critical: d.Lifetime.Critical, Min: plugin.Float(0)})
 		if st := d.Lifetime.Evaluate(lt); st != plugin.OK {
 			why := fmt.Sprintf("token lifetime %d s is outside the %s range", tok.ExpiresIn, strings.ToLower(st.String()))
-			r.Steps = append(r.Steps, Step{Name: "token_lifetime", State: st, Detail: why, Fix: "check AccessTokenLifetime of the client in the Identity Service"})
-			if plugin.Worst(r.State, st) != r.State || r.State == plugin.OK {
-				r.Summary = why
-			}
-			r.State = plugin.Worst(r.State, st)
+			r.raise(st, why, Step{Name: "token_lifetime", Detail: why, Fix: "check AccessTokenLifetime of the client in the Identity Service"})
 		}
 	}
 }
@@ -122,11 +116,11 @@ func (d *Direct) applyThresholds(r *Report, t float64) {
 		return
 	}
 	text := fmt.Sprintf("the direct check took %s, outside the %s range", humanSeconds(t), strings.ToLower(st.String()))
-	r.Steps = append(r.Steps, Step{Name: "response_time", State: st, Detail: text, Fix: "check the load of the Identity Service, or adjust -w/-c"})
+	summary := text
 	if r.State == plugin.OK {
-		r.Summary = text + "; OAuth token is received as expected"
+		summary += "; OAuth token is received as expected"
 	}
-	r.State = plugin.Worst(r.State, st)
+	r.raise(st, summary, Step{Name: "response_time", Detail: text, Fix: "check the load of the Identity Service, or adjust -w/-c"})
 }
 
 // emptySettings is Creatio's message for empty OAuth settings, or "".

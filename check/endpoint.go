@@ -187,12 +187,11 @@ func (e *Endpoint) applyThresholds(r *Report, t float64) {
 		rng, name = e.Thresholds.Warning, "warning"
 	}
 	text := fmt.Sprintf("health request took %s, outside the %s range %s", humanSeconds(t), name, rng)
-	r.Steps = append(r.Steps, Step{Name: "response_time", State: st, Detail: text,
-		Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
+	summary := text
 	if r.State == plugin.OK {
-		r.Summary = text + "; OAuth token is received as expected"
+		summary += "; OAuth token is received as expected"
 	}
-	r.State = plugin.Worst(r.State, st)
+	r.raise(st, summary, Step{Name: "response_time", Detail: text, Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
 }
 
 // problemSummary is the status line of a health answer that reports a

@@ -37,6 +37,20 @@ func (r *Report) fail(f failure, step string) *Report {
 	return r
 }
 
+// raise adds a finding in state st with its step: the worst state wins, and
+// the finding becomes the status line when it is now the worst one.
+func (r *Report) raise(st plugin.State, summary string, step Step) {
+	step.State = st
+	r.Steps = append(r.Steps, step)
+	if st == plugin.OK {
+		return
+	}
+	if r.State == plugin.OK || plugin.Worst(r.State, st) != r.State {
+		r.Summary = summary
+	}
+	r.State = plugin.Worst(r.State, st)
+}
+
 // Result renders the report for Nagios at verbosity v (0-3): long output
 // lists each step, and its fix, at -v 2 and on any result that is not OK;
 // notes (the debug trace) follow at -v 2 and above.
