@@ -411,13 +411,9 @@ func secretFrom(file, flag, env string, getenv func(string) string) (string, err
 	if file == "" {
 		return getenv(env), nil
 	}
-	b, err := os.ReadFile(file)
+	b, err := check.ReadFileLimited(file, 64<<10)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return "", fmt.Errorf("%s %s: %w", flag, plugin.Sanitize(file), err)
+		return "", fmt.Errorf("%s %w", flag, err)
 	}
 	secret, _, _ := strings.Cut(string(b), "\n")
 	secret = strings.TrimSuffix(secret, "\r")

@@ -49,11 +49,36 @@ type Client struct {
 	debug     func(format string, args ...any)
 }
 
+// maxPEMFile caps what is read of a CA, certificate or key file.
+const maxPEMFile = 4 << 20
+
+// ReadFileLimited reads a file of at most max bytes. A larger file (or a
+// device that never ends) is an error, not a hang.
+func ReadFileLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err // the caller names the file
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
+	}
+	return b, nil
+}
+
 // NewClient builds the client. Errors name the option that is wrong.
 func NewClient(cfg ClientConfig) (*Client, error) {
 	tlsConf := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // --insecure is the admin's choice
 	if cfg.CAFile != "" {
-		pem, err := os.ReadFile(cfg.CAFile)
+		pem, err := ReadFileLimited(cfg.CAFile, maxPEMFile)
 		if err != nil {
 			return nil, fmt.Errorf("--ca-file: %w", err)
 		}
@@ -70,7 +95,15 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		if cfg.ClientCert == "" || cfg.ClientKey == "" {
 			return nil, errors.New("--client-cert and --client-key go together")
 		}
-		cert, err := tls.LoadX509KeyPair(cfg.ClientCert, cfg.ClientKey)
+		certPEM, err := ReadFileLimited(cfg.ClientCert, maxPEMFile)
+		if err != nil {
+			return nil, fmt.Errorf("--client-cert: %w", err)
+		}
+		keyPEM, err := ReadFileLimited(cfg.ClientKey, maxPEMFile)
+		if err != nil {
+			return nil, fmt.Errorf("--client-key: %w", err)
+		}
+		cert, err := tls.X509KeyPair(certPEM, keyPEM)
 		if err != nil {
 			return nil, fmt.Errorf("--client-cert/--client-key: %w", err)
 		}

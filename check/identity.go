@@ -81,6 +81,10 @@ func ParseDiscovery(body []byte) (*url.URL, error) {
 		return nil, errors.New("no token_endpoint")
 	}
 	u, err := url.Parse(te.Str)
+	if err == nil {
+		// The URL must survive printing: it is requested by its String().
+		_, err = url.Parse(u.String())
+	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
 		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(truncate(te.Str, 80)))
 	}
