@@ -92,6 +92,8 @@ func describeNetError(err error, what string, u *url.URL, p Policy) failure {
 		return failure{p.Unreachable, fmt.Sprintf("TLS handshake with %s failed (%s); check --client-cert/--client-key and the TLS settings of the server", host, alertErr.Error()), ""}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || isServerClosedIdle(err):
 		return failure{p.Unreachable, fmt.Sprintf("%s closed the connection without a complete answer; check the web server's and proxy's logs", host), ""}
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		return failure{p.unusable(), fmt.Sprintf("%s sent more than 64 KiB of headers; check the URL and any proxy in between", host), ""}
 	case errors.As(err, &opErr) && opErr.Op == "remote error":
 		return failure{p.Unreachable, fmt.Sprintf("TLS handshake with %s failed (%s); check --client-cert/--client-key and the TLS settings of the server", host, plugin.Sanitize(opErr.Err.Error())), ""}
 	case errors.As(err, &opErr):
