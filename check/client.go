@@ -374,3 +374,13 @@ func redactURL(u *url.URL) string {
 	r.Fragment = ""
 	return r.String()
 }
+
+// below is the URL of path p below base; the path is absolute even when the
+// base has none (https://crm.example.com).
+func below(base *url.URL, p string) *url.URL {
+	u := base.JoinPath(p)
+	if !strings.HasPrefix(u.Path, "/") {
+		u.Path = "/" + u.Path
+	}
+	return u
+}

@@ -61,7 +61,7 @@ func (d *Direct) Run(ctx context.Context) *Report {
 		r.State = fail.state
 		r.Summary = strings.TrimSuffix(h.Message, ".") + ": " + fail.text
 		r.Steps = append(r.Steps,
-			Step{Name: StepIdentityService, State: fail.state, Detail: "GET " + redactURL(d.Identity.URL.JoinPath(discoveryPath)) + ": " + fail.text, Fix: creatioSteps[1].fix},
+			Step{Name: StepIdentityService, State: fail.state, Detail: "GET " + redactURL(below(d.Identity.URL, discoveryPath)) + ": " + fail.text, Fix: creatioSteps[1].fix},
 			notChecked(StepToken))
 		return r
 	}

@@ -75,7 +75,7 @@ func (e *Endpoint) Run(ctx context.Context) *Report {
 	)
 	for _, rt := range runtimes {
 		runtime = rt
-		u = e.Base.JoinPath(healthPath[rt])
+		u = below(e.Base, healthPath[rt])
 		tried = append(tried, u.Path)
 		req, err := http.NewRequest(http.MethodGet, u.String(), nil)
 		if err != nil {

@@ -40,7 +40,7 @@ type Identity struct {
 // Discover reads the discovery document and returns its token_endpoint. Its
 // error is a failure fit for a status line, with the concrete cause.
 func (id *Identity) Discover(ctx context.Context, p Policy) (*url.URL, *Response, *failure) {
-	u := id.URL.JoinPath(discoveryPath)
+	u := below(id.URL, discoveryPath)
 	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
 	if err != nil {
 		return nil, nil, &failure{plugin.Unknown, fmt.Sprintf("cannot build the discovery request: %v; check --identity-url", err), ""}

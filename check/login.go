@@ -33,7 +33,7 @@ type FormsLogin struct {
 // too, with Code 1 and the reason in Message.
 func (l *FormsLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 	l.client = c
-	u := l.Base.JoinPath(authServicePath)
+	u := below(l.Base, authServicePath)
 	body, _ := json.Marshal(struct{ UserName, UserPassword string }{l.User, l.Password}) // strings always marshal
 	req, err := http.NewRequest(http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
@@ -115,7 +115,7 @@ func (l *OAuthLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 			return loginFailed(r, "time_token", fail.state, "login: "+fail.text, time.Since(start).Seconds())
 		}
 		r.Notes = append(r.Notes, "login: discovery failed ("+fail.text+"); trying "+fallbackTokenPath)
-		tokenURL = l.Identity.URL.JoinPath(fallbackTokenPath)
+		tokenURL = below(l.Identity.URL, fallbackTokenPath)
 	}
 	tok, fail := l.Identity.Token(ctx, tokenURL, l.Policy)
 	elapsed := time.Since(start).Seconds()
