@@ -40,7 +40,7 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	if msg := emptySettings(d.Identity); msg != "" {
 		h.Message = msg
 		r.State = plugin.Critical
-		r.Summary = msg + " Give --identity-url, --client-id and CREATIO_CLIENT_SECRET."
+		r.Summary = msg + " Give --identity-url, --client-id and the secret."
 		r.Steps = append(r.Steps,
 			Step{Name: StepSettings, State: plugin.Critical, Detail: msg, Fix: creatioSteps[0].fix},
 			notChecked(StepIdentityService), notChecked(StepToken))
