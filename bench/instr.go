@@ -9,16 +9,6 @@ import (
 	"strings"
 )
 
-// instrResult is the instruction count of one program run under
-// valgrind --tool=callgrind.
-type instrResult struct {
-	Name  string
-	Proto string
-	Ir    int64 // instructions executed (all threads); 0 if unknown
-	Exit  int
-	Note  string
-}
-
 // collectedRE finds callgrind's instruction total in its report.
 var collectedRE = regexp.MustCompile(`Collected\s*:\s*([0-9]+)`)
 

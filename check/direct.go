@@ -82,7 +82,7 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	}
 	h.TokenRetrievable = &t
 	h.HasProblem = false
-	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(truncate(tok.Type, 40)), tok.ExpiresIn)})
+	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
 	r.State = plugin.OK
 	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
 	d.inspectToken(r, tok)

@@ -220,7 +220,7 @@ func problemSummary(h Health, cause *creatioStep) string {
 
 // truncateWords cuts s to at most n bytes, at a space when one is near.
 func truncateWords(s string, n int) string {
-	t := truncate(s, n)
+	t := plugin.Truncate(s, n)
 	if i := strings.LastIndexByte(t, ' '); i > n*3/4 {
 		t = t[:i]
 	}
@@ -235,22 +235,6 @@ func humanSeconds(s float64) string {
 	}
 	return fmt.Sprintf("%.3f s", s)
 }
-
-// truncate cuts s to at most n bytes at a rune boundary.
-func truncate(s string, n int) string {
-	if n <= 0 {
-		return ""
-	}
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // redirected explains a 3xx answer that was not followed.
 func (e *Endpoint) redirected(r *Report, resp *Response) {

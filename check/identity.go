@@ -86,7 +86,7 @@ func ParseDiscovery(body []byte) (*url.URL, error) {
 		_, err = url.Parse(u.String())
 	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
-		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(truncate(te.Str, 80)))
+		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(plugin.Truncate(te.Str, 80)))
 	}
 	return u, nil
 }
@@ -156,7 +156,7 @@ func describeTokenError(err error, u *url.URL, secret string, p Policy) failure 
 		if secret != "" {
 			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
-		return truncate(plugin.Sanitize(s), n)
+		return plugin.Truncate(plugin.Sanitize(s), n)
 	}
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
@@ -221,7 +221,7 @@ const skewLimit = 60 * time.Second
 // the future, no iat/nbf in the future. It returns the worst state and why.
 func (t *Token) inspect(now time.Time) (plugin.State, string) {
 	if !strings.EqualFold(t.Type, "bearer") {
-		return plugin.Critical, fmt.Sprintf("token_type is %q, not Bearer; Creatio sends the token as Bearer", plugin.Sanitize(truncate(t.Type, 40)))
+		return plugin.Critical, fmt.Sprintf("token_type is %q, not Bearer; Creatio sends the token as Bearer", plugin.Sanitize(plugin.Truncate(t.Type, 40)))
 	}
 	c := t.Claims
 	if c == nil {

@@ -50,7 +50,7 @@ func (l *FormsLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 		f := describeNetError(err, "the login request", u, l.Policy)
 		return loginFailed(r, "time_login", f.state, f.text, elapsed)
 	}
-	user := plugin.Sanitize(truncate(l.User, 60))
+	user := plugin.Sanitize(plugin.Truncate(l.User, 60))
 	valid := validJSON(resp.Body)
 	var code gjson.Result
 	if valid {
@@ -62,7 +62,7 @@ func (l *FormsLogin) Login(ctx context.Context, c *Client, r *Report) bool {
 	case !valid || code.Type != gjson.Number:
 		return loginFailed(r, "time_login", plugin.Unknown, fmt.Sprintf("login as %s: AuthService.svc did not answer its JSON; check --url", user), elapsed)
 	case code.Int() != 0:
-		msg := plugin.Sanitize(truncate(gjson.GetBytes(resp.Body, "Message").String(), 100))
+		msg := plugin.Sanitize(plugin.Truncate(gjson.GetBytes(resp.Body, "Message").String(), 100))
 		if msg == "" {
 			msg = fmt.Sprintf("Code %d", code.Int())
 		}
@@ -94,7 +94,7 @@ func (l *FormsLogin) Apply(req *http.Request) {
 
 // Rejected explains a 401/403 or login redirect after a good login.
 func (l *FormsLogin) Rejected(status int) string {
-	return fmt.Sprintf("Creatio rejected the session of %s after a good login (HTTP %d); check that the user may call the API and that no proxy drops the BPMCSRF header", plugin.Sanitize(truncate(l.User, 60)), status)
+	return fmt.Sprintf("Creatio rejected the session of %s after a good login (HTTP %d); check that the user may call the API and that no proxy drops the BPMCSRF header", plugin.Sanitize(plugin.Truncate(l.User, 60)), status)
 }
 
 // OAuthLogin gets a client_credentials token from the Identity Service and
@@ -137,7 +137,7 @@ func (l *OAuthLogin) Apply(req *http.Request) { req.Header.Set("Authorization", 
 
 // Rejected explains a 401 or 403 to a fresh token.
 func (l *OAuthLogin) Rejected(status int) string {
-	return bearerRejected(status, "the fresh token of client "+plugin.Sanitize(truncate(l.Identity.ClientID, 60)))
+	return bearerRejected(status, "the fresh token of client "+plugin.Sanitize(plugin.Truncate(l.Identity.ClientID, 60)))
 }
 
 // BearerLogin sends a ready token (CREATIO_TOKEN or --token-file).

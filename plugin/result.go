@@ -63,7 +63,7 @@ func (r Result) head() string {
 	prefix := state
 	if name := Sanitize(r.Name); name != "" {
 		if len(name)+1+len(state) > MaxLine {
-			name = truncate(name, MaxLine-1-len(state)-len(ellipsis)) + ellipsis
+			name = Truncate(name, MaxLine-1-len(state)-len(ellipsis)) + ellipsis
 		}
 		prefix = name + " " + state
 	}
@@ -76,16 +76,16 @@ func (r Result) head() string {
 		return prefix + sep + summary
 	}
 	room := MaxLine - len(prefix) - len(sep) - len(ellipsis)
-	cut := truncate(summary, room)
+	cut := Truncate(summary, room)
 	if cut == "" {
 		return prefix
 	}
 	return prefix + sep + cut + ellipsis
 }
 
-// truncate returns the longest prefix of s that is at most n bytes long and
+// Truncate returns the longest prefix of s that is at most n bytes long and
 // ends at a UTF-8 character boundary, without trailing spaces.
-func truncate(s string, n int) string {
+func Truncate(s string, n int) string {
 	if n <= 0 {
 		return ""
 	}
