@@ -54,6 +54,28 @@ const (
 	bodyNotObject        = `[]`
 )
 
+// UTF8BOM is the UTF-8 encoding of the byte order mark U+FEFF, the bytes
+// EF BB BF that .NET's UTF-8 writers put before a body unless told not to.
+// The ok-bom, problem-bom and forms-bom scenarios and the bom Identity
+// Service variant start their bodies with it.
+const UTF8BOM = "\uFEFF"
+
+// Health bodies as ASP.NET Core's System.Text.Json writes them by default
+// (JsonSerializerDefaults.Web): camelCase names, and a null Message is
+// written as "message":null rather than left out.
+const (
+	// BodyOKCamel is the healthy body in camelCase (the ok-camel scenario).
+	BodyOKCamel = `{"hasProblem":false,"isSystemSettingsFilledIn":true,"isIdentityServiceAvailable":true,"isAccessTokenRetrievableForSystemActions":true,"message":null}`
+	// BodyIdentityUnavailableCamel is the identity-unavailable body in
+	// camelCase with the documented Message (the problem-camel scenario).
+	BodyIdentityUnavailableCamel = `{"hasProblem":true,"isSystemSettingsFilledIn":true,"isIdentityServiceAvailable":false,"isAccessTokenRetrievableForSystemActions":false,"message":"` + MessageIdentityUnavailable + `"}`
+)
+
+// NginxBadGatewayPage is nginx's built-in 502 page, byte for byte as nginx
+// sends it (CRLF line ends, "nginx" without a version when server_tokens is
+// off). The bad-gateway scenario answers every request with it.
+const NginxBadGatewayPage = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+
 // hugeBodySize is the exact size of the huge-body answer: 3 MiB.
 const hugeBodySize = 3 << 20
 
@@ -172,4 +194,111 @@ const (
 `
 
 	textServiceUnavailable = "Service Unavailable"
+
+	// htmlHTTPSys503 is the page HTTP.sys (the kernel part of IIS) sends
+	// with "Server: Microsoft-HTTPAPI/2.0" when the application pool
+	// behind a site is stopped; the line ends are CRLF.
+	htmlHTTPSys503 = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 4.01//EN\"\"http://www.w3.org/TR/html4/strict.dtd\">\r\n" +
+		"<HTML><HEAD><TITLE>Service Unavailable</TITLE>\r\n" +
+		"<META HTTP-EQUIV=\"Content-Type\" Content=\"text/html; charset=us-ascii\"></HEAD>\r\n" +
+		"<BODY><h2>Service Unavailable</h2>\r\n" +
+		"<hr><p>HTTP Error 503. The service is unavailable.</p>\r\n" +
+		"</BODY></HTML>\r\n"
+
+	// htmlYellowScreen is an ASP.NET "yellow screen of death" for an
+	// unhandled exception. %[1]s is the exception message HTML-encoded,
+	// %[2]s the same message as the trailing HTML comment carries it,
+	// not encoded.
+	htmlYellowScreen = `<!DOCTYPE html>
+<html>
+    <head>
+        <title>%[1]s</title>
+        <meta name="viewport" content="width=device-width" />
+    </head>
+    <body bgcolor="white">
+            <span><H1>Server Error in '/' Application.<hr width=100%% size=1 color=silver></H1>
+            <h2> <i>%[1]s</i> </h2></span>
+            <font face="Arial, Helvetica, Geneva, SunSans-Regular, sans-serif ">
+            <b> Description: </b>An unhandled exception occurred during the execution of the current web request. Please review the stack trace for more information about the error and where it originated in the code.
+            <br><br>
+            <b> Exception Details: </b>System.InvalidOperationException: %[1]s<br><br>
+            <b>Stack Trace:</b> <br><br>
+            <table width=100%% bgcolor="#ffffcc">
+               <tr>
+                  <td>
+                      <code><pre>
+[InvalidOperationException: %[1]s]
+   Terrasoft.IdentityService.Validation.ClientSecretValidator.ValidateAsync(HttpContext context) +412
+   Terrasoft.IdentityService.Endpoints.TokenEndpoint.ProcessAsync(HttpContext context) +209
+</pre></code>
+                  </td>
+               </tr>
+            </table>
+            <br>
+            <hr width=100%% size=1 color=silver>
+            <b>Version Information:</b>&nbsp;Microsoft .NET Framework Version:4.0.30319; ASP.NET Version:4.8.4645.0
+            </font>
+    </body>
+</html>
+<!-- 
+[InvalidOperationException]: %[2]s
+   at Terrasoft.IdentityService.Validation.ClientSecretValidator.ValidateAsync(HttpContext context)
+   at Terrasoft.IdentityService.Endpoints.TokenEndpoint.ProcessAsync(HttpContext context)
+-->
+`
+
+	// htmlSquidError is a Squid error page. %[1]s is the error code (e.g.
+	// ERR_CACHE_ACCESS_DENIED), %[2]s the heading, %[3]s the URL asked for,
+	// %[4]s the explanation in HTML; the values are HTML-encoded by the
+	// caller.
+	htmlSquidError = `<!DOCTYPE html PUBLIC "-//W3C//DTD HTML 4.01//EN" "http://www.w3.org/TR/html4/strict.dtd">
+<html><head>
+<meta type="copyright" content="Copyright (C) 1996-2023 The Squid Software Foundation and contributors">
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>ERROR: %[2]s</title>
+</head><body id="%[1]s">
+<div id="titles">
+<h1>ERROR</h1>
+<h2>%[2]s</h2>
+</div>
+<hr>
+
+<div id="content">
+<p>The following error was encountered while trying to retrieve the URL: <a href="%[3]s">%[3]s</a></p>
+
+%[4]s
+
+<p>Your cache administrator is <a href="mailto:webmaster?subject=CacheErrorInfo%%20-%%20%[1]s">webmaster</a>.</p>
+<br>
+</div>
+
+<hr>
+<div id="footer">
+<p>Generated by corp-proxy (squid)</p>
+<!-- %[1]s -->
+</div>
+</body></html>
+`
+
+	// squidAccessDenied and squidConnectFail are the explanations of
+	// Squid's ERR_CACHE_ACCESS_DENIED and ERR_CONNECT_FAIL pages.
+	squidAccessDenied = `<blockquote id="error">
+<p><b>Cache Access Denied.</b></p>
+</blockquote>
+
+<p>Sorry, you are not currently allowed to request the URL from this cache until you have authenticated yourself.</p>
+
+<p>Please contact the cache administrator if you have difficulties authenticating yourself.</p>`
+	squidConnectFail = `<blockquote id="error">
+<p><b>Connection to the upstream server failed.</b></p>
+</blockquote>
+
+<p id="sysmsg">The system returned: <i>(111) Connection refused</i></p>
+
+<p>The remote host or network may be down. Please try the request again.</p>`
+	squidInvalidURL = `<blockquote id="error">
+<p><b>Invalid URL</b></p>
+</blockquote>
+
+<p>Some aspect of the requested URL is incorrect. This proxy only accepts absolute URLs and CONNECT.</p>`
 )

@@ -131,6 +131,8 @@ type Creatio struct {
 
 	mu       sync.Mutex
 	sessions map[string]session // by .ASPXAUTH value
+	logins   int                // successful logins so far
+	logouts  int                // successful logouts so far
 }
 
 // NewCreatio returns a simulated Creatio. The first path element of a
@@ -140,12 +142,17 @@ type Creatio struct {
 //     runtime's layout answers 404,
 //   - its runtime's login page ({base}/Login/NuiLogin.aspx or
 //     {base}/Login/Login.html),
-//   - POST {base}/ServiceModel/AuthService.svc/Login (forms login; the
-//     session only matters to the forms and forms-net scenarios),
+//   - POST {base}/ServiceModel/AuthService.svc/Login (forms login; every
+//     successful login starts a session, which only matters to the
+//     scenarios whose [Scenario.Auth] is [AuthForms]),
+//   - POST {base}/ServiceModel/AuthService.svc/Logout (ends the session;
+//     see [Creatio.LiveSessions]),
 //   - POST {base}/0/ping on .NET Framework (200, empty), as creatioclient
 //     calls it after a login.
 //
-// Everything else, including unknown scenarios, is a plain-text 404.
+// Everything else, including unknown scenarios, is a plain-text 404. The
+// bad-gateway scenario is the exception: every path below it, whatever the
+// method, answers nginx's 502 page.
 func NewCreatio(cfg CreatioConfig) *Creatio {
 	if cfg.SlowDelay <= 0 {
 		cfg.SlowDelay = DefaultSlowDelay
@@ -162,6 +169,34 @@ func (c *Creatio) Requests() []RecordedRequest { return c.log.list() }
 
 // ResetRequests forgets the recorded requests.
 func (c *Creatio) ResetRequests() { c.log.reset() }
+
+// LiveSessions returns the number of forms sessions currently alive: every
+// successful AuthService.svc/Login on any scenario starts one and every
+// successful Logout ends one. The session table is bounded: when it holds
+// 10000 sessions, the next login drops all of them (as if they had timed
+// out), and they no longer count as alive.
+func (c *Creatio) LiveSessions() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.sessions)
+}
+
+// Logins returns the number of successful AuthService.svc/Login requests so
+// far, on any scenario. Failed logins (Code 1) do not count.
+func (c *Creatio) Logins() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.logins
+}
+
+// Logouts returns the number of successful AuthService.svc/Logout requests
+// so far, that is those that ended a live session. Refused logouts (401) do
+// not count.
+func (c *Creatio) Logouts() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.logouts
+}
 
 // Close releases the requests held by the hang and slow scenarios (their
 // connections are aborted without an answer), so that an httptest.Server or
@@ -180,11 +215,17 @@ func (c *Creatio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
+	if sc.Name == "bad-gateway" {
+		serveBadGateway(w)
+		return
+	}
 	switch {
 	case rest == healthSuffix(sc.Runtime):
 		c.serveHealth(w, r, sc)
 	case rest == AuthServicePath:
 		c.serveLogin(w, r, sc)
+	case rest == LogoutPath:
+		c.serveLogout(w, r, sc)
 	case rest == loginPageSuffix(sc.Runtime):
 		serveLoginPage(w, r, sc)
 	case rest == "/0/ping" && sc.Runtime == RuntimeNetFramework:
@@ -227,22 +268,30 @@ func writeJSON(w http.ResponseWriter, status int, body string) {
 	writeBody(w, status, ctJSON, body)
 }
 
+// serveBadGateway answers like nginx whose upstream (Creatio) is down.
+func serveBadGateway(w http.ResponseWriter) {
+	w.Header().Set("Server", "nginx")
+	writeBody(w, http.StatusBadGateway, "text/html", NginxBadGatewayPage)
+}
+
 func (c *Creatio) serveHealth(w http.ResponseWriter, r *http.Request, sc Scenario) {
+	switch sc.Auth {
+	case AuthForms:
+		if !c.formsAuthorized(w, r, sc) {
+			return
+		}
+	case AuthBearer:
+		if !c.bearerAuthorized(w, r) {
+			return
+		}
+	}
 	switch sc.Name {
-	case "hang":
+	case "hang", "forms-hang":
 		c.hang(w, r)
 		return
 	case "conn-reset":
 		resetConnection(w)
 		return
-	case "forms", "forms-net":
-		if !c.formsAuthorized(w, r, sc) {
-			return
-		}
-	case "bearer":
-		if !c.bearerAuthorized(w, r) {
-			return
-		}
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET")
@@ -251,12 +300,18 @@ func (c *Creatio) serveHealth(w http.ResponseWriter, r *http.Request, sc Scenari
 	}
 
 	switch sc.Name {
-	case "ok", "ok-net", "forms", "forms-net", "bearer":
+	case "ok", "ok-net", "forms", "forms-net", "forms-secure", "bearer":
 		writeJSON(w, http.StatusOK, BodyOK)
 	case "ok-extra":
 		writeJSON(w, http.StatusOK, bodyOKExtra)
 	case "gzip-ok":
 		serveGzip(w, BodyOK)
+	case "ok-bom", "forms-bom":
+		writeJSON(w, http.StatusOK, UTF8BOM+BodyOK)
+	case "ok-camel":
+		writeJSON(w, http.StatusOK, BodyOKCamel)
+	case "healthy-500":
+		writeJSON(w, http.StatusInternalServerError, BodyOK)
 	case "slow":
 		if c.wait(r.Context(), c.cfg.SlowDelay) {
 			writeJSON(w, http.StatusOK, BodyOK)
@@ -265,8 +320,12 @@ func (c *Creatio) serveHealth(w http.ResponseWriter, r *http.Request, sc Scenari
 		writeJSON(w, http.StatusInternalServerError, BodySettingsEmpty)
 	case "setting-url-empty":
 		writeJSON(w, http.StatusInternalServerError, BodySettingURLEmpty)
-	case "identity-unavailable":
+	case "identity-unavailable", "forms-problem":
 		writeJSON(w, http.StatusInternalServerError, BodyIdentityUnavailable)
+	case "problem-bom":
+		writeJSON(w, http.StatusInternalServerError, UTF8BOM+BodyIdentityUnavailable)
+	case "problem-camel":
+		writeJSON(w, http.StatusInternalServerError, BodyIdentityUnavailableCamel)
 	case "token-unretrievable":
 		writeJSON(w, http.StatusInternalServerError, BodyTokenUnretrievable)
 	case "default-resource":
@@ -279,7 +338,7 @@ func (c *Creatio) serveHealth(w http.ResponseWriter, r *http.Request, sc Scenari
 		writeJSON(w, http.StatusInternalServerError, bodyMessageHostile)
 	case "message-long":
 		writeJSON(w, http.StatusInternalServerError, bodyMessageLong)
-	case "html-500":
+	case "html-500", "forms-html-500":
 		writeBody(w, http.StatusInternalServerError, ctHTML, htmlServerError)
 	case "unavailable-503":
 		writeBody(w, http.StatusServiceUnavailable, ctText, textServiceUnavailable)
@@ -547,26 +606,96 @@ func (c *Creatio) serveLogin(w http.ResponseWriter, r *http.Request, sc Scenario
 		http.Error(w, "400 bad request: the body is not a JSON login object", http.StatusBadRequest)
 		return
 	}
+	// The forms-bom scenario's .NET writer puts a byte order mark before
+	// every login answer.
+	bom := ""
+	if sc.Name == "forms-bom" {
+		bom = UTF8BOM
+	}
 	if !c.credentialsMatch(req) {
-		writeJSON(w, http.StatusOK, bodyLoginFailed)
+		writeJSON(w, http.StatusOK, bom+bodyLoginFailed)
 		return
 	}
 
-	auth, csrf, loader := randomToken(), randomToken(), randomToken()
+	auth, csrf := c.startSession(sc.Name)
+	for _, ck := range sessionCookies(sc, auth, csrf, randomToken()) {
+		http.SetCookie(w, ck)
+	}
+	http.SetCookie(w, &http.Cookie{Name: CookieUserName, Value: url.QueryEscape(req.UserName), Path: "/",
+		Expires: time.Now().Add(30 * 24 * time.Hour), HttpOnly: true})
+	writeJSON(w, http.StatusOK, bom+bodyLoginOK)
+}
+
+// startSession records a new session of scenario and returns its
+// .ASPXAUTH and BPMCSRF values. A full table is cleared first.
+func (c *Creatio) startSession(scenario string) (auth, csrf string) {
+	auth, csrf = randomToken(), randomToken()
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if len(c.sessions) >= maxLogged {
 		clear(c.sessions)
 	}
-	c.sessions[auth] = session{scenario: sc.Name, csrf: csrf}
-	c.mu.Unlock()
+	c.sessions[auth] = session{scenario: scenario, csrf: csrf}
+	c.logins++
+	return auth, csrf
+}
 
+// sessionCookies returns the BPMLOADER, .ASPXAUTH and BPMCSRF cookies of a
+// session of sc; empty values and a negative MaxAge make the cookies that
+// expire them at logout. BPMLOADER and .ASPXAUTH are scoped to the
+// scenario's base path, BPMCSRF to "/". The forms-secure scenario marks all
+// three Secure, as Creatio does when it is configured for https only.
+func sessionCookies(sc Scenario, auth, csrf, loader string) []*http.Cookie {
 	base := "/" + sc.Name
-	http.SetCookie(w, &http.Cookie{Name: CookieLoader, Value: loader, Path: base, HttpOnly: true})
-	http.SetCookie(w, &http.Cookie{Name: CookieAuth, Value: auth, Path: base, HttpOnly: true})
-	http.SetCookie(w, &http.Cookie{Name: CookieCSRF, Value: csrf, Path: "/"})
-	http.SetCookie(w, &http.Cookie{Name: CookieUserName, Value: url.QueryEscape(req.UserName), Path: "/",
-		Expires: time.Now().Add(30 * 24 * time.Hour), HttpOnly: true})
-	writeJSON(w, http.StatusOK, bodyLoginOK)
+	secure := sc.Name == "forms-secure"
+	cs := []*http.Cookie{
+		{Name: CookieLoader, Value: loader, Path: base, HttpOnly: true, Secure: secure},
+		{Name: CookieAuth, Value: auth, Path: base, HttpOnly: true, Secure: secure},
+		{Name: CookieCSRF, Value: csrf, Path: "/", Secure: secure},
+	}
+	if auth == "" {
+		for _, ck := range cs {
+			ck.MaxAge = -1               // sent as Max-Age=0
+			ck.Expires = time.Unix(0, 0) // for clients that only know Expires
+		}
+	}
+	return cs
+}
+
+// serveLogout ends the session named by the .ASPXAUTH cookie when the
+// BPMCSRF header matches it: 200 with an empty body (the service method
+// returns nothing) and Set-Cookie headers that expire the session cookies.
+// Without a live session of the scenario, or with a missing or wrong
+// BPMCSRF header, it answers 401 text/plain and keeps the session.
+func (c *Creatio) serveLogout(w http.ResponseWriter, r *http.Request, sc Scenario) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	ck, err := r.Cookie(CookieAuth)
+	got := r.Header.Get(HeaderCSRF)
+	c.mu.Lock()
+	s, ok := session{}, false
+	if err == nil && ck.Value != "" {
+		s, ok = c.sessions[ck.Value]
+	}
+	ok = ok && s.scenario == sc.Name && got != "" &&
+		subtle.ConstantTimeCompare([]byte(got), []byte(s.csrf)) == 1
+	if ok {
+		delete(c.sessions, ck.Value)
+		c.logouts++
+	}
+	c.mu.Unlock()
+	if !ok {
+		writeBody(w, http.StatusUnauthorized, ctText, "401 Unauthorized: no live session or missing or wrong BPMCSRF header")
+		return
+	}
+	for _, ck := range sessionCookies(sc, "", "", "") {
+		http.SetCookie(w, ck)
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	writeBody(w, http.StatusOK, "", "")
 }
 
 func (c *Creatio) credentialsMatch(req loginRequest) bool {

@@ -1,12 +1,18 @@
 package sim
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/json"
+	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/go-oauth2/oauth2/v4"
@@ -86,6 +92,20 @@ var IdentityVariants = []IdentityVariant{
 		Description: `token answer has token_type "mac"`},
 	{Name: "no-discovery", Want: 2,
 		Description: "discovery 404 but /connect/token works (for a client that falls back to it)"},
+	{Name: "unavailable-503", Want: 2,
+		Description: "every path, discovery and token endpoint included, answers IIS's 503 Service Unavailable page (stopped application pool)"},
+	{Name: "echo", Want: 2,
+		Description: "discovery works; the token endpoint answers every POST 400 invalid_client whose error_description echoes the raw body, the Authorization header and the decoded client_secret"},
+	{Name: "echo-500", Want: 2,
+		Description: "discovery works; the token endpoint answers every POST 500 text/html, an ASP.NET error page that echoes the raw body and the Authorization header"},
+	{Name: "http-token-endpoint", Want: 0,
+		Description: "discovery names every endpoint with http:// even when asked over https (TLS-terminating proxy); the token endpoint works over both (CRITICAL over https)"},
+	{Name: "other-host-token-endpoint", Want: 0,
+		Description: "discovery's token_endpoint names the same server under another loopback name (127.0.0.1 <-> localhost); the token endpoint works"},
+	{Name: "bom", Want: 0,
+		Description: "discovery and token answers start with a UTF-8 byte order mark"},
+	{Name: "form-token", Want: 0,
+		Description: "the token answer is application/x-www-form-urlencoded (access_token=...&token_type=Bearer&expires_in=3600); errors stay JSON"},
 }
 
 // LookupIdentity returns the Identity Service variant called name.
@@ -122,7 +142,11 @@ type Identity struct {
 //     HS256 keys are not published),
 //   - POST {V}/connect/token.
 //
-// Everything else is a plain-text 404.
+// Everything else is a plain-text 404, except that the unavailable-503
+// variant answers IIS's 503 page on every path. Tokens issued by every
+// variant that issues any are real go-oauth2 tokens; the variants that
+// change the encoding of the token answer (bom, form-token) rewrite
+// go-oauth2's answer rather than make their own tokens.
 func NewIdentity(cfg IdentityConfig) *Identity {
 	lifetime := cfg.TokenLifetime
 	if lifetime <= 0 {
@@ -293,7 +317,18 @@ func (id *Identity) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound(w)
 		return
 	}
-	issuer := scheme(r) + "://" + r.Host + "/" + v.Name
+	if v.Name == "unavailable-503" {
+		w.Header().Set("Server", "Microsoft-HTTPAPI/2.0")
+		writeBody(w, http.StatusServiceUnavailable, "text/html; charset=us-ascii", htmlHTTPSys503)
+		return
+	}
+	sch := scheme(r)
+	if v.Name == "http-token-endpoint" {
+		// Behind a TLS-terminating proxy without forwarded headers the
+		// Identity Service sees http and builds every URL with it.
+		sch = "http"
+	}
+	issuer := sch + "://" + r.Host + "/" + v.Name
 	switch rest {
 	case DiscoveryPath:
 		serveDiscovery(w, r, v, issuer)
@@ -383,30 +418,175 @@ func serveDiscovery(w http.ResponseWriter, r *http.Request, v IdentityVariant, i
 		CodeChallengeMethodsSupported:     []string{"plain", "S256"},
 		RequestParameterSupported:         true,
 	}
-	if v.Name == "discovery-no-token-endpoint" {
+	switch v.Name {
+	case "discovery-no-token-endpoint":
 		d.TokenEndpoint = ""
+	case "other-host-token-endpoint":
+		d.TokenEndpoint = otherHostURL(r, "/"+v.Name+TokenPath)
 	}
 	b, err := json.Marshal(d)
 	if err != nil {
 		panic(err) // cannot happen for this struct
 	}
-	writeJSON(w, http.StatusOK, string(b))
+	bom := ""
+	if v.Name == "bom" {
+		bom = UTF8BOM
+	}
+	writeJSON(w, http.StatusOK, bom+string(b))
 }
 
 func (id *Identity) serveToken(w http.ResponseWriter, r *http.Request, v IdentityVariant, issuer string) {
-	if v.Name == "token-500" {
+	switch v.Name {
+	case "token-500":
 		writeBody(w, http.StatusInternalServerError, ctText,
 			"An unhandled exception occurred while processing the request.")
 		return
+	case "echo", "echo-500":
+		if r.Method == http.MethodPost {
+			serveEcho(w, r, v)
+			return
+		}
 	}
 	srv := id.bearer
 	if v.Name == "not-bearer" {
 		srv = id.mac
 	}
 	ctx := context.WithValue(r.Context(), tokenRequestKey{}, tokenRequest{variant: v.Name, issuer: issuer})
-	// HandleTokenRequest has answered every error itself; what it returns
-	// is only a failed write to a client that has gone away.
-	_ = srv.HandleTokenRequest(w, r.WithContext(ctx))
+	r = r.WithContext(ctx)
+	switch v.Name {
+	case "bom", "form-token":
+		// Let go-oauth2 answer into a buffer, then re-encode its answer.
+		var buf bufferedResponse
+		_ = srv.HandleTokenRequest(&buf, r)
+		if v.Name == "bom" {
+			buf.body = append([]byte(UTF8BOM), buf.body...)
+		} else {
+			buf.toForm()
+		}
+		buf.writeTo(w)
+	default:
+		// HandleTokenRequest has answered every error itself; what it
+		// returns is only a failed write to a client that has gone away.
+		_ = srv.HandleTokenRequest(w, r)
+	}
+}
+
+// maxEchoBody is how much of a request body the echo variants read.
+const maxEchoBody = 64 << 10
+
+// serveEcho answers a token request like a broken server that puts what it
+// received into its error message: the echo variant as a 400 invalid_client
+// JSON error whose error_description holds the raw body, the Authorization
+// header and the decoded client_secret; the echo-500 variant as an ASP.NET
+// error page holding the raw body and the Authorization header.
+func serveEcho(w http.ResponseWriter, r *http.Request, v IdentityVariant) {
+	raw, _ := io.ReadAll(io.LimitReader(r.Body, maxEchoBody))
+	auth := r.Header.Get("Authorization")
+	if v.Name == "echo-500" {
+		msg := fmt.Sprintf("Client authentication failed. Request body: %s; Authorization: %s", raw, auth)
+		writeBody(w, http.StatusInternalServerError, ctHTML,
+			fmt.Sprintf(htmlYellowScreen, html.EscapeString(msg), msg))
+		return
+	}
+	// ParseQuery keeps the fields it could parse when another one is
+	// malformed, like ASP.NET's form reader.
+	form, _ := url.ParseQuery(string(raw))
+	secret := form.Get("client_secret")
+	msg := fmt.Sprintf("Client authentication failed. Request body: %s; Authorization: %s; client_secret: %s", raw, auth, secret)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	// Escape only what JSON needs (", \ and control characters), so that
+	// the raw body's & and the secret appear as they were sent.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(struct {
+		Error            string `json:"error"`
+		ErrorDescription string `json:"error_description"`
+	}{"invalid_client", msg}); err != nil {
+		panic(err) // cannot happen for strings
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Pragma", "no-cache")
+	writeBody(w, http.StatusBadRequest, ctJSON, strings.TrimSuffix(b.String(), "\n"))
+}
+
+// bufferedResponse is an http.ResponseWriter that keeps the answer of a
+// handler (go-oauth2's token endpoint) so that it can be re-encoded.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+// Header implements http.ResponseWriter.
+func (b *bufferedResponse) Header() http.Header {
+	if b.header == nil {
+		b.header = make(http.Header)
+	}
+	return b.header
+}
+
+// WriteHeader implements http.ResponseWriter.
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+// Write implements http.ResponseWriter.
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	b.body = append(b.body, p...)
+	return len(p), nil
+}
+
+// toForm re-encodes a successful JSON token answer as
+// application/x-www-form-urlencoded: access_token, token_type, expires_in
+// and scope (when present), in that order. Error answers and anything that
+// is not a JSON token answer stay as they are.
+func (b *bufferedResponse) toForm() {
+	if b.status != http.StatusOK {
+		return
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b.body, &m); err != nil {
+		return
+	}
+	if _, ok := m["access_token"]; !ok {
+		return
+	}
+	var parts []string
+	for _, k := range []string{"access_token", "token_type", "expires_in", "scope"} {
+		raw, ok := m[k]
+		if !ok {
+			continue
+		}
+		var val string
+		if err := json.Unmarshal(raw, &val); err != nil {
+			val = string(raw) // a number such as expires_in
+		}
+		if k == "scope" && val == "" {
+			continue
+		}
+		parts = append(parts, k+"="+url.QueryEscape(val))
+	}
+	b.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+	b.body = []byte(strings.Join(parts, "&"))
+}
+
+// writeTo sends the buffered answer to w with its headers and status and a
+// Content-Length that fits the (re-encoded) body.
+func (b *bufferedResponse) writeTo(w http.ResponseWriter) {
+	for k, vs := range b.header {
+		w.Header()[k] = vs
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b.body)))
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	w.WriteHeader(b.status)
+	_, _ = w.Write(b.body)
 }
 
 const htmlISDefault = `<!DOCTYPE html>

@@ -25,7 +25,23 @@ type Scenario struct {
 	// Runtime is RuntimeNetFramework ("netfx") or RuntimeNet ("net"); it
 	// selects the URL layout.
 	Runtime string
+	// Auth is the authentication the health endpoint demands: empty for
+	// none, [AuthForms] for a forms login session or [AuthBearer] for a
+	// bearer token from the Identity Service.
+	Auth string
 }
+
+// Values of [Scenario.Auth].
+const (
+	// AuthForms means the health endpoint needs the .ASPXAUTH cookie of a
+	// live session from AuthService.svc/Login and the matching BPMCSRF
+	// header; without them it redirects to the login page like the forms
+	// scenario.
+	AuthForms = "forms"
+	// AuthBearer means the health endpoint needs Authorization: Bearer with
+	// a valid token (see CreatioConfig.ValidateToken).
+	AuthBearer = "bearer"
+)
 
 // HealthPath returns the path of the scenario's OAuth health endpoint on the
 // simulator, including the scenario prefix, for example
@@ -43,6 +59,14 @@ func (s Scenario) LoginPagePath() string {
 // AuthServicePath is the forms-login service path below a Creatio base URL.
 // It has no "/0" prefix on either runtime.
 const AuthServicePath = "/ServiceModel/AuthService.svc/Login"
+
+// LogoutPath is the forms-logout service path below a Creatio base URL. Like
+// [AuthServicePath] it has no "/0" prefix on either runtime. A POST with the
+// .ASPXAUTH cookie of a live session and its BPMCSRF header ends the session
+// and answers 200 with an empty body (the service method returns nothing)
+// and Set-Cookie headers that expire .ASPXAUTH, BPMLOADER and BPMCSRF; any
+// other POST answers 401 text/plain and ends nothing, other methods 405.
+const LogoutPath = "/ServiceModel/AuthService.svc/Logout"
 
 const (
 	healthNetFx    = "/0/api/OAuthHealthCheck"
@@ -78,6 +102,10 @@ var Scenarios = []Scenario{
 		Description: `200, healthy body plus IsDefaultResourceRegistered:true, an unknown field and "Message":""`},
 	{Name: "gzip-ok", Runtime: RuntimeNetFramework, Want: 0,
 		Description: "200, healthy body sent with Content-Encoding: gzip (always, whatever Accept-Encoding says)"},
+	{Name: "ok-bom", Runtime: RuntimeNetFramework, Want: 0,
+		Description: "200, a UTF-8 byte order mark (EF BB BF) and then the documented healthy body"},
+	{Name: "ok-camel", Runtime: RuntimeNet, Want: 0,
+		Description: `200, healthy body in ASP.NET Core's default camelCase (hasProblem, ..., "message":null) (.NET layout)`},
 	{Name: "slow", Runtime: RuntimeNetFramework, Want: 0,
 		Description: "healthy body after a delay (2s by default); OK unless a time threshold or the timeout is lower"},
 	{Name: "redirect-same-host", Runtime: RuntimeNetFramework, Want: 0,
@@ -90,6 +118,12 @@ var Scenarios = []Scenario{
 		Description: "500, documented body: the Identity Service is unavailable"},
 	{Name: "token-unretrievable", Runtime: RuntimeNetFramework, Want: 2,
 		Description: "500, documented body: no access_token for system actions"},
+	{Name: "problem-bom", Runtime: RuntimeNetFramework, Want: 2,
+		Description: "500, a UTF-8 byte order mark and then the documented identity-unavailable body"},
+	{Name: "problem-camel", Runtime: RuntimeNet, Want: 2,
+		Description: "500, identity-unavailable body in camelCase with the documented message (.NET layout)"},
+	{Name: "healthy-500", Runtime: RuntimeNetFramework, Want: 2,
+		Description: "500 whose body is the documented healthy body (HasProblem false, all three flags true)"},
 	{Name: "default-resource", Runtime: RuntimeNetFramework, Want: 2,
 		Description: "500, HasProblem true, all three flags true, IsDefaultResourceRegistered false, no Message"},
 	{Name: "problem-no-message", Runtime: RuntimeNetFramework, Want: 2,
@@ -104,6 +138,8 @@ var Scenarios = []Scenario{
 		Description: "500, text/html ASP.NET error page"},
 	{Name: "unavailable-503", Runtime: RuntimeNetFramework, Want: 2,
 		Description: "503, text/plain Service Unavailable"},
+	{Name: "bad-gateway", Runtime: RuntimeNetFramework, Want: 2,
+		Description: "nginx in front of a dead Creatio: every path (health, login, logout, login page) answers 502 text/html, Server: nginx"},
 	{Name: "hang", Runtime: RuntimeNetFramework, Want: 2,
 		Description: "never answers until the client gives up (timeout; CRITICAL with the default timeout state)"},
 	{Name: "conn-reset", Runtime: RuntimeNetFramework, Want: 2,
@@ -136,11 +172,21 @@ var Scenarios = []Scenario{
 		Description: "302 to the ok scenario under another host name (127.0.0.1 <-> localhost)"},
 	{Name: "redirect-loop", Runtime: RuntimeNetFramework, Want: 3,
 		Description: "302 to itself"},
-	{Name: "forms", Runtime: RuntimeNetFramework, Want: 0,
+	{Name: "forms", Runtime: RuntimeNetFramework, Want: 0, Auth: AuthForms,
 		Description: "needs a forms login (AuthService.svc, .ASPXAUTH cookie, BPMCSRF header); else 302 to NuiLogin.aspx"},
-	{Name: "forms-net", Runtime: RuntimeNet, Want: 0,
+	{Name: "forms-net", Runtime: RuntimeNet, Want: 0, Auth: AuthForms,
 		Description: "needs a forms login (.NET layout); else 302 to Login.html"},
-	{Name: "bearer", Runtime: RuntimeNetFramework, Want: 0,
+	{Name: "forms-problem", Runtime: RuntimeNetFramework, Want: 2, Auth: AuthForms,
+		Description: "needs a forms login like forms; then 500, documented identity-unavailable body"},
+	{Name: "forms-html-500", Runtime: RuntimeNetFramework, Want: 2, Auth: AuthForms,
+		Description: "needs a forms login like forms; then 500, text/html ASP.NET error page"},
+	{Name: "forms-hang", Runtime: RuntimeNetFramework, Want: 2, Auth: AuthForms,
+		Description: "needs a forms login like forms; then the health request never answers until the client gives up"},
+	{Name: "forms-bom", Runtime: RuntimeNet, Want: 0, Auth: AuthForms,
+		Description: "needs a forms login (.NET layout); the login answer and the healthy body start with a UTF-8 byte order mark"},
+	{Name: "forms-secure", Runtime: RuntimeNetFramework, Want: 0, Auth: AuthForms,
+		Description: "forms login whose .ASPXAUTH, BPMLOADER and BPMCSRF cookies are Secure: a cookie jar returns them over https or to a loopback host, not over http to another name"},
+	{Name: "bearer", Runtime: RuntimeNetFramework, Want: 0, Auth: AuthBearer,
 		Description: "needs Authorization: Bearer <token> from the Identity Service; 401 without or with a bad token, 403 without permission"},
 }
 

@@ -1,17 +1,25 @@
 package sim
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -116,6 +124,12 @@ func TestScenarioTable(t *testing.T) {
 		if s.Runtime != RuntimeNetFramework && s.Runtime != RuntimeNet {
 			t.Errorf("%s: Runtime %q", s.Name, s.Runtime)
 		}
+		if s.Auth != "" && s.Auth != AuthForms && s.Auth != AuthBearer {
+			t.Errorf("%s: Auth %q", s.Name, s.Auth)
+		}
+		if wantForms := strings.HasPrefix(s.Name, "forms"); (s.Auth == AuthForms) != wantForms {
+			t.Errorf("%s: Auth %q", s.Name, s.Auth)
+		}
 		if s.Description == "" || strings.ContainsAny(s.Description, "\t\n") {
 			t.Errorf("%s: bad description %q", s.Name, s.Description)
 		}
@@ -130,7 +144,8 @@ func TestScenarioTable(t *testing.T) {
 		"login-page", "unauthorized", "forbidden", "not-found", "html-500", "unavailable-503",
 		"invalid-json", "empty-body", "wrong-type", "missing-key", "not-object", "huge-body",
 		"gzip-ok", "redirect-same-host", "redirect-other-host", "redirect-loop", "forms",
-		"forms-net", "bearer",
+		"forms-net", "bearer", "ok-bom", "problem-bom", "ok-camel", "problem-camel", "healthy-500",
+		"bad-gateway", "forms-problem", "forms-html-500", "forms-hang", "forms-bom", "forms-secure",
 	} {
 		if !seen[name] {
 			t.Errorf("scenario %q missing", name)
@@ -144,6 +159,32 @@ func TestScenarioTable(t *testing.T) {
 	}
 	if got := mustScenario(t, "ok-net").HealthPath(); got != "/ok-net/api/OAuthHealthCheck" {
 		t.Errorf("ok-net HealthPath = %q", got)
+	}
+	if s := mustScenario(t, "bearer"); s.Auth != AuthBearer {
+		t.Errorf("bearer Auth %q", s.Auth)
+	}
+	// The new scenarios' Want, runtime and authentication as the brief
+	// gives them.
+	for _, tt := range []struct {
+		name, runtime, auth string
+		want                int
+	}{
+		{"ok-bom", RuntimeNetFramework, "", 0},
+		{"problem-bom", RuntimeNetFramework, "", 2},
+		{"ok-camel", RuntimeNet, "", 0},
+		{"problem-camel", RuntimeNet, "", 2},
+		{"healthy-500", RuntimeNetFramework, "", 2},
+		{"bad-gateway", RuntimeNetFramework, "", 2},
+		{"forms-problem", RuntimeNetFramework, AuthForms, 2},
+		{"forms-html-500", RuntimeNetFramework, AuthForms, 2},
+		{"forms-hang", RuntimeNetFramework, AuthForms, 2},
+		{"forms-bom", RuntimeNet, AuthForms, 0},
+		{"forms-secure", RuntimeNetFramework, AuthForms, 0},
+	} {
+		s := mustScenario(t, tt.name)
+		if s.Runtime != tt.runtime || s.Auth != tt.auth || s.Want != tt.want {
+			t.Errorf("%s: %+v", tt.name, s)
+		}
 	}
 }
 
@@ -195,6 +236,12 @@ func TestHealthBodies(t *testing.T) {
 		{"wrong-type", 200, ctJSON, "", `"HasProblem":"false"`},
 		{"missing-key", 200, ctJSON, "", `"IsSystemSettingsFilledIn":true`},
 		{"not-object", 200, ctJSON, "[]", ""},
+		{"ok-bom", 200, ctJSON, "\xef\xbb\xbf" + BodyOK, ""},
+		{"problem-bom", 500, ctJSON, "\xef\xbb\xbf" + BodyIdentityUnavailable, ""},
+		{"ok-camel", 200, ctJSON, BodyOKCamel, ""},
+		{"problem-camel", 500, ctJSON, BodyIdentityUnavailableCamel, ""},
+		{"healthy-500", 500, ctJSON, BodyOK, ""},
+		{"bad-gateway", 502, "text/html", NginxBadGatewayPage, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -329,6 +376,9 @@ func TestHealthFieldShapes(t *testing.T) {
 func TestWrongLayoutIs404(t *testing.T) {
 	_, srv := newCreatio(t, CreatioConfig{})
 	for _, s := range Scenarios {
+		if s.Name == "bad-gateway" {
+			continue // 502 on every path; TestBadGateway
+		}
 		other := RuntimeNet
 		if s.Runtime == RuntimeNet {
 			other = RuntimeNetFramework
@@ -578,6 +628,11 @@ func TestLoginRedirects(t *testing.T) {
 		{"login-redirect-net", srv.URL + "/login-redirect-net/Login/Login.html?ReturnUrl=%2Flogin-redirect-net%2Fapi%2FOAuthHealthCheck", `data-loadbootstrap="bootstrap.login"`, false},
 		{"forms", "/forms/Login/NuiLogin.aspx?ReturnUrl=%2fforms%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
 		{"forms-net", srv.URL + "/forms-net/Login/Login.html?ReturnUrl=%2Fforms-net%2Fapi%2FOAuthHealthCheck", "bootstrap.login", false},
+		{"forms-problem", "/forms-problem/Login/NuiLogin.aspx?ReturnUrl=%2fforms-problem%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
+		{"forms-html-500", "/forms-html-500/Login/NuiLogin.aspx?ReturnUrl=%2fforms-html-500%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
+		{"forms-hang", "/forms-hang/Login/NuiLogin.aspx?ReturnUrl=%2fforms-hang%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
+		{"forms-secure", "/forms-secure/Login/NuiLogin.aspx?ReturnUrl=%2fforms-secure%2f0%2fapi%2fOAuthHealthCheck", "NuiLogin.aspx", true},
+		{"forms-bom", srv.URL + "/forms-bom/Login/Login.html?ReturnUrl=%2Fforms-bom%2Fapi%2FOAuthHealthCheck", "bootstrap.login", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario, func(t *testing.T) {
@@ -1067,6 +1122,12 @@ func TestDiscovery(t *testing.T) {
 		{"future", 200, ctJSON},
 		{"not-bearer", 200, ctJSON},
 		{"token-500", 200, ctJSON},
+		{"unavailable-503", 503, "text/html; charset=us-ascii"},
+		{"echo", 200, ctJSON},
+		{"echo-500", 200, ctJSON},
+		{"http-token-endpoint", 200, ctJSON},
+		{"other-host-token-endpoint", 200, ctJSON},
+		{"form-token", 200, ctJSON},
 	} {
 		a := get(t, noRedirect(), idSrv.URL+"/"+tt.variant+DiscoveryPath)
 		if a.status != tt.status || a.header.Get("Content-Type") != tt.ctype {
@@ -1121,9 +1182,16 @@ func TestIdentityVariantTable(t *testing.T) {
 			t.Errorf("LookupIdentity(%q)", v.Name)
 		}
 	}
-	for _, name := range []string{"ok", "discovery-down", "discovery-notjson", "discovery-no-token-endpoint", "token-500", "expired", "future", "not-bearer", "no-discovery"} {
+	for _, name := range []string{"ok", "discovery-down", "discovery-notjson", "discovery-no-token-endpoint", "token-500", "expired", "future", "not-bearer", "no-discovery",
+		"unavailable-503", "echo", "echo-500", "http-token-endpoint", "other-host-token-endpoint", "bom", "form-token"} {
 		if !seen[name] {
 			t.Errorf("variant %q missing", name)
+		}
+	}
+	for name, want := range map[string]int{"unavailable-503": 2, "echo": 2, "echo-500": 2, "http-token-endpoint": 0,
+		"other-host-token-endpoint": 0, "bom": 0, "form-token": 0} {
+		if v, _ := LookupIdentity(name); v.Want != want {
+			t.Errorf("%s: Want %d, want %d", name, v.Want, want)
 		}
 	}
 }
@@ -1158,5 +1226,1018 @@ func TestRequestLog(t *testing.T) {
 func TestAspnetEscape(t *testing.T) {
 	if got := aspnetEscape("/a/0/api?x=Ä"); got != "%2fa%2f0%2fapi%3fx%3d%c3%84" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// loginSession logs in to scenario name with good credentials and returns
+// the .ASPXAUTH and BPMCSRF cookies.
+func loginSession(t *testing.T, srvURL, name string) (auth, csrf *http.Cookie) {
+	t.Helper()
+	resp, err := noRedirect().Post(srvURL+"/"+name+AuthServicePath, "application/json", loginBody(testUser, testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	auth, csrf = findCookie(resp.Cookies(), CookieAuth), findCookie(resp.Cookies(), CookieCSRF)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"Code":0`) || auth == nil || csrf == nil {
+		t.Fatalf("login to %s: %d %q %v", name, resp.StatusCode, b, resp.Cookies())
+	}
+	return auth, csrf
+}
+
+// sessionHeader is the Cookie and BPMCSRF header of a session.
+func sessionHeader(auth, csrf *http.Cookie) http.Header {
+	return http.Header{"Cookie": {auth.Name + "=" + auth.Value + "; " + csrf.Name + "=" + csrf.Value}, "Bpmcsrf": {csrf.Value}}
+}
+
+func checkCounts(t *testing.T, c *Creatio, live, logins, logouts int) {
+	t.Helper()
+	if c.LiveSessions() != live || c.Logins() != logins || c.Logouts() != logouts {
+		t.Errorf("LiveSessions %d Logins %d Logouts %d, want %d %d %d", c.LiveSessions(), c.Logins(), c.Logouts(), live, logins, logouts)
+	}
+}
+
+func TestSessionsAndLogout(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	checkCounts(t, c, 0, 0, 0)
+
+	// A failed login starts no session.
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms"+AuthServicePath, jsonHeader, loginBody(testUser, "wrong")); !strings.Contains(a.body, `"Code":1`) {
+		t.Fatalf("bad login: %q", a.body)
+	}
+	checkCounts(t, c, 0, 0, 0)
+
+	// Every scenario's login starts a session, forms or not.
+	authOK, csrfOK := loginSession(t, srv.URL, "ok")
+	authF, csrfF := loginSession(t, srv.URL, "forms")
+	checkCounts(t, c, 2, 2, 0)
+
+	logout := srv.URL + "/forms" + LogoutPath
+	cookieF := ".ASPXAUTH=" + authF.Value + "; BPMCSRF=" + csrfF.Value
+	refused := []struct {
+		what string
+		url  string
+		hdr  http.Header
+	}{
+		{"no cookie", logout, http.Header{"Bpmcsrf": {csrfF.Value}}},
+		{"no BPMCSRF header", logout, http.Header{"Cookie": {cookieF}}},
+		{"wrong BPMCSRF header", logout, http.Header{"Cookie": {cookieF}, "Bpmcsrf": {"x" + csrfF.Value}}},
+		{"another session's BPMCSRF header", logout, http.Header{"Cookie": {cookieF}, "Bpmcsrf": {csrfOK.Value}}},
+		{"forged session", logout, http.Header{"Cookie": {".ASPXAUTH=forged; BPMCSRF=" + csrfF.Value}, "Bpmcsrf": {csrfF.Value}}},
+		{"session of another scenario", logout, sessionHeader(authOK, csrfOK)},
+	}
+	for _, r := range refused {
+		a := do(t, noRedirect(), http.MethodPost, r.url, r.hdr, nil)
+		if a.status != http.StatusUnauthorized || a.header.Get("Content-Type") != ctText || len(a.header.Values("Set-Cookie")) != 0 {
+			t.Errorf("%s: %d %q %v", r.what, a.status, a.header.Get("Content-Type"), a.header.Values("Set-Cookie"))
+		}
+		checkCounts(t, c, 2, 2, 0)
+	}
+	a := do(t, noRedirect(), http.MethodGet, logout, sessionHeader(authF, csrfF), nil)
+	if a.status != http.StatusMethodNotAllowed || a.header.Get("Allow") != "POST" {
+		t.Errorf("GET logout: %d Allow %q", a.status, a.header.Get("Allow"))
+	}
+	checkCounts(t, c, 2, 2, 0)
+	// The refused logouts kept the session.
+	if a := do(t, noRedirect(), http.MethodGet, srv.URL+"/forms/0/api/OAuthHealthCheck", sessionHeader(authF, csrfF), nil); a.status != 200 {
+		t.Errorf("health after refused logouts: %d", a.status)
+	}
+
+	a = do(t, noRedirect(), http.MethodPost, logout, sessionHeader(authF, csrfF), nil)
+	if a.status != http.StatusOK || a.body != "" || a.header.Get("Content-Length") != "0" {
+		t.Fatalf("logout: %d %q %v", a.status, a.body, a.header)
+	}
+	checkCounts(t, c, 1, 2, 1)
+	expired := (&http.Response{Header: a.header}).Cookies()
+	for name, path := range map[string]string{CookieAuth: "/forms", CookieLoader: "/forms", CookieCSRF: "/"} {
+		ck := findCookie(expired, name)
+		if ck == nil || ck.Value != "" || ck.MaxAge >= 0 || ck.Path != path || ck.Secure {
+			t.Errorf("logout's %s cookie %v", name, ck)
+		}
+	}
+	for _, v := range a.header.Values("Set-Cookie") {
+		if !strings.Contains(v, "Max-Age=0") || !strings.Contains(v, "Expires=Thu, 01 Jan 1970 00:00:00 GMT") {
+			t.Errorf("Set-Cookie %q does not expire the cookie", v)
+		}
+	}
+
+	// The session is gone: the health endpoint redirects, a second logout
+	// is refused.
+	if a := do(t, noRedirect(), http.MethodGet, srv.URL+"/forms/0/api/OAuthHealthCheck", sessionHeader(authF, csrfF), nil); a.status != http.StatusFound {
+		t.Errorf("health after logout: %d", a.status)
+	}
+	if a := do(t, noRedirect(), http.MethodPost, logout, sessionHeader(authF, csrfF), nil); a.status != http.StatusUnauthorized {
+		t.Errorf("second logout: %d", a.status)
+	}
+	checkCounts(t, c, 1, 2, 1)
+
+	// The ok scenario's session logs out on its own scenario, on the .NET
+	// layout too (no /0 on either).
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/ok"+LogoutPath, sessionHeader(authOK, csrfOK), nil); a.status != 200 {
+		t.Errorf("logout of ok: %d", a.status)
+	}
+	authN, csrfN := loginSession(t, srv.URL, "forms-net")
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms-net"+LogoutPath, sessionHeader(authN, csrfN), nil); a.status != 200 {
+		t.Errorf("logout of forms-net: %d", a.status)
+	}
+	checkCounts(t, c, 0, 3, 3)
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms/0"+LogoutPath, sessionHeader(authF, csrfF), nil); a.status != 404 {
+		t.Errorf("logout below /0: %d", a.status)
+	}
+}
+
+// TestLogoutCookieJar logs in and out like a client with a cookie jar: the
+// jar drops the session cookies that the logout expires.
+func TestLogoutCookieJar(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	jar, _ := cookiejar.New(nil)
+	cl := noRedirect()
+	cl.Jar = jar
+	base := srv.URL + "/forms"
+	do(t, cl, http.MethodPost, base+AuthServicePath, jsonHeader, loginBody(testUser, testPassword))
+	u, _ := url.Parse(base + "/0/api/OAuthHealthCheck")
+	csrf := findCookie(jar.Cookies(u), CookieCSRF)
+	if csrf == nil {
+		t.Fatalf("jar holds %v", jar.Cookies(u))
+	}
+	if a := do(t, cl, http.MethodGet, u.String(), http.Header{"BPMCSRF": {csrf.Value}}, nil); a.status != 200 {
+		t.Fatalf("health: %d", a.status)
+	}
+	if a := do(t, cl, http.MethodPost, base+LogoutPath, http.Header{"BPMCSRF": {csrf.Value}}, nil); a.status != 200 {
+		t.Fatalf("logout: %d %q", a.status, a.body)
+	}
+	for _, name := range []string{CookieAuth, CookieCSRF, CookieLoader} {
+		if ck := findCookie(jar.Cookies(u), name); ck != nil {
+			t.Errorf("jar still holds %v after logout", ck)
+		}
+	}
+	if findCookie(jar.Cookies(u), CookieUserName) == nil {
+		t.Error("logout expired the UserName cookie")
+	}
+	checkCounts(t, c, 0, 1, 1)
+	if a := get(t, cl, u.String()); a.status != http.StatusFound {
+		t.Errorf("health after logout: %d", a.status)
+	}
+}
+
+// TestSessionTableBound fills the session table: the next login drops the
+// old sessions, and the counts follow.
+func TestSessionTableBound(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	oldAuth, oldCSRF := c.startSession("forms")
+	for range maxLogged - 1 {
+		c.startSession("forms")
+	}
+	checkCounts(t, c, maxLogged, maxLogged, 0)
+	auth, csrf := loginSession(t, srv.URL, "forms")
+	checkCounts(t, c, 1, maxLogged+1, 0)
+	old := http.Header{"Cookie": {".ASPXAUTH=" + oldAuth}, "Bpmcsrf": {oldCSRF}}
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms"+LogoutPath, old, nil); a.status != http.StatusUnauthorized {
+		t.Errorf("logout of a dropped session: %d", a.status)
+	}
+	checkCounts(t, c, 1, maxLogged+1, 0)
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms"+LogoutPath, sessionHeader(auth, csrf), nil); a.status != 200 {
+		t.Errorf("logout: %d", a.status)
+	}
+	checkCounts(t, c, 0, maxLogged+1, 1)
+}
+
+// TestFormsFailAfterLogin checks the forms scenarios whose health endpoint
+// fails or differs once the login has worked.
+func TestFormsFailAfterLogin(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	for i, tt := range []struct {
+		name   string
+		status int
+		ctype  string
+		body   string
+	}{
+		{"forms-problem", 500, ctJSON, BodyIdentityUnavailable},
+		{"forms-html-500", 500, ctHTML, htmlServerError},
+		{"forms-bom", 200, ctJSON, "\xef\xbb\xbf" + BodyOK},
+		{"forms-secure", 200, ctJSON, BodyOK},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			health := srv.URL + mustScenario(t, tt.name).HealthPath()
+			auth, csrf := loginSession(t, srv.URL, tt.name)
+			checkCounts(t, c, 1, i+1, i)
+			if a := do(t, noRedirect(), http.MethodGet, health, http.Header{"Cookie": {".ASPXAUTH=" + auth.Value}}, nil); a.status != http.StatusUnauthorized {
+				t.Errorf("without BPMCSRF: %d", a.status)
+			}
+			a := do(t, noRedirect(), http.MethodGet, health, sessionHeader(auth, csrf), nil)
+			if a.status != tt.status || a.header.Get("Content-Type") != tt.ctype || a.body != tt.body {
+				t.Errorf("%d %q %q", a.status, a.header.Get("Content-Type"), a.body)
+			}
+			if a.header.Get("Content-Length") != strconv.Itoa(len(tt.body)) {
+				t.Errorf("Content-Length %q for %d bytes", a.header.Get("Content-Length"), len(tt.body))
+			}
+			// The failed health request leaves the session for the logout.
+			if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/"+tt.name+LogoutPath, sessionHeader(auth, csrf), nil); a.status != 200 {
+				t.Errorf("logout: %d", a.status)
+			}
+			checkCounts(t, c, 0, i+1, i+1)
+		})
+	}
+}
+
+func TestFormsHang(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	auth, csrf := loginSession(t, srv.URL, "forms-hang")
+	cl := noRedirect()
+	cl.Timeout = 100 * time.Millisecond
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/forms-hang/0/api/OAuthHealthCheck", nil)
+	req.Header = sessionHeader(auth, csrf)
+	start := time.Now()
+	_, err := cl.Do(req)
+	var ne interface{ Timeout() bool }
+	if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Errorf("forms-hang with a session: err %v, want a timeout", err)
+	}
+	if d := time.Since(start); d < 100*time.Millisecond {
+		t.Errorf("forms-hang gave up after %v", d)
+	}
+	// Without a session it does not hang but redirects (TestLoginRedirects).
+	if a := get(t, noRedirect(), srv.URL+"/forms-hang/0/api/OAuthHealthCheck"); a.status != http.StatusFound {
+		t.Errorf("forms-hang without a session: %d", a.status)
+	}
+	checkCounts(t, c, 1, 1, 0)
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms-hang"+LogoutPath, sessionHeader(auth, csrf), nil); a.status != 200 {
+		t.Errorf("logout: %d", a.status)
+	}
+	checkCounts(t, c, 0, 1, 1)
+}
+
+func TestFormsBOMLogin(t *testing.T) {
+	_, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	for pw, want := range map[string]string{testPassword: bodyLoginOK, "wrong": bodyLoginFailed} {
+		a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms-bom"+AuthServicePath, jsonHeader, loginBody(testUser, pw))
+		if a.status != 200 || a.body != "\xef\xbb\xbf"+want || a.header.Get("Content-Length") != strconv.Itoa(len(want)+3) {
+			t.Errorf("password %q: %d %q %q", pw, a.status, a.body, a.header.Get("Content-Length"))
+		}
+		if json.Valid([]byte(a.body)) {
+			t.Errorf("a body with a BOM passes json.Valid: %q", a.body)
+		}
+	}
+	// The other forms scenarios write no BOM.
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms-net"+AuthServicePath, jsonHeader, loginBody(testUser, testPassword)); a.body != bodyLoginOK {
+		t.Errorf("forms-net login %q", a.body)
+	}
+	// The .NET layout: no /0, the login page is Login.html.
+	if a := get(t, noRedirect(), srv.URL+"/forms-bom/0/api/OAuthHealthCheck"); a.status != 404 {
+		t.Errorf("forms-bom /0 health: %d", a.status)
+	}
+	if a := get(t, noRedirect(), srv.URL+"/forms-bom/Login/Login.html"); a.status != 200 || !strings.Contains(a.body, "bootstrap.login") {
+		t.Errorf("forms-bom login page: %d", a.status)
+	}
+}
+
+func TestBOMHealthBodies(t *testing.T) {
+	_, srv := newCreatio(t, CreatioConfig{})
+	for name, want := range map[string]string{"ok-bom": BodyOK, "problem-bom": BodyIdentityUnavailable} {
+		a := get(t, noRedirect(), srv.URL+mustScenario(t, name).HealthPath())
+		b := []byte(a.body)
+		if !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) || string(b[3:]) != want {
+			t.Errorf("%s: body % x...", name, b[:min(8, len(b))])
+		}
+		if a.header.Get("Content-Length") != strconv.Itoa(len(want)+3) {
+			t.Errorf("%s: Content-Length %q", name, a.header.Get("Content-Length"))
+		}
+		// encoding/json refuses the BOM, so a client has to strip it.
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err == nil {
+			t.Errorf("%s: json.Unmarshal accepted the BOM", name)
+		}
+		m = decodeMap(t, strings.TrimPrefix(a.body, UTF8BOM))
+		if name == "problem-bom" && m["Message"] != MessageIdentityUnavailable {
+			t.Errorf("problem-bom Message %v", m["Message"])
+		}
+	}
+	if UTF8BOM != "\xef\xbb\xbf" {
+		t.Errorf("UTF8BOM % x", UTF8BOM)
+	}
+}
+
+func TestCamelCaseBodies(t *testing.T) {
+	_, srv := newCreatio(t, CreatioConfig{})
+	keys := []string{"hasProblem", "isSystemSettingsFilledIn", "isIdentityServiceAvailable", "isAccessTokenRetrievableForSystemActions", "message"}
+	for _, tt := range []struct {
+		name   string
+		status int
+		want   map[string]any
+	}{
+		{"ok-camel", 200, map[string]any{"hasProblem": false, "isSystemSettingsFilledIn": true, "isIdentityServiceAvailable": true,
+			"isAccessTokenRetrievableForSystemActions": true, "message": nil}},
+		{"problem-camel", 500, map[string]any{"hasProblem": true, "isSystemSettingsFilledIn": true, "isIdentityServiceAvailable": false,
+			"isAccessTokenRetrievableForSystemActions": false, "message": MessageIdentityUnavailable}},
+	} {
+		sc := mustScenario(t, tt.name)
+		if sc.HealthPath() != "/"+tt.name+"/api/OAuthHealthCheck" {
+			t.Errorf("%s: HealthPath %q", tt.name, sc.HealthPath())
+		}
+		a := get(t, noRedirect(), srv.URL+sc.HealthPath())
+		if a.status != tt.status || a.header.Get("Content-Type") != ctJSON {
+			t.Errorf("%s: %d %q", tt.name, a.status, a.header.Get("Content-Type"))
+		}
+		m := decodeMap(t, a.body)
+		if len(m) != len(keys) {
+			t.Errorf("%s: keys %v", tt.name, m)
+		}
+		for _, k := range keys {
+			v, ok := m[k]
+			if !ok || v != tt.want[k] {
+				t.Errorf("%s: %s = %v (present %v), want %v", tt.name, k, v, ok, tt.want[k])
+			}
+		}
+		if _, ok := m["HasProblem"]; ok || strings.Contains(a.body, "HasProblem") {
+			t.Errorf("%s: PascalCase key in %s", tt.name, a.body)
+		}
+	}
+}
+
+func TestBadGateway(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	for _, tt := range []struct {
+		method, path string
+		hdr          http.Header
+		body         io.Reader
+	}{
+		{"GET", "/bad-gateway" + healthNetFx, nil, nil},
+		{"GET", "/bad-gateway" + healthNet, nil, nil},
+		{"HEAD", "/bad-gateway" + healthNetFx, nil, nil},
+		{"POST", "/bad-gateway" + AuthServicePath, jsonHeader, loginBody(testUser, testPassword)},
+		{"POST", "/bad-gateway" + LogoutPath, http.Header{"Bpmcsrf": {"x"}}, nil},
+		{"GET", "/bad-gateway" + loginPageNetFx, nil, nil},
+		{"GET", "/bad-gateway" + loginPageNet + "?ReturnUrl=%2f", nil, nil},
+		{"POST", "/bad-gateway/0/ping", nil, nil},
+		{"GET", "/bad-gateway", nil, nil},
+		{"GET", "/bad-gateway/", nil, nil},
+		{"DELETE", "/bad-gateway/any/thing", nil, nil},
+	} {
+		a := do(t, noRedirect(), tt.method, srv.URL+tt.path, tt.hdr, tt.body)
+		wantBody := NginxBadGatewayPage
+		if tt.method == "HEAD" {
+			wantBody = ""
+		}
+		if a.status != http.StatusBadGateway || a.header.Get("Content-Type") != "text/html" || a.header.Get("Server") != "nginx" ||
+			a.body != wantBody || a.header.Get("Content-Length") != strconv.Itoa(len(NginxBadGatewayPage)) {
+			t.Errorf("%s %s: %d %v %q", tt.method, tt.path, a.status, a.header, a.body)
+		}
+		if len(a.header.Values("Set-Cookie")) != 0 {
+			t.Errorf("%s %s set cookies", tt.method, tt.path)
+		}
+	}
+	checkCounts(t, c, 0, 0, 0)
+	if want := "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"; NginxBadGatewayPage != want {
+		t.Errorf("nginx page %q", NginxBadGatewayPage)
+	}
+}
+
+func TestFormsSecureCookies(t *testing.T) {
+	c := NewCreatio(CreatioConfig{User: testUser, Password: testPassword})
+	plain := httptest.NewServer(c)
+	defer plain.Close()
+	tlsSrv := httptest.NewTLSServer(c)
+	defer tlsSrv.Close()
+	defer c.Close()
+
+	resp, err := noRedirect().Post(plain.URL+"/forms-secure"+AuthServicePath, "application/json", loginBody(testUser, testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if want := ck.Name != CookieUserName; ck.Secure != want {
+			t.Errorf("cookie %s Secure %v, want %v", ck.Name, ck.Secure, want)
+		}
+	}
+	// The forms scenario's cookies are not Secure.
+	resp, err = noRedirect().Post(plain.URL+"/forms"+AuthServicePath, "application/json", loginBody(testUser, testPassword))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Secure {
+			t.Errorf("forms cookie %s is Secure", ck.Name)
+		}
+	}
+
+	_, proxyURL := startProxy(t, ProxyForward, map[string]string{
+		"creatio.test": strings.TrimPrefix(plain.URL, "http://"),
+		"example.com":  strings.TrimPrefix(tlsSrv.URL, "https://"),
+	})
+	tlsConfig := tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig.Clone()
+	for _, tt := range []struct {
+		what, base string
+		viaProxy   bool
+		want       int
+	}{
+		{"http to a loopback address", plain.URL, false, http.StatusOK},
+		{"http to localhost", strings.Replace(plain.URL, "127.0.0.1", "localhost", 1), false, http.StatusOK},
+		{"https through the proxy", "https://example.com", true, http.StatusOK},
+		{"http to another name through the proxy", "http://creatio.test", true, http.StatusFound},
+	} {
+		t.Run(tt.what, func(t *testing.T) {
+			jar, _ := cookiejar.New(nil)
+			cl := noRedirect()
+			cl.Jar = jar
+			tr := &http.Transport{TLSClientConfig: tlsConfig}
+			if tt.viaProxy {
+				tr.Proxy = http.ProxyURL(proxyURL)
+			}
+			defer tr.CloseIdleConnections()
+			cl.Transport = tr
+			base := tt.base + "/forms-secure"
+			if a := do(t, cl, http.MethodPost, base+AuthServicePath, jsonHeader, loginBody(testUser, testPassword)); !strings.Contains(a.body, `"Code":0`) {
+				t.Fatalf("login: %d %q", a.status, a.body)
+			}
+			u, _ := url.Parse(base + "/0/api/OAuthHealthCheck")
+			csrf := ""
+			if ck := findCookie(jar.Cookies(u), CookieCSRF); ck != nil {
+				csrf = ck.Value
+			}
+			sent := findCookie(jar.Cookies(u), CookieAuth) != nil
+			if sent != (tt.want == http.StatusOK) {
+				t.Errorf("jar returns .ASPXAUTH: %v", sent)
+			}
+			a := do(t, cl, http.MethodGet, u.String(), http.Header{"BPMCSRF": {csrf}}, nil)
+			if a.status != tt.want {
+				t.Errorf("health: %d, want %d", a.status, tt.want)
+			}
+			if tt.want == http.StatusOK {
+				a := do(t, cl, http.MethodPost, base+LogoutPath, http.Header{"BPMCSRF": {csrf}}, nil)
+				expired := (&http.Response{Header: a.header}).Cookies()
+				if a.status != 200 || len(expired) != 3 {
+					t.Fatalf("logout: %d %v", a.status, expired)
+				}
+				for _, ck := range expired {
+					if !ck.Secure || ck.MaxAge >= 0 {
+						t.Errorf("logout cookie %v", ck)
+					}
+				}
+				if findCookie(jar.Cookies(u), CookieAuth) != nil {
+					t.Error("jar kept .ASPXAUTH after logout")
+				}
+			}
+		})
+	}
+	// The http login through the proxy made a session that nobody can end
+	// over http; the others were logged out.
+	checkCounts(t, c, 3, 6, 3)
+}
+
+// postToken posts form to the token endpoint of variant, with HTTP Basic
+// credentials if basic is not empty, and returns the raw answer.
+func postToken(t *testing.T, cl *http.Client, srvURL, variant string, form url.Values, basic []string) answer {
+	t.Helper()
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if basic != nil {
+		hdr.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(basic[0])+":"+url.QueryEscape(basic[1]))))
+	}
+	return do(t, cl, http.MethodPost, srvURL+"/"+variant+TokenPath, hdr, strings.NewReader(form.Encode()))
+}
+
+func clientForm(id, secret string) url.Values {
+	return url.Values{"grant_type": {"client_credentials"}, "client_id": {id}, "client_secret": {secret}}
+}
+
+func checkValid(t *testing.T, idp *Identity, what, token string) {
+	t.Helper()
+	if v, p := idp.ValidateToken(token); !v || !p {
+		t.Errorf("%s: token valid %v permitted %v", what, v, p)
+	}
+}
+
+func TestIdentityUnavailable503(t *testing.T) {
+	_, idSrv := newIdentity(t, IdentityConfig{})
+	for _, tt := range []struct{ method, path string }{
+		{"GET", DiscoveryPath}, {"GET", JWKSPath}, {"POST", TokenPath}, {"GET", TokenPath}, {"GET", "/"}, {"GET", "/connect/authorize"},
+	} {
+		var body io.Reader
+		hdr := http.Header{}
+		if tt.method == "POST" {
+			body = strings.NewReader(clientForm(clientID, clientSecret).Encode())
+			hdr.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		a := do(t, noRedirect(), tt.method, idSrv.URL+"/unavailable-503"+tt.path, hdr, body)
+		if a.status != 503 || a.header.Get("Content-Type") != "text/html; charset=us-ascii" || a.header.Get("Server") != "Microsoft-HTTPAPI/2.0" ||
+			a.body != htmlHTTPSys503 || !strings.Contains(a.body, "HTTP Error 503. The service is unavailable.") {
+			t.Errorf("%s %s: %d %v %q", tt.method, tt.path, a.status, a.header, a.body)
+		}
+	}
+	_, err := ccConfig(idSrv.URL, "unavailable-503", clientID, clientSecret, oauth2.AuthStyleInParams).Token(context.Background())
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response.StatusCode != 503 {
+		t.Errorf("token from unavailable-503: %v", err)
+	}
+}
+
+func TestIdentityEcho(t *testing.T) {
+	_, idSrv := newIdentity(t, IdentityConfig{})
+	const secret = "S3cr3t+/=Value"
+	if a := get(t, noRedirect(), idSrv.URL+"/echo"+DiscoveryPath); a.status != 200 || !strings.Contains(a.body, `"token_endpoint":"`+idSrv.URL+"/echo/connect/token") {
+		t.Errorf("echo discovery: %d %q", a.status, a.body)
+	}
+
+	// Credentials in the body: the raw (URL-encoded) body and the decoded
+	// secret come back.
+	form := clientForm(clientID, secret)
+	a := postToken(t, noRedirect(), idSrv.URL, "echo", form, nil)
+	if a.status != 400 || a.header.Get("Content-Type") != ctJSON || a.header.Get("Cache-Control") != "no-store" {
+		t.Errorf("echo: %d %v", a.status, a.header)
+	}
+	for _, want := range []string{form.Encode(), "client_secret=S3cr3t%2B%2F%3DValue", "client_secret: " + secret} {
+		if !strings.Contains(a.body, want) {
+			t.Errorf("echo body lacks %q: %s", want, a.body)
+		}
+	}
+	m := decodeMap(t, a.body)
+	desc, _ := m["error_description"].(string)
+	if m["error"] != "invalid_client" || !strings.Contains(desc, form.Encode()) || !strings.HasSuffix(desc, "client_secret: "+secret) {
+		t.Errorf("echo JSON %v", m)
+	}
+
+	// Credentials in an HTTP Basic header: the header value comes back.
+	a = postToken(t, noRedirect(), idSrv.URL, "echo", url.Values{"grant_type": {"client_credentials"}}, []string{clientID, secret})
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(clientID+":"+url.QueryEscape(secret)))
+	if m := decodeMap(t, a.body); !strings.Contains(m["error_description"].(string), "Authorization: "+basic) || !strings.Contains(a.body, basic) {
+		t.Errorf("echo with Basic: %s", a.body)
+	}
+
+	// A secret with a quote and a backslash is JSON-escaped in the answer.
+	const odd = `a"b\c`
+	a = postToken(t, noRedirect(), idSrv.URL, "echo", clientForm(clientID, odd), nil)
+	if !json.Valid([]byte(a.body)) || !strings.Contains(a.body, `client_secret: a\"b\\c`) || !strings.Contains(a.body, "client_secret=a%22b%5Cc") {
+		t.Errorf("echo with %q: %s", odd, a.body)
+	}
+	if desc, _ := decodeMap(t, a.body)["error_description"].(string); !strings.HasSuffix(desc, "client_secret: "+odd) {
+		t.Errorf("echo with %q decodes to %q", odd, desc)
+	}
+
+	// golang.org/x/oauth2 sees an invalid_client error with the echo.
+	_, err := ccConfig(idSrv.URL, "echo", clientID, secret, oauth2.AuthStyleInParams).Token(context.Background())
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_client" || re.Response.StatusCode != 400 || !strings.Contains(re.ErrorDescription, "client_secret: "+secret) {
+		t.Errorf("x/oauth2 against echo: %v", err)
+	}
+	// Other methods are go-oauth2's.
+	if a := get(t, noRedirect(), idSrv.URL+"/echo"+TokenPath); a.status != 400 || decodeMap(t, a.body)["error"] != "invalid_request" {
+		t.Errorf("GET echo token: %d %q", a.status, a.body)
+	}
+}
+
+func TestIdentityEcho500(t *testing.T) {
+	_, idSrv := newIdentity(t, IdentityConfig{})
+	const secret = "S3cr3t+/=Value"
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {clientID}, "client_secret": {secret}}
+	a := postToken(t, noRedirect(), idSrv.URL, "echo-500", form, []string{clientID, secret})
+	basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(clientID+":"+url.QueryEscape(secret)))
+	if a.status != 500 || a.header.Get("Content-Type") != ctHTML {
+		t.Errorf("echo-500: %d %q", a.status, a.header.Get("Content-Type"))
+	}
+	for _, want := range []string{
+		"Server Error in '/' Application.",
+		form.Encode(),                                   // raw, in the trailing comment
+		strings.ReplaceAll(form.Encode(), "&", "&amp;"), // HTML-encoded, in the page
+		"client_secret=S3cr3t%2B%2F%3DValue",
+		"Authorization: " + basic,
+	} {
+		if !strings.Contains(a.body, want) {
+			t.Errorf("echo-500 page lacks %q:\n%s", want, a.body)
+		}
+	}
+	if a := get(t, noRedirect(), idSrv.URL+"/echo-500"+DiscoveryPath); a.status != 200 {
+		t.Errorf("echo-500 discovery: %d", a.status)
+	}
+}
+
+func discoveryOf(t *testing.T, cl *http.Client, u string) discoveryDoc {
+	t.Helper()
+	a := get(t, cl, u)
+	var d discoveryDoc
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(a.body, UTF8BOM)), &d); err != nil || d.TokenEndpoint == nil {
+		t.Fatalf("discovery %s: %d %q %v", u, a.status, a.body, err)
+	}
+	return d
+}
+
+func TestHTTPTokenEndpoint(t *testing.T) {
+	idp := NewIdentity(IdentityConfig{Clients: map[string]string{clientID: clientSecret}})
+	tlsSrv := httptest.NewTLSServer(idp)
+	defer tlsSrv.Close()
+	plain := httptest.NewServer(idp)
+	defer plain.Close()
+
+	// Over https the discovery still names http:// URLs.
+	host := strings.TrimPrefix(tlsSrv.URL, "https://")
+	d := discoveryOf(t, tlsSrv.Client(), tlsSrv.URL+"/http-token-endpoint"+DiscoveryPath)
+	if *d.TokenEndpoint != "http://"+host+"/http-token-endpoint/connect/token" || d.Issuer != "http://"+host+"/http-token-endpoint" {
+		t.Errorf("over https: token_endpoint %q issuer %q", *d.TokenEndpoint, d.Issuer)
+	}
+	// The ok variant names https:// over https.
+	if d := discoveryOf(t, tlsSrv.Client(), tlsSrv.URL+"/ok"+DiscoveryPath); !strings.HasPrefix(*d.TokenEndpoint, "https://") {
+		t.Errorf("ok over https: %q", *d.TokenEndpoint)
+	}
+	// The token endpoint itself works over https ...
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, tlsSrv.Client())
+	tok, err := ccConfig(tlsSrv.URL, "http-token-endpoint", clientID, clientSecret, oauth2.AuthStyleInParams).Token(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkValid(t, idp, "over https", tok.AccessToken)
+	// ... and over http, where the advertised URL is right.
+	d = discoveryOf(t, noRedirect(), plain.URL+"/http-token-endpoint"+DiscoveryPath)
+	if *d.TokenEndpoint != plain.URL+"/http-token-endpoint/connect/token" {
+		t.Errorf("over http: %q", *d.TokenEndpoint)
+	}
+	cc := clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: *d.TokenEndpoint, AuthStyle: oauth2.AuthStyleInParams}
+	tok, err = cc.Token(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkValid(t, idp, "over http", tok.AccessToken)
+}
+
+func TestOtherHostTokenEndpoint(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	port := strings.TrimPrefix(idSrv.URL, "http://127.0.0.1")
+	for from, want := range map[string]string{
+		idSrv.URL:                 "http://localhost" + port + "/other-host-token-endpoint/connect/token",
+		"http://localhost" + port: "http://127.0.0.1" + port + "/other-host-token-endpoint/connect/token",
+	} {
+		d := discoveryOf(t, noRedirect(), from+"/other-host-token-endpoint"+DiscoveryPath)
+		if *d.TokenEndpoint != want || d.Issuer != from+"/other-host-token-endpoint" {
+			t.Errorf("from %s: token_endpoint %q issuer %q, want %q", from, *d.TokenEndpoint, d.Issuer, want)
+		}
+		cc := clientcredentials.Config{ClientID: clientID, ClientSecret: clientSecret, TokenURL: *d.TokenEndpoint, AuthStyle: oauth2.AuthStyleInParams}
+		tok, err := cc.Token(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkValid(t, idp, "from "+from, tok.AccessToken)
+	}
+	if d := discoveryOf(t, noRedirect(), idSrv.URL+"/other-host-token-endpoint"+DiscoveryPath); d.JWKSURI != idSrv.URL+"/other-host-token-endpoint"+JWKSPath {
+		t.Errorf("jwks_uri %q moved too", d.JWKSURI)
+	}
+}
+
+func TestIdentityBOM(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	a := get(t, noRedirect(), idSrv.URL+"/bom"+DiscoveryPath)
+	if a.status != 200 || !strings.HasPrefix(a.body, "\xef\xbb\xbf{") || a.header.Get("Content-Length") != strconv.Itoa(len(a.body)) ||
+		json.Valid([]byte(a.body)) || !json.Valid([]byte(a.body[3:])) {
+		t.Errorf("bom discovery: %d %v %q", a.status, a.header, a.body)
+	}
+
+	a = postToken(t, noRedirect(), idSrv.URL, "bom", clientForm(clientID, clientSecret), nil)
+	if a.status != 200 || !strings.HasPrefix(a.body, "\xef\xbb\xbf{") || a.header.Get("Content-Length") != strconv.Itoa(len(a.body)) {
+		t.Fatalf("bom token: %d %v %q", a.status, a.header, a.body)
+	}
+	// go-oauth2's headers are kept.
+	if a.header.Get("Content-Type") != "application/json;charset=UTF-8" || a.header.Get("Cache-Control") != "no-store" || a.header.Get("Pragma") != "no-cache" {
+		t.Errorf("bom token headers %v", a.header)
+	}
+	m := decodeMap(t, a.body[3:])
+	if m["token_type"] != "Bearer" || m["expires_in"] != 3600.0 {
+		t.Errorf("bom token %v", m)
+	}
+	checkValid(t, idp, "bom", m["access_token"].(string))
+
+	// Errors carry the BOM too.
+	a = postToken(t, noRedirect(), idSrv.URL, "bom", clientForm(clientID, "wrong"), nil)
+	if a.status != 401 || !strings.HasPrefix(a.body, "\xef\xbb\xbf") || decodeMap(t, a.body[3:])["error"] != "invalid_client" {
+		t.Errorf("bom error: %d %q", a.status, a.body)
+	}
+	// A JSON client that does not strip the BOM fails.
+	if _, err := ccConfig(idSrv.URL, "bom", clientID, clientSecret, oauth2.AuthStyleInParams).Token(context.Background()); err == nil {
+		t.Error("x/oauth2 parsed a token answer with a BOM")
+	}
+}
+
+func TestFormToken(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	a := postToken(t, noRedirect(), idSrv.URL, "form-token", clientForm(clientID, clientSecret), nil)
+	if a.status != 200 || a.header.Get("Content-Type") != "application/x-www-form-urlencoded" || a.header.Get("Content-Length") != strconv.Itoa(len(a.body)) ||
+		a.header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("form-token: %d %v", a.status, a.header)
+	}
+	if !regexp.MustCompile(`^access_token=[A-Za-z0-9_.-]+&token_type=Bearer&expires_in=3600$`).MatchString(a.body) {
+		t.Errorf("form-token body %q", a.body)
+	}
+	vals, err := url.ParseQuery(a.body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkValid(t, idp, "form-token", vals.Get("access_token"))
+
+	// golang.org/x/oauth2 understands form-encoded token answers.
+	tok := fetchToken(t, idSrv.URL, "form-token", clientID, clientSecret)
+	if tok.TokenType != "Bearer" || time.Until(tok.Expiry) < 59*time.Minute {
+		t.Errorf("x/oauth2 token type %q expiry %v", tok.TokenType, tok.Expiry)
+	}
+	checkValid(t, idp, "form-token via x/oauth2", tok.AccessToken)
+
+	// Errors stay JSON.
+	a = postToken(t, noRedirect(), idSrv.URL, "form-token", clientForm(clientID, "wrong"), nil)
+	if a.status != 401 || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") || decodeMap(t, a.body)["error"] != "invalid_client" {
+		t.Errorf("form-token error: %d %q %q", a.status, a.header.Get("Content-Type"), a.body)
+	}
+}
+
+func TestToForm(t *testing.T) {
+	b := bufferedResponse{status: 200, body: []byte(`{"access_token":"a b","expires_in":60,"scope":"x y","token_type":"Bearer"}` + "\n")}
+	b.toForm()
+	if string(b.body) != "access_token=a+b&token_type=Bearer&expires_in=60&scope=x+y" || b.Header().Get("Content-Type") != "application/x-www-form-urlencoded" {
+		t.Errorf("%q %v", b.body, b.header)
+	}
+	for _, in := range []bufferedResponse{
+		{status: 401, body: []byte(`{"error":"invalid_client"}`)},
+		{status: 200, body: []byte(`{"error":"x"}`)},
+		{status: 200, body: []byte(`not json`)},
+	} {
+		want := string(in.body)
+		in.toForm()
+		if string(in.body) != want || in.header.Get("Content-Type") != "" {
+			t.Errorf("%q re-encoded to %q", want, in.body)
+		}
+	}
+}
+
+// startProxy serves a Proxy in mode with hosts on a loopback port.
+func startProxy(t *testing.T, mode ProxyMode, hosts map[string]string) (*Proxy, *url.URL) {
+	t.Helper()
+	p := NewProxy(mode)
+	maps.Copy(p.Hosts, hosts)
+	srv := httptest.NewServer(p)
+	t.Cleanup(srv.Close)
+	t.Cleanup(p.Close) // runs first: closes the tunnels
+	u, err := url.Parse(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, u
+}
+
+// proxyClient is a client that sends every request through the proxy at u
+// and trusts tlsConfig's roots.
+func proxyClient(t *testing.T, u *url.URL, tlsConfig *tls.Config) *http.Client {
+	t.Helper()
+	tr := &http.Transport{Proxy: http.ProxyURL(u), TLSClientConfig: tlsConfig, DisableCompression: true}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &http.Client{
+		Timeout:       10 * time.Second,
+		Transport:     tr,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// deadAddr returns a loopback address where nothing listens.
+func deadAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	return addr
+}
+
+func TestProxyForward(t *testing.T) {
+	c, plain := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	tlsSrv := httptest.NewTLSServer(c)
+	t.Cleanup(tlsSrv.Close)
+	headers := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Connection", "X-Resp-Hop")
+		w.Header().Set("X-Resp-Hop", "1")
+		w.Header().Set("X-Resp-End", "1")
+		_ = json.NewEncoder(w).Encode(map[string]any{"header": r.Header, "host": r.Host, "uri": r.RequestURI})
+	}))
+	t.Cleanup(headers.Close)
+	p, proxyURL := startProxy(t, ProxyForward, map[string]string{
+		"creatio.test": strings.TrimPrefix(plain.URL, "http://"),
+		"example.com":  strings.TrimPrefix(tlsSrv.URL, "https://"),
+		"headers.test": strings.TrimPrefix(headers.URL, "http://"),
+		"dead.test":    deadAddr(t),
+	})
+	cl := proxyClient(t, proxyURL, tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig.Clone())
+
+	// Plain http: the absolute URI is forwarded; the answer has a Via.
+	c.ResetRequests()
+	a := get(t, cl, "http://creatio.test/ok/0/api/OAuthHealthCheck")
+	if a.status != 200 || a.body != BodyOK || !strings.Contains(a.header.Get("Via"), "corp-proxy") {
+		t.Errorf("http through the proxy: %d %v %q", a.status, a.header, a.body)
+	}
+	if r := c.Requests(); len(r) != 1 || r[0].Host != "creatio.test" || r[0].Path != "/ok/0/api/OAuthHealthCheck" {
+		t.Errorf("Creatio saw %+v", r)
+	}
+	if p.Requests() != 1 {
+		t.Errorf("Requests %d after one http request", p.Requests())
+	}
+
+	// https: CONNECT to the TLS server, whose certificate is for example.com.
+	c.ResetRequests()
+	a = get(t, cl, "https://example.com/ok/0/api/OAuthHealthCheck")
+	if a.status != 200 || a.body != BodyOK || a.header.Get("Via") != "" {
+		t.Errorf("https through the proxy: %d %v %q", a.status, a.header, a.body)
+	}
+	if r := c.Requests(); len(r) != 1 || r[0].Host != "example.com" {
+		t.Errorf("Creatio saw %+v", r)
+	}
+	if p.Requests() != 2 {
+		t.Errorf("Requests %d after a CONNECT", p.Requests())
+	}
+	// A second https request reuses the tunnel: no new proxy request.
+	if a := get(t, cl, "https://example.com/ok-net/api/OAuthHealthCheck"); a.body != BodyOK {
+		t.Errorf("second https request: %q", a.body)
+	}
+	if p.Requests() != 2 {
+		t.Errorf("Requests %d after a request in the tunnel", p.Requests())
+	}
+
+	// A login through the proxy: the POST body and the Set-Cookie headers
+	// travel, and the session counts.
+	a = do(t, cl, http.MethodPost, "http://creatio.test/forms"+AuthServicePath, jsonHeader, loginBody(testUser, testPassword))
+	if !strings.Contains(a.body, `"Code":0`) || findCookie((&http.Response{Header: a.header}).Cookies(), CookieAuth) == nil {
+		t.Errorf("login through the proxy: %d %q %v", a.status, a.body, a.header)
+	}
+	checkCounts(t, c, 1, 1, 0)
+
+	// Gzip passes untouched.
+	a = get(t, cl, "http://creatio.test/gzip-ok/0/api/OAuthHealthCheck")
+	if a.header.Get("Content-Encoding") != "gzip" || strings.Contains(a.body, "HasProblem") {
+		t.Errorf("gzip through the proxy: %v", a.header)
+	}
+
+	// Hop-by-hop headers stop at the proxy both ways; others travel.
+	a = do(t, cl, http.MethodGet, "http://headers.test/x?y=1", http.Header{
+		"Connection": {"X-Hop"}, "X-Hop": {"1"}, "Keep-Alive": {"timeout=5"}, "X-End": {"1"},
+		"Proxy-Authorization": {"Basic Zm9vOmJhcg=="},
+	}, nil)
+	var seen struct {
+		Header http.Header
+		Host   string
+		URI    string
+	}
+	if err := json.Unmarshal([]byte(a.body), &seen); err != nil {
+		t.Fatalf("%q: %v", a.body, err)
+	}
+	for _, h := range []string{"X-Hop", "Keep-Alive", "Proxy-Authorization"} {
+		if v := seen.Header.Get(h); v != "" {
+			t.Errorf("upstream got %s: %q", h, v)
+		}
+	}
+	if seen.Header.Get("X-End") != "1" || !strings.Contains(seen.Header.Get("Via"), "corp-proxy") || seen.Host != "headers.test" || seen.URI != "/x?y=1" {
+		t.Errorf("upstream got %+v", seen)
+	}
+	if a.header.Get("X-Resp-Hop") != "" || a.header.Get("X-Resp-End") != "1" {
+		t.Errorf("answer headers %v", a.header)
+	}
+
+	// An upstream that refuses connections: Squid's 502 for http, a failed
+	// CONNECT for https.
+	a = get(t, cl, "http://dead.test/ok/0/api/OAuthHealthCheck")
+	if a.status != 502 || a.header.Get("Server") != "squid" || a.header.Get("X-Squid-Error") != "ERR_CONNECT_FAIL 111" {
+		t.Errorf("dead upstream: %d %v", a.status, a.header)
+	}
+	if _, err := cl.Get("https://dead.test/"); err == nil {
+		t.Error("CONNECT to a dead upstream worked")
+	}
+
+	// A request for the proxy itself is no proxy request.
+	a = get(t, noRedirect(), proxyURL.String()+"/ok/0/api/OAuthHealthCheck")
+	if a.status != 400 || !strings.Contains(a.body, "ERR_INVALID_URL") {
+		t.Errorf("direct request: %d %q", a.status, a.body)
+	}
+}
+
+func TestProxyRefuses(t *testing.T) {
+	c, plain := newCreatio(t, CreatioConfig{})
+	tlsSrv := httptest.NewTLSServer(c)
+	t.Cleanup(tlsSrv.Close)
+	hosts := map[string]string{"creatio.test": strings.TrimPrefix(plain.URL, "http://"), "example.com": strings.TrimPrefix(tlsSrv.URL, "https://")}
+	for _, tt := range []struct {
+		mode   ProxyMode
+		status int
+		code   string
+	}{
+		{ProxyAuthRequired, http.StatusProxyAuthRequired, "ERR_CACHE_ACCESS_DENIED 0"},
+		{ProxyBadGateway, http.StatusBadGateway, "ERR_CONNECT_FAIL 111"},
+	} {
+		t.Run(tt.mode.String(), func(t *testing.T) {
+			c.ResetRequests()
+			p, proxyURL := startProxy(t, tt.mode, hosts)
+			cl := proxyClient(t, proxyURL, tlsSrv.Client().Transport.(*http.Transport).TLSClientConfig.Clone())
+			a := get(t, cl, "http://creatio.test/ok/0/api/OAuthHealthCheck")
+			if a.status != tt.status || a.header.Get("Server") != "squid" || a.header.Get("Content-Type") != "text/html;charset=utf-8" ||
+				a.header.Get("X-Squid-Error") != tt.code || !strings.Contains(a.body, "http://creatio.test/ok/0/api/OAuthHealthCheck") {
+				t.Errorf("http: %d %v %q", a.status, a.header, a.body)
+			}
+			wantChallenge := ""
+			if tt.mode == ProxyAuthRequired {
+				wantChallenge = `Basic realm="corp-proxy"`
+			}
+			if got := a.header.Get("Proxy-Authenticate"); got != wantChallenge {
+				t.Errorf("Proxy-Authenticate %q", got)
+			}
+			// Credentials do not help.
+			withCreds := *proxyURL
+			withCreds.User = url.UserPassword("user", "pw")
+			if a := get(t, proxyClient(t, &withCreds, nil), "http://creatio.test/ok/0/api/OAuthHealthCheck"); a.status != tt.status {
+				t.Errorf("with proxy credentials: %d", a.status)
+			}
+			if _, err := cl.Get("https://example.com/ok/0/api/OAuthHealthCheck"); err == nil {
+				t.Error("https through the proxy worked")
+			}
+
+			// The CONNECT answer, read by hand.
+			conn, err := net.Dial("tcp", proxyURL.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+			fmt.Fprintf(conn, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n")
+			resp, err := http.ReadResponse(bufio.NewReader(conn), &http.Request{Method: http.MethodConnect})
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status || resp.Header.Get("Proxy-Authenticate") != wantChallenge || resp.Header.Get("Server") != "squid" {
+				t.Errorf("CONNECT: %d %v", resp.StatusCode, resp.Header)
+			}
+			if p.Requests() != 4 {
+				t.Errorf("Requests %d, want 4", p.Requests())
+			}
+			if r := c.Requests(); len(r) != 0 {
+				t.Errorf("the upstream was reached: %+v", r)
+			}
+		})
+	}
+}
+
+// TestProxyTunnel drives a CONNECT tunnel by hand and checks that Close
+// ends it.
+func TestProxyTunnel(t *testing.T) {
+	_, plain := newCreatio(t, CreatioConfig{})
+	p, proxyURL := startProxy(t, ProxyForward, map[string]string{"creatio.test:8080": strings.TrimPrefix(plain.URL, "http://")})
+	conn, err := net.Dial("tcp", proxyURL.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+	br := bufio.NewReader(conn)
+	// The request in the tunnel is sent at once, before the 200 arrives.
+	fmt.Fprintf(conn, "CONNECT creatio.test:8080 HTTP/1.1\r\nHost: creatio.test:8080\r\n\r\nGET /ok/0/api/OAuthHealthCheck HTTP/1.1\r\nHost: creatio.test:8080\r\n\r\n")
+	resp, err := http.ReadResponse(br, &http.Request{Method: http.MethodConnect})
+	if err != nil || resp.StatusCode != 200 || resp.Status != "200 Connection established" {
+		t.Fatalf("CONNECT: %v %v", resp, err)
+	}
+	resp, err = http.ReadResponse(br, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(b) != BodyOK {
+		t.Errorf("through the tunnel: %q", b)
+	}
+	p.Close()
+	if n, err := br.Read(make([]byte, 1)); err == nil {
+		t.Errorf("tunnel open after Close: read %d bytes", n)
+	} else if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Error("Close did not end the tunnel")
+	}
+	// The port of the request is kept when Hosts maps a bare name.
+	_, proxyURL2 := startProxy(t, ProxyForward, map[string]string{"creatio.test": "127.0.0.1"})
+	port := strings.TrimPrefix(plain.URL, "http://127.0.0.1:")
+	if a := get(t, proxyClient(t, proxyURL2, nil), "http://creatio.test:"+port+"/ok/0/api/OAuthHealthCheck"); a.body != BodyOK {
+		t.Errorf("bare-name mapping: %d %q", a.status, a.body)
+	}
+}
+
+func TestProxyResolve(t *testing.T) {
+	p := NewProxy(ProxyForward)
+	p.Hosts["creatio.test"] = "127.0.0.1:1111"
+	p.Hosts["creatio.test:8443"] = "127.0.0.1:2222"
+	p.Hosts["bare.test"] = "127.0.0.2"
+	for in, want := range map[string]string{
+		"creatio.test:80":   "127.0.0.1:1111",
+		"Creatio.TEST:443":  "127.0.0.1:1111",
+		"creatio.test:8443": "127.0.0.1:2222",
+		"bare.test:8080":    "127.0.0.2:8080",
+		"other.test:80":     "other.test:80",
+		"127.0.0.1:3":       "127.0.0.1:3",
+	} {
+		if got := p.resolve(in); got != want {
+			t.Errorf("resolve(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for m, want := range map[ProxyMode]string{ProxyForward: "forward", ProxyAuthRequired: "auth-required", ProxyBadGateway: "bad-gateway", 7: "ProxyMode(7)"} {
+		if m.String() != want {
+			t.Errorf("%d.String() = %q", int(m), m.String())
+		}
 	}
 }

@@ -11,7 +11,9 @@
 //
 // and serves until SIGINT or SIGTERM. The Creatio base URL of scenario S is
 // {creatio}/S (for example http://127.0.0.1:8080/ok); the Identity Service
-// URL of variant V is {identity}/V. "-list" prints the scenarios as
+// URL of variant V is {identity}/V. Every scenario but bad-gateway also
+// serves the forms login, POST {creatio}/S/ServiceModel/AuthService.svc/Login,
+// and the logout, .../AuthService.svc/Logout. "-list" prints the scenarios as
 // name<TAB>want<TAB>description, "-list-idp" the Identity Service variants.
 //
 // Without -password-file and -client-secret-file the simulator uses demo

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -38,6 +39,35 @@ func TestList(t *testing.T) {
 	}
 	if !strings.HasPrefix(out.String(), "ok\t0\t") {
 		t.Errorf("first line %q", lines[0])
+	}
+	for _, want := range []string{"ok-bom\t0\t", "problem-bom\t2\t", "ok-camel\t0\t", "problem-camel\t2\t", "healthy-500\t2\t",
+		"bad-gateway\t2\t", "forms-problem\t2\t", "forms-html-500\t2\t", "forms-hang\t2\t", "forms-bom\t0\t", "forms-secure\t0\t"} {
+		if !strings.Contains(out.String(), "\n"+want) {
+			t.Errorf("-list lacks %q", want)
+		}
+	}
+}
+
+func TestListIdentity(t *testing.T) {
+	var out, errOut strings.Builder
+	if code := run(context.Background(), []string{"-list-idp"}, &out, &errOut); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if len(lines) != len(sim.IdentityVariants) {
+		t.Fatalf("%d lines for %d variants", len(lines), len(sim.IdentityVariants))
+	}
+	for i, l := range lines {
+		v := sim.IdentityVariants[i]
+		if l != fmt.Sprintf("%s\t%d\t%s", v.Name, v.Want, v.Description) {
+			t.Errorf("line %q", l)
+		}
+	}
+	for _, want := range []string{"unavailable-503\t2\t", "echo\t2\t", "echo-500\t2\t", "http-token-endpoint\t0\t",
+		"other-host-token-endpoint\t0\t", "bom\t0\t", "form-token\t0\t"} {
+		if !strings.Contains(out.String(), "\n"+want) {
+			t.Errorf("-list-idp lacks %q", want)
+		}
 	}
 }
 
@@ -155,6 +185,22 @@ func TestServeTLS(t *testing.T) {
 	resp.Body.Close()
 	if !strings.Contains(string(b), `"Code":0`) {
 		t.Errorf("login: %s", b)
+	}
+	// And the logout of that session, with its cookies and BPMCSRF header.
+	req, _ = http.NewRequest(http.MethodPost, urls["creatio"]+"/forms"+sim.LogoutPath, nil)
+	for _, ck := range resp.Cookies() {
+		req.AddCookie(ck)
+		if ck.Name == sim.CookieCSRF {
+			req.Header.Set(sim.HeaderCSRF, ck.Value)
+		}
+	}
+	resp, err = client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(resp.Cookies()) != 3 {
+		t.Errorf("logout: %d %v", resp.StatusCode, resp.Cookies())
 	}
 
 	// A hanging request must not block the shutdown.
