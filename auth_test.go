@@ -3,16 +3,21 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2/clientcredentials"
 
@@ -25,7 +30,7 @@ const (
 	testUser     = "Supervisor"
 	testPassword = "pw-Zq8!sEcReT"
 	testClient   = "monitoring"
-	testSecret   = "cs-Hk2#sEcReT"
+	testSecret   = `cs-Hk2#S3cr3t+/=Value"\<sEcReT` // URL, JSON and HTML escaping all change it
 	nopermClient = "noperm"
 	nopermSecret = "np-Vx5%sEcReT"
 )
@@ -130,7 +135,19 @@ func (s *stand) authCases(t *testing.T) []authCase {
 		{"oauth falls back to connect token", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/no-discovery", "--client-id", testClient}, plugin.OK},
 		{"oauth wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"-U", s.c.URL + "/bearer", "--identity-url", idp, "--client-id", testClient}, plugin.Unknown},
 		{"oauth unknown client", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", idp, "--client-id", "stranger"}, plugin.Unknown},
-		{"oauth token endpoint down", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/token-500", "--client-id", testClient}, plugin.Unknown},
+		{"oauth token endpoint down", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/token-500", "--client-id", testClient}, plugin.Critical},
+		{"oauth identity service 503", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/unavailable-503", "--client-id", testClient}, plugin.Critical},
+		{"oauth identity service refuses connections", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", testClient}, plugin.Critical},
+		{"oauth identity service refuses connections unreachable warning", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", testClient, "--unreachable-state", "WARNING"}, plugin.Warning},
+		{"oauth identity service echoes the secret", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/echo", "--client-id", testClient}, plugin.Unknown},
+		{"oauth identity service echoes the secret in a 500", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/echo-500", "--client-id", testClient, "-vvv"}, plugin.Critical},
+		{"oauth byte order marks", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/bom", "--client-id", testClient}, plugin.OK},
+		{"oauth form-encoded token", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/form-token", "--client-id", testClient}, plugin.OK},
+		{"oauth plain-http token endpoint on a plain-http stand", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/http-token-endpoint", "--client-id", testClient}, plugin.OK},
+		{"oauth token endpoint on another host over http", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", s.id.URL + "/other-host-token-endpoint", "--client-id", testClient}, plugin.Critical},
+		{"forms bad gateway on every path", map[string]string{"CREATIO_PASSWORD": testPassword}, []string{"-U", s.c.URL + "/bad-gateway", "--user", testUser}, plugin.Critical},
+		{"forms connection refused", map[string]string{"CREATIO_PASSWORD": testPassword}, []string{"-U", "http://127.0.0.1:1", "--user", testUser}, plugin.Critical},
+		{"forms byte order marks", map[string]string{"CREATIO_PASSWORD": testPassword}, []string{"-U", s.c.URL + "/forms-bom", "--user", testUser, "-vv"}, plugin.OK},
 		{"oauth no permission", map[string]string{"CREATIO_CLIENT_SECRET": nopermSecret}, []string{"-U", s.c.URL + "/bearer", "--identity-url", idp, "--client-id", nopermClient}, plugin.Unknown},
 		{"oauth needs secret", nil, []string{"-U", s.c.URL + "/bearer", "--identity-url", idp, "--client-id", testClient}, plugin.Unknown},
 		{"oauth needs identity url", map[string]string{"CREATIO_CLIENT_SECRET": testSecret}, []string{"-U", s.c.URL + "/bearer", "--client-id", testClient}, plugin.Unknown},
@@ -191,7 +208,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	good := s.token(t, testClient, testSecret)
 	env := map[string]string{"CREATIO_PASSWORD": testPassword, "CREATIO_CLIENT_SECRET": testSecret, "CREATIO_TOKEN": good}
 	for _, sc := range sim.Scenarios {
-		if sc.Name == "hang" || sc.Name == "slow" {
+		if strings.Contains(sc.Name, "hang") || sc.Name == "slow" {
 			continue
 		}
 		base := s.c.URL + "/" + sc.Name
@@ -204,7 +221,10 @@ func TestNoSecretLeaks(t *testing.T) {
 	for _, v := range sim.IdentityVariants {
 		cases = append(cases, authCase{"direct " + v.Name, env, []string{"--mode", "direct", "--identity-url", s.id.URL + "/" + v.Name, "--client-id", testClient}, 0})
 	}
-	secrets := []string{testPassword, testSecret, nopermSecret, good}
+	var secrets []string
+	for _, sec := range []struct{ id, secret string }{{testUser, testPassword}, {testClient, testSecret}, {nopermClient, nopermSecret}, {"", good}} {
+		secrets = append(secrets, encodings(sec.id, sec.secret)...)
+	}
 	for _, tc := range cases {
 		for _, extra := range [][]string{nil, {"-v"}, {"-vv"}, {"-vvv"}, {"--output", "json"}, {"-vvv", "--output", "json"}} {
 			e := tc.env
@@ -229,6 +249,29 @@ func TestNoSecretLeaks(t *testing.T) {
 	}
 }
 
+// encodings are the forms in which a server may echo a secret: as typed,
+// URL-encoded as a form body or a path has it (either hex case),
+// JSON-escaped (with HTML characters escaped or not, '/' escaped or not),
+// and inside an HTTP Basic credential with id, plain or form-encoded.
+func encodings(id, secret string) []string {
+	lower := regexp.MustCompile(`%[0-9A-F]{2}`)
+	var forms []string
+	for _, e := range []string{url.QueryEscape(secret), url.PathEscape(secret)} {
+		forms = append(forms, e, lower.ReplaceAllStringFunc(e, strings.ToLower))
+	}
+	html, _ := json.Marshal(secret)
+	var plain bytes.Buffer
+	enc := json.NewEncoder(&plain)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(secret)
+	for _, j := range []string{string(html), strings.TrimSpace(plain.String())} {
+		j = strings.Trim(j, `"`)
+		forms = append(forms, j, strings.ReplaceAll(j, "/", `\/`))
+	}
+	b64 := base64.StdEncoding.EncodeToString
+	return append(forms, secret, b64([]byte(id+":"+secret)), b64([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret))))
+}
+
 func TestDirect(t *testing.T) {
 	s := newStand(t)
 	env := map[string]string{"CREATIO_CLIENT_SECRET": testSecret}
@@ -251,9 +294,17 @@ func TestDirect(t *testing.T) {
 		{"token not bearer", env, direct("not-bearer"), plugin.Critical},
 		{"identity service down", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", testClient}, plugin.Critical},
 		{"identity service down unreachable unknown", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", testClient, "--unreachable-state", "3"}, plugin.Unknown},
-		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Critical},
-		{"url setting empty", env, []string{"--mode", "direct", "--client-id", testClient}, plugin.Critical},
-		{"secret setting empty", nil, direct("ok"), plugin.Critical},
+		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Unknown},
+		{"url setting empty", env, []string{"--mode", "direct", "--client-id", testClient}, plugin.Unknown},
+		{"secret setting empty", nil, direct("ok"), plugin.Unknown},
+		{"client id empty", env, []string{"--mode", "direct", "--identity-url", s.id.URL + "/ok"}, plugin.Unknown},
+		{"identity service 503", env, direct("unavailable-503"), plugin.Critical},
+		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical},
+		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical},
+		{"byte order marks", env, direct("bom"), plugin.OK},
+		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning},
+		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK},
+		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical},
 		{"token lifetime warning", env, direct("ok", "--token-lifetime-warning", "7200:"), plugin.Warning},
 		{"token lifetime critical", env, direct("ok", "--token-lifetime-warning", "7200:", "--token-lifetime-critical", "5000:"), plugin.Critical},
 		{"token lifetime ok", env, direct("ok", "--token-lifetime-warning", "300:"), plugin.OK},
@@ -269,8 +320,53 @@ func TestDirect(t *testing.T) {
 				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
 			}
 			checkShape(t, out, tc.want != plugin.Unknown || !strings.HasPrefix(tc.name, "bad"))
+			for _, sec := range encodings(testClient, testSecret) {
+				if bytes.Contains(out, []byte(sec)) {
+					t.Errorf("the client secret is printed as %q:\n%s", sec, out)
+				}
+			}
 			golden(t, "direct_"+tc.name, out)
 		})
+	}
+}
+
+// A forms login leaves no session behind, whatever the health request
+// found: the plugin ends it with Logout, inside the deadline, and says so
+// at -vv.
+func TestLogoutLeavesNoSession(t *testing.T) {
+	s := newStand(t)
+	env := map[string]string{"CREATIO_PASSWORD": testPassword}
+	for _, sc := range sim.Scenarios {
+		if sc.Auth != sim.AuthForms {
+			continue
+		}
+		runs := 10
+		if strings.Contains(sc.Name, "hang") {
+			runs = 2 // each waits for -t
+		}
+		before := s.creatio.Logins()
+		for i := 0; i < runs; i++ {
+			start := time.Now()
+			got, out := runPlugin(t, env, "-U", s.c.URL+"/"+sc.Name, "--user", testUser, "-t", "1", "-vv")
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("%s: took %v, over -t 1", sc.Name, took)
+			}
+			if int(got) != sc.Want {
+				t.Errorf("%s: state %v, want %v\n%s", sc.Name, got, plugin.State(sc.Want), out)
+			}
+			if !bytes.Contains(out, []byte("\nlogout: ended the session of Supervisor (HTTP 200)\n")) {
+				t.Errorf("%s: -vv does not say the session ended:\n%s", sc.Name, out)
+			}
+		}
+		if n := s.creatio.Logins() - before; n != runs {
+			t.Errorf("%s: %d logins in %d runs", sc.Name, n, runs)
+		}
+		if n := s.creatio.LiveSessions(); n != 0 {
+			t.Errorf("%s: %d live Creatio sessions after %d runs, want 0", sc.Name, n, runs)
+		}
+	}
+	if s.creatio.Logouts() != s.creatio.Logins() {
+		t.Errorf("%d logins, %d logouts", s.creatio.Logins(), s.creatio.Logouts())
 	}
 }
 
@@ -293,6 +389,45 @@ func TestDirectTLS(t *testing.T) {
 	}
 	if got, out := runPlugin(t, env, append(args, "--insecure", "--output", "json")...); got != plugin.OK || !bytes.Contains(out, []byte(`"time_tls"`)) == bytes.Contains(out, []byte(`"mode":"endpoint"`)) {
 		t.Errorf("json: state %v\n%s", got, out)
+	}
+
+	// --ca-file may be given more than once: each file's CAs are trusted,
+	// and a trust failure names the files tried.
+	_, otherPEM := tlsServerFor(t, http.NotFoundHandler(), nil, []net.IP{net.IPv4(127, 0, 0, 1)}, time.Now().Add(24*time.Hour))
+	otherCA := writeFile(t, "other.pem", otherPEM)
+	if got, out := runPlugin(t, env, append(args, "--ca-file", otherCA, "--ca-file", ca)...); got != plugin.OK {
+		t.Errorf("with two --ca-file: state %v\n%s", got, out)
+	}
+	if got, out := runPlugin(t, env, append(args, "--ca-file", otherCA)...); got != plugin.Critical || !bytes.Contains(out, []byte("is not signed by a CA of --ca-file "+otherCA+"; give the CA that signed it")) {
+		t.Errorf("with the wrong --ca-file: state %v\n%s", got, out)
+	}
+
+	// An https discovery naming a plain-http token endpoint: the secret is
+	// not sent, the line names the endpoint, in direct mode and at login.
+	insecure := []string{"--identity-url", srv.URL + "/http-token-endpoint", "--client-id", testClient, "--ca-file", ca}
+	identity.ResetRequests()
+	got, out = runPlugin(t, env, append([]string{"--mode", "direct"}, insecure...)...)
+	if got != plugin.Critical || !bytes.Contains(out, []byte("insecure token_endpoint http://127.0.0.1:")) {
+		t.Errorf("https discovery naming an http token endpoint: state %v\n%s", got, out)
+	}
+	creatio := sim.NewCreatio(sim.CreatioConfig{ValidateToken: identity.ValidateToken})
+	c := httptest.NewServer(creatio)
+	t.Cleanup(c.Close)
+	got, out = runPlugin(t, env, append([]string{"-U", c.URL + "/bearer"}, insecure...)...)
+	if got != plugin.Critical || !bytes.Contains(out, []byte("insecure token_endpoint http://127.0.0.1:")) {
+		t.Errorf("login: https discovery naming an http token endpoint: state %v\n%s", got, out)
+	}
+	for _, r := range identity.Requests() {
+		if r.Method == http.MethodPost {
+			t.Errorf("a token request was sent: %+v", r)
+		}
+	}
+
+	// A token endpoint on another host is allowed over https, and -vv
+	// names it.
+	got, out = runPlugin(t, env, "--mode", "direct", "--identity-url", srv.URL+"/other-host-token-endpoint", "--client-id", testClient, "--insecure", "-vv")
+	if got != plugin.OK || !bytes.Contains(out, []byte("\ntoken endpoint on another host than --identity-url: https://localhost:")) {
+		t.Errorf("token endpoint on another host over https: state %v\n%s", got, out)
 	}
 }
 

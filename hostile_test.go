@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -33,26 +35,30 @@ import (
 //	  handshake hang, headers never finished,
 //	  headers or body dripping, chunked body
 //	  that never ends (slow)
-//	oversize: 10 MB of headers (*), gzip bomb,    UNKNOWN (not the       CRITICAL "IdentityService … unavailable" (discovery),
-//	  endless chunked body, body over          health JSON)          CRITICAL "Can't retrieve access_token" (token)
+//	oversize: 10 MB of headers (*), gzip bomb,    CRITICAL (not what     CRITICAL "IdentityService … unavailable" (discovery),
+//	  endless chunked body, body over          Creatio speaks)        CRITICAL "Can't retrieve access_token" (token)
 //	  --max-body
-//	unreadable: invalid JSON, HTML, duplicate UNKNOWN on 2xx,        CRITICAL, as above: Creatio would find the Identity
-//	  keys, a JSON array                       CRITICAL on 5xx        Service unavailable or the token unretrievable
-//	endless redirects, redirect loop          UNKNOWN ("more than    CRITICAL, as above
+//	unreadable: invalid JSON, HTML, duplicate CRITICAL (not the      CRITICAL, as above: Creatio would find the Identity
+//	  keys, a JSON array                       health JSON)           Service unavailable or the token unretrievable
+//	endless redirects, redirect loop          CRITICAL ("more than   CRITICAL, as above
 //	                                           5 redirects")
-//	redirect to another host or port          UNKNOWN, and no        CRITICAL, and the client secret never reaches the
-//	  (incl. https -> http)                    request with          other host or port
+//	redirect to another host or port          UNKNOWN (point --url   CRITICAL, and the client secret never reaches the
+//	  (incl. https -> http)                    at it), and no         other host or port
+//	                                           request with
 //	                                           credentials reaches it
 //	TLS: expired, self-signed, wrong host     --unreachable-state    --unreachable-state (CRITICAL)
 //	                                           (CRITICAL)
 //	HTTP/1.0 close-delimited healthy body     OK                     -
 //	health JSON 500 with a hostile Message    CRITICAL, Message      -
 //	  (invalid UTF-8, NUL, 1 MB)               sanitized and cut
-//	JSON nested 100 000 deep (anywhere)       UNKNOWN on 2xx,        -
-//	                                           CRITICAL on 5xx: not
-//	                                           the health JSON (the
+//	JSON nested 100 000 deep (anywhere)       CRITICAL: not the      -
+//	                                           health JSON (the
 //	                                           parser refuses nesting
 //	                                           deeper than 10 000)
+//
+// One rule (check.Policy) decides every state: an answer that is not what
+// the server speaks is CRITICAL, like a 5xx; only the monitoring side's own
+// configuration (another host to point --url at, a login wall) is UNKNOWN.
 //
 // (*) Go's transport refuses more than 10 MiB of headers by itself; 10 MB
 // (decimal) are under that limit. The cases over it send one header line
@@ -518,16 +524,16 @@ func TestHostile(t *testing.T) {
 		{name: "headers never finished", args: endpoint(raw(rawHeadersNeverFinished).URL("http")), timeout: true, says: "timeout"},
 		{name: "headers dripping", args: endpoint(raw(rawHeadersDrip).URL("http")), timeout: true, says: "timeout"},
 		{name: "body dripping one byte a second", args: endpoint(raw(rawBodyDrip).URL("http")), timeout: true, says: "timeout"},
-		{name: "10 MB of headers", args: endpoint(raw(rawHugeHeaders(10_000_000)).URL("http")), want: plugin.Unknown, detail: "more than 64 KiB of headers"},
-		{name: "endless header line, over Go's 10 MiB limit", args: endpoint(raw(rawEndlessHeader).URL("http")), want: plugin.Unknown, says: "more than 64 KiB of headers"},
+		{name: "10 MB of headers", args: endpoint(raw(rawHugeHeaders(10_000_000)).URL("http")), want: plugin.Critical, detail: "more than 64 KiB of headers"},
+		{name: "endless header line, over Go's 10 MiB limit", args: endpoint(raw(rawEndlessHeader).URL("http")), want: plugin.Critical, says: "more than 64 KiB of headers"},
 		{name: "chunked body never ends, slow", args: endpoint(raw(rawChunkedSlow).URL("http")), timeout: true, says: "timeout"},
-		{name: "chunked body never ends, fast", args: endpoint(raw(rawChunkedFast).URL("http")), want: plugin.Unknown, says: "larger than the 1048576-byte cap"},
+		{name: "chunked body never ends, fast", args: endpoint(raw(rawChunkedFast).URL("http")), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
 		{name: "HTTP/1.0 close-delimited body", args: endpoint(raw(rawHTTP10).URL("http")), want: plugin.OK, says: "as expected"},
-		{name: "gzip bomb", args: endpoint(httpSrv(serveBytes(http.StatusOK, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Unknown, says: "larger than the 1048576-byte cap"},
-		{name: "gzip bomb with 500", args: endpoint(httpSrv(serveBytes(http.StatusInternalServerError, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Unknown, says: "larger than"},
+		{name: "gzip bomb", args: endpoint(httpSrv(serveBytes(http.StatusOK, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
+		{name: "gzip bomb with 500", args: endpoint(httpSrv(serveBytes(http.StatusInternalServerError, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than"},
 		// Endpoint mode: redirects.
-		{name: "endless redirects", args: endpoint(endless), want: plugin.Unknown, says: "more than 5 redirects"},
-		{name: "redirect loop", args: endpoint(loopSrv), want: plugin.Unknown, says: "more than 5 redirects"},
+		{name: "endless redirects", args: endpoint(endless), want: plugin.Critical, says: "more than 5 redirects"},
+		{name: "redirect loop", args: endpoint(loopSrv), want: plugin.Critical, says: "more than 5 redirects"},
 		{name: "redirect to another host with bearer token", args: endpoint(toOtherHost, "--auth", "bearer"), env: env, want: plugin.Unknown, says: "another host", check: otherHost.check(true)},
 		{name: "redirect to another port with bearer token", args: endpoint(toOtherPort, "--auth", "bearer"), env: env, want: plugin.Unknown, check: otherPort.check(true)},
 		{name: "redirect https to http with bearer token", args: endpoint(toPlainHTTP, "--auth", "bearer", "--insecure"), env: env, want: plugin.Unknown, check: downgrade.check(true)},
@@ -535,12 +541,13 @@ func TestHostile(t *testing.T) {
 		{name: "invalid UTF-8 and escaped NUL in Message", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody("Identity \xff\xfe\xc3 down \\u0000 after NUL \\u0007 | 'time'=1s;;; \\n second line")))), want: plugin.Critical, says: "Identity"},
 		{name: "raw NUL and control bytes in Message", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody("Identity \x00 down \x01\x1b[31m red")))), want: plugin.Critical},
 		{name: "Message of 1 MB", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody(big)))), want: plugin.Critical, says: "Identitätsdienst nicht erreichbar"},
-		{name: "Message over --max-body", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody(strings.Repeat("x", 2<<20))))), want: plugin.Unknown, says: "larger than the 1048576-byte cap"},
-		{name: "JSON nested 100000 deep in an extra key", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"Extra":`+deep(100000)+`}`)))), want: plugin.Unknown, says: "invalid JSON"},
+		{name: "answer over --max-body 100", args: endpoint(httpSrv(healthy), "--max-body", "100"), want: plugin.Critical, says: "larger than the 100-byte cap (--max-body)", detail: "size=134B"},
+		{name: "Message over --max-body", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody(strings.Repeat("x", 2<<20))))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
+		{name: "JSON nested 100000 deep in an extra key", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"Extra":`+deep(100000)+`}`)))), want: plugin.Critical, says: "invalid JSON"},
 		{name: "JSON nested 100000 deep with 500", args: endpoint(httpSrv(serveBytes(500, "application/json", []byte(deep(100000))))), want: plugin.Critical, says: "not the OAuth health JSON"},
-		{name: "JSON nested 100000 deep as the answer", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(deep(100000))))), want: plugin.Unknown, says: "invalid JSON"},
-		{name: "JSON nested 100000 deep, unbalanced", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.Repeat(`{"a":`, 100000))))), want: plugin.Unknown, says: "invalid JSON"},
-		{name: "duplicate keys", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"HasProblem":true}`)))), want: plugin.Unknown, says: `"HasProblem" appears twice`},
+		{name: "JSON nested 100000 deep as the answer", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(deep(100000))))), want: plugin.Critical, says: "invalid JSON"},
+		{name: "JSON nested 100000 deep, unbalanced", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.Repeat(`{"a":`, 100000))))), want: plugin.Critical, says: "invalid JSON"},
+		{name: "duplicate keys", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"HasProblem":true}`)))), want: plugin.Critical, says: `"HasProblem" appears twice`},
 		// Endpoint mode: TLS.
 		{name: "TLS expired certificate", args: endpoint(expiredURL, "--ca-file", caFile("expired.pem", expiredPEM)), want: plugin.Critical, says: "expired"},
 		{name: "TLS self-signed certificate", args: endpoint(selfSignedURL), want: plugin.Critical, says: "not trusted"},
@@ -632,6 +639,58 @@ func TestHostile(t *testing.T) {
 					t.Logf("the BUG mark is stale, the case passes now: %s", tc.bug)
 				}
 			})
+		}
+	}
+}
+
+// What a server echoes of the plugin's secrets never comes back out, at any
+// verbosity: a bearer token in an HTML error page, the password in a login
+// Message, a SAML RelayState in a Location header at -vvv.
+func TestEchoedSecrets(t *testing.T) {
+	const token = "tok-Qw3!sEcReT/+="
+	relay := "RelayState=" + url.QueryEscape("state-"+token)
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case strings.HasSuffix(r.URL.Path, "/AuthService.svc/Login"):
+			body, _ := io.ReadAll(r.Body)
+			var login struct{ UserPassword string }
+			_ = json.Unmarshal(body, &login)
+			msg, _ := json.Marshal("Either username or password is not correct: " + login.UserPassword)
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"Code":1,"Message":%s}`, msg)
+		case strings.HasPrefix(r.URL.Path, "/sso/"):
+			http.Redirect(w, r, "/sso/Login/NuiLogin.aspx?ReturnUrl=%2f0%2f&"+relay, http.StatusFound)
+		default:
+			auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusInternalServerError)
+			fmt.Fprintf(w, "<html><body>Bad token (%s) %s</body></html>", url.QueryEscape(auth), auth)
+		}
+	})
+	srv := httptest.NewServer(echo)
+	t.Cleanup(srv.Close)
+	env := map[string]string{"CREATIO_TOKEN": token, "CREATIO_PASSWORD": testPassword}
+	for _, tc := range []struct {
+		name string
+		args []string
+		want plugin.State
+	}{
+		{"bearer token in an HTML body", []string{"-U", srv.URL, "--auth", "bearer", "--runtime", "netfx"}, plugin.Critical},
+		{"password in the login Message", []string{"-U", srv.URL, "--user", testUser}, plugin.Unknown},
+		{"RelayState in a Location header", []string{"-U", srv.URL + "/sso", "--runtime", "netfx"}, plugin.Unknown},
+	} {
+		for _, v := range []string{"-v", "-vv", "-vvv"} {
+			for _, format := range []string{"nagios", "json"} {
+				got, out := runPlugin(t, env, append(append([]string{}, tc.args...), v, "--output", format)...)
+				if got != tc.want {
+					t.Errorf("%s %s %s: state %v, want %v\n%s", tc.name, v, format, got, tc.want, out)
+				}
+				for _, sec := range append(append(encodings("", token), encodings(testUser, testPassword)...), "sEcReT") {
+					if bytes.Contains(out, []byte(sec)) {
+						t.Errorf("%s %s %s: printed %q\n%s", tc.name, v, format, sec, out)
+					}
+				}
+			}
 		}
 	}
 }

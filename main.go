@@ -87,10 +87,10 @@ type options struct {
 		MaxBody     int64      `long:"max-body" value-name:"BYTES" default:"1048576" description:"read at most this much of an answer"`
 	} `group:"Thresholds and timeouts"`
 	TLS struct {
-		CAFile     string `long:"ca-file" value-name:"FILE" description:"PEM file of CA certificates to trust as well"`
-		Insecure   bool   `long:"insecure" description:"do not verify TLS certificates (test stands only)"`
-		ClientCert string `long:"client-cert" value-name:"FILE" description:"PEM client certificate"`
-		ClientKey  string `long:"client-key" value-name:"FILE" description:"PEM key of --client-cert"`
+		CAFile     []string `long:"ca-file" value-name:"FILE" description:"PEM file of the CA certificates to trust instead of the system's; repeat for more files (their CAs, and no others, are trusted)"`
+		Insecure   bool     `long:"insecure" description:"do not verify TLS certificates (test stands only)"`
+		ClientCert string   `long:"client-cert" value-name:"FILE" description:"PEM client certificate"`
+		ClientKey  string   `long:"client-key" value-name:"FILE" description:"PEM key of --client-cert"`
 	} `group:"TLS"`
 	Mode struct {
 		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck; direct: run its checks against the Identity Service from here; both: compare"`
@@ -115,6 +115,7 @@ type options struct {
 		Format  string `long:"output" choice:"nagios" choice:"json" default:"nagios" description:"nagios: status line, long output and perfdata; json: one line of JSON (Zabbix)"`
 		Verbose []bool `short:"v" long:"verbose" description:"more detail; repeat up to 3 times (-vvv: each request and answer, secrets redacted)"`
 		Version bool   `short:"V" long:"version" description:"print the version and exit (3)"`
+		ManPage bool   `long:"manpage" hidden:"true"` // the man page, for packages
 	} `group:"Output"`
 }
 
@@ -122,15 +123,18 @@ type options struct {
 // returns the exit code. It is the only place where an error becomes
 // UNKNOWN, and it turns a panic into UNKNOWN too.
 func run(args []string, stdout io.Writer, getenv func(string) string) (code int) {
+	out := &printer{w: stdout, json: wantsJSON(args)}
 	defer func() {
 		if p := recover(); p != nil {
-			code = usage(stdout, fmt.Sprintf("internal error: %v; please report it with the command line (secrets are never in it)", p))
+			code = out.usage(fmt.Sprintf("internal error: %v; please report it with the command line (secrets are never in it)", p))
 		}
 	}()
 	var opts options
 	parser := flags.NewParser(&opts, flags.HelpFlag|flags.PassDoubleDash)
 	parser.Name = "check_creatio_oauth"
 	parser.Usage = "-U URL [OPTIONS]"
+	parser.ShortDescription = "check Creatio's OAuth 2.0 health (Nagios, Icinga, Zabbix plugin)"
+	parser.LongDescription = description
 	rest, err := parser.ParseArgs(args)
 	var ferr *flags.Error
 	switch {
@@ -139,16 +143,21 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 		parser.WriteHelp(stdout)
 		return int(plugin.Unknown)
 	case err != nil:
-		return usage(stdout, dropExpectedType(plugin.Sanitize(err.Error()))+"; see --help")
+		return out.usage(dropExpectedType(plugin.Sanitize(err.Error())) + "; see --help")
 	case opts.Output.Version:
 		fmt.Fprintf(stdout, "check_creatio_oauth %s\n", buildVersion())
 		return int(plugin.Unknown)
+	case opts.Output.ManPage: // a build step, not a check: exit 0
+		if err := writeManPage(parser, stdout); err != nil {
+			return int(plugin.Unknown)
+		}
+		return 0
 	case len(rest) > 0:
-		return usage(stdout, fmt.Sprintf("unexpected argument %q; options start with - (see --help)", rest[0]))
+		return out.usage(fmt.Sprintf("unexpected argument %q; options start with - (see --help)", rest[0]))
 	}
 	cfg, err := configure(&opts, getenv, len(opts.Output.Verbose))
 	if err != nil {
-		return usage(stdout, err.Error())
+		return out.usage(err.Error())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
@@ -157,17 +166,51 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 
 	report := cfg.check.Run(ctx)
 	report.Notes = append(report.Notes, cfg.trace.list()...)
-	if opts.Output.Format == "json" {
-		if err := report.WriteJSON(stdout); err != nil {
-			return int(plugin.Unknown)
-		}
-		return int(report.State)
+	report.Redact(cfg.secrets)
+	return out.report(report, len(opts.Output.Verbose))
+}
+
+// printer writes the one result of a run, as Nagios text or, with
+// --output json anywhere on the command line, as one line of JSON, also for
+// usage errors, so that a Zabbix item never sees anything but JSON.
+type printer struct {
+	w    io.Writer
+	json bool
+}
+
+// report writes a run's report and returns its exit code.
+func (p *printer) report(r *check.Report, verbose int) int {
+	var err error
+	if p.json {
+		err = r.WriteJSON(p.w)
+	} else {
+		_, err = r.Result(verbose).WriteTo(p.w)
 	}
-	res := report.Result(len(opts.Output.Verbose))
-	if _, err := res.WriteTo(stdout); err != nil {
+	if err != nil {
 		return int(plugin.Unknown)
 	}
-	return int(report.State)
+	return int(r.State)
+}
+
+// usage prints a one-line UNKNOWN for bad input and returns its exit code.
+func (p *printer) usage(msg string) int {
+	return p.report(&check.Report{State: plugin.Unknown, Summary: msg}, 0)
+}
+
+// wantsJSON reports whether the command line asks for --output json, before
+// it is parsed (a bad option must not turn the answer into text).
+func wantsJSON(args []string) bool {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return false
+		case a == "--output=json":
+			return true
+		case a == "--output" && i+1 < len(args) && args[i+1] == "json":
+			return true
+		}
+	}
+	return false
 }
 
 // dropExpectedType removes go-flags' " (expected main.timeoutOpt)" from an
@@ -184,17 +227,12 @@ func dropExpectedType(s string) string {
 	return s[:i] + s[i+j+1:]
 }
 
-// usage prints a one-line UNKNOWN for bad input and returns its exit code.
-func usage(w io.Writer, msg string) int {
-	_, _ = plugin.Result{Name: check.Name, State: plugin.Unknown, Summary: msg}.WriteTo(w)
-	return int(plugin.Unknown)
-}
-
 // config is what the options resolve to.
 type config struct {
 	check    check.Runner
 	deadline time.Duration
-	trace    *traceLog // -vvv: each request and answer, secrets redacted
+	trace    *traceLog      // -vvv: each request and answer, secrets redacted
+	secrets  *check.Secrets // hidden in everything printed
 }
 
 // traceLog collects the client's debug lines; requests may run
@@ -241,9 +279,11 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 	if timeout.d == 0 { // the default is applied through UnmarshalFlag; be safe
 		timeout = timeoutOpt{10 * time.Second, plugin.Critical}
 	}
+	secrets := &check.Secrets{}
 	cc := check.ClientConfig{
-		CAFile: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
+		CAFiles: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
 		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody, Version: version,
+		Proxy: check.ProxyFromEnv(getenv), Secrets: secrets,
 	}
 	var trace *traceLog
 	if verbose >= 3 {
@@ -259,7 +299,7 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 	if err != nil {
 		return nil, err
 	}
-	cfg := &config{deadline: deadline(timeout.d), trace: trace}
+	cfg := &config{deadline: deadline(timeout.d), trace: trace, secrets: secrets}
 
 	mode := o.Mode.Mode
 	var id check.Identity
@@ -289,7 +329,7 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 	if err != nil {
 		return nil, err
 	}
-	auth, err := authenticator(o, base, id, policy, getenv)
+	auth, err := authenticator(o, base, id, client.Secrets(), getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -352,11 +392,13 @@ func identity(o *options, client *check.Client, getenv func(string) string) (che
 	}
 	secret, err := secretFrom(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
 	id.Secret = secret
+	client.Secrets().Add(secret)
+	client.Secrets().AddBasic(id.ClientID, secret)
 	return id, err
 }
 
 // authenticator picks the login to Creatio for the health request.
-func authenticator(o *options, base *url.URL, id check.Identity, p check.Policy, getenv func(string) string) (check.Authenticator, error) {
+func authenticator(o *options, base *url.URL, id check.Identity, secrets *check.Secrets, getenv func(string) string) (check.Authenticator, error) {
 	auth := o.Auth.Auth
 	if auth == "" {
 		switch {
@@ -380,7 +422,8 @@ func authenticator(o *options, base *url.URL, id check.Identity, p check.Policy,
 		if pw == "" {
 			return nil, fmt.Errorf("no password for --user %s: set CREATIO_PASSWORD or --password-file", plugin.Sanitize(o.Auth.User))
 		}
-		return &check.FormsLogin{Base: base, User: o.Auth.User, Password: pw, Policy: p}, nil
+		secrets.Add(pw)
+		return &check.FormsLogin{Base: base, User: o.Auth.User, Password: pw}, nil
 	case "oauth":
 		switch {
 		case id.URL == nil:
@@ -390,7 +433,7 @@ func authenticator(o *options, base *url.URL, id check.Identity, p check.Policy,
 		case id.Secret == "":
 			return nil, errors.New("no client secret for --client-id: set CREATIO_CLIENT_SECRET or --client-secret-file")
 		}
-		return &check.OAuthLogin{Identity: id, Policy: p}, nil
+		return &check.OAuthLogin{Identity: id}, nil
 	case "bearer":
 		tok, err := secretFrom(o.Auth.TokenFile, "--token-file", "CREATIO_TOKEN", getenv)
 		if err != nil {
@@ -399,6 +442,7 @@ func authenticator(o *options, base *url.URL, id check.Identity, p check.Policy,
 		if tok == "" {
 			return nil, errors.New("--auth bearer needs a token: set CREATIO_TOKEN or --token-file")
 		}
+		secrets.Add(tok)
 		return &check.BearerLogin{Token: tok}, nil
 	}
 	return nil, nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"net/http/httptest"
 	"os"
@@ -28,6 +29,7 @@ var masks = []struct {
 	{regexp.MustCompile(`"(time\w*)":[0-9.e-]+`), `"${1}":T`},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "DATE"},
 	{regexp.MustCompile(`(expired|skew of) \d+ s`), "${1} N s"},
+	{regexp.MustCompile(`(?m)^< Date: .*$`), "< Date: DATE"},
 }
 
 // timePerfdata matches a time perfdata item: time, time_login, time_token ...
@@ -97,17 +99,27 @@ func checkShape(t *testing.T, out []byte, wantPerf bool) {
 }
 
 func TestScenarios(t *testing.T) {
-	creatio := sim.NewCreatio(sim.CreatioConfig{SlowDelay: 300 * time.Millisecond})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: testUser, Password: testPassword, SlowDelay: 300 * time.Millisecond})
 	srv := httptest.NewServer(creatio)
 	t.Cleanup(srv.Close)
 	t.Cleanup(creatio.Close)
 	// Extra arguments for scenarios that need them with the default Want.
 	extra := map[string][]string{
-		"hang": {"-t", "1"},
+		"hang":       {"-t", "1"},
+		"forms-hang": {"-t", "1"},
 	}
+	env := map[string]string{"CREATIO_PASSWORD": testPassword}
+	t.Cleanup(func() {
+		if n := creatio.LiveSessions(); n != 0 {
+			t.Errorf("%d Creatio sessions left after the forms scenarios (logins %d, logouts %d), want 0", n, creatio.Logins(), creatio.Logouts())
+		}
+	})
 	for _, sc := range sim.Scenarios {
-		if sc.Name == "forms" || sc.Name == "forms-net" || sc.Name == "bearer" {
+		if sc.Name == "forms" || sc.Name == "forms-net" || sc.Auth == sim.AuthBearer {
 			continue // TestLogin covers these
+		}
+		if sc.Auth == sim.AuthForms {
+			extra[sc.Name] = append(extra[sc.Name], "--user", testUser)
 		}
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
@@ -116,7 +128,7 @@ func TestScenarios(t *testing.T) {
 				if v != "" {
 					args = append(args, v)
 				}
-				got, out := runPlugin(t, nil, args...)
+				got, out := runPlugin(t, env, args...)
 				if int(got) != sc.Want {
 					t.Errorf("%v: state %v, want %v\n%s", args, got, plugin.State(sc.Want), out)
 				}
@@ -199,7 +211,49 @@ func TestUsage(t *testing.T) {
 				t.Errorf("%d lines, want 1: %q", n, out)
 			}
 			golden(t, "usage_"+tc.name, out)
+			// The same mistake with --output json is one line of JSON,
+			// wherever --output json stands, so that a Zabbix item never
+			// turns unsupported.
+			for _, args := range [][]string{append([]string{"--output", "json"}, tc.args...), append(append([]string{}, tc.args...), "--output=json")} {
+				got, out := runPlugin(t, nil, args...)
+				var j struct {
+					State     *int    `json:"state"`
+					StateText string  `json:"state_text"`
+					Summary   *string `json:"summary"`
+				}
+				if err := json.Unmarshal(out, &j); err != nil || bytes.Count(out, []byte("\n")) != 1 || got != plugin.Unknown ||
+					j.State == nil || *j.State != 3 || j.StateText != "UNKNOWN" || j.Summary == nil || *j.Summary == "" {
+					t.Errorf("%v: state %v, want one line of JSON with state 3, state_text and summary (%v):\n%s", args, got, err, out)
+				}
+			}
 		})
+	}
+}
+
+// --help and --version print text and exit 3, also with --output json;
+// everything else with --output json is JSON, also an unreadable secret
+// file and a panic.
+func TestJSONForEveryOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		json bool
+	}{
+		{"help", []string{"--output", "json", "--help"}, false},
+		{"version", []string{"--output", "json", "-V"}, false},
+		{"unreadable password file", []string{"--output", "json", "-U", "http://x", "--user", "u", "--password-file", "/nonexistent/pw"}, true},
+		{"unreadable client secret file", []string{"--output", "json", "--mode", "direct", "--client-id", "c", "--client-secret-file", t.TempDir()}, true},
+		{"direct mode without settings", []string{"--output", "json", "--mode", "direct"}, true},
+		{"secret on the command line", []string{"--output=json", "-U", "http://x", "--password", "x"}, true},
+		{"option after --", []string{"-U", "http://x", "--", "--output", "json"}, false},
+	} {
+		got, out := runPlugin(t, nil, tc.args...)
+		if got != plugin.Unknown {
+			t.Errorf("%s: state %v, want UNKNOWN\n%s", tc.name, got, out)
+		}
+		if isJSON := json.Valid(out) && bytes.Count(out, []byte("\n")) == 1; isJSON != tc.json {
+			t.Errorf("%s: output is one line of JSON: %t, want %t\n%s", tc.name, isJSON, tc.json, out)
+		}
 	}
 }
 

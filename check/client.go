@@ -1,6 +1,7 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -17,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"check_creatio_oauth/plugin"
 )
 
 // DefaultMaxBody is the default cap on a body read from the network: 1 MiB.
@@ -27,12 +30,16 @@ const maxRedirects = 5
 
 // ClientConfig configures the HTTP client shared by every request of a run.
 type ClientConfig struct {
-	CAFile     string // PEM file of the CA certificates to trust instead of the system's
-	ClientCert string // PEM client certificate, with ClientKey
+	CAFiles    []string // PEM files of the CA certificates to trust instead of the system's
+	ClientCert string   // PEM client certificate, with ClientKey
 	ClientKey  string
-	Insecure   bool   // skip certificate verification (test stands)
-	MaxBody    int64  // cap on a body in bytes; 0 means DefaultMaxBody
-	Version    string // the plugin's version, for the User-Agent header
+	Insecure   bool     // skip certificate verification (test stands)
+	MaxBody    int64    // cap on a body in bytes; 0 means DefaultMaxBody
+	Version    string   // the plugin's version, for the User-Agent header
+	Proxy      ProxyEnv // the proxies to use; the zero value is none
+	// Secrets are hidden in everything the client reports; logins add
+	// their session cookies and tokens. Nil means a new, empty set.
+	Secrets *Secrets
 	// Debug, when set, receives a line per request and response, with
 	// secrets redacted (-vvv).
 	Debug func(format string, args ...any)
@@ -46,8 +53,14 @@ type Client struct {
 	certMu    sync.Mutex
 	certs     map[string]time.Time // host:port -> NotAfter of the leaf certificate
 	maxBody   int64
+	caFiles   []string
+	proxy     ProxyEnv
+	secrets   *Secrets
 	debug     func(format string, args ...any)
 }
+
+// Secrets are the secrets the client hides; logins add theirs.
+func (c *Client) Secrets() *Secrets { return c.secrets }
 
 // maxPEMFile caps what is read of a CA, certificate or key file.
 const maxPEMFile = 4 << 20
@@ -77,17 +90,19 @@ func ReadFileLimited(path string, max int64) ([]byte, error) {
 // NewClient builds the client. Errors name the option that is wrong.
 func NewClient(cfg ClientConfig) (*Client, error) {
 	tlsConf := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // --insecure is the admin's choice
-	if cfg.CAFile != "" {
-		pem, err := ReadFileLimited(cfg.CAFile, maxPEMFile)
-		if err != nil {
-			return nil, fmt.Errorf("--ca-file: %w", err)
-		}
-		// Trust exactly the file, as curl --cacert and check_curl --ca-cert
+	if len(cfg.CAFiles) > 0 {
+		// Trust exactly the files, as curl --cacert and check_curl --ca-cert
 		// do: loading the system store as well costs ~12 ms of CPU and
 		// 5 MiB per run.
 		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("--ca-file %s: no PEM certificate in it", cfg.CAFile)
+		for _, f := range cfg.CAFiles {
+			pem, err := ReadFileLimited(f, maxPEMFile)
+			if err != nil {
+				return nil, fmt.Errorf("--ca-file: %w", err)
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("--ca-file %s: no PEM certificate in it", f)
+			}
 		}
 		tlsConf.RootCAs = pool
 	}
@@ -109,8 +124,31 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		}
 		tlsConf.Certificates = []tls.Certificate{cert}
 	}
+	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version,
+		caFiles: cfg.CAFiles, proxy: cfg.Proxy, secrets: cfg.Secrets}
+	if c.secrets == nil {
+		c.secrets = &Secrets{}
+	}
+	if c.maxBody <= 0 {
+		c.maxBody = DefaultMaxBody
+	}
+	proxyFor := cfg.Proxy.proxyFunc()
 	tr := &http.Transport{
-		Proxy:               http.ProxyFromEnvironment,
+		// The trace of the request learns which proxy it took, so that a
+		// failure can name the proxy instead of blaming Creatio.
+		Proxy: func(req *http.Request) (*url.URL, error) {
+			u, err := proxyFor(req.URL)
+			if t, ok := req.Context().Value(traceKey{}).(*roundTripTrace); ok && u != nil {
+				t.setProxy(u)
+			}
+			return u, err
+		},
+		OnProxyConnectResponse: func(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
+			if resp.StatusCode != http.StatusOK {
+				return &proxyError{proxy: proxy, status: resp.Status, code: resp.StatusCode}
+			}
+			return nil
+		},
 		DialContext:         (&net.Dialer{KeepAlive: -1}).DialContext,
 		TLSClientConfig:     tlsConf,
 		TLSHandshakeTimeout: 0, // the run's deadline bounds everything
@@ -121,10 +159,6 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		MaxResponseHeaderBytes: 64 << 10,
 	}
 	jar, _ := cookiejar.New(nil) // never fails without options
-	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version}
-	if c.maxBody <= 0 {
-		c.maxBody = DefaultMaxBody
-	}
 	c.hc = &http.Client{Transport: tr, Jar: jar, CheckRedirect: checkRedirect}
 	return c, nil
 }
@@ -212,48 +246,116 @@ type Response struct {
 	StatusCode int
 	Status     string // e.g. "500 Internal Server Error"
 	Header     http.Header
-	Body       []byte // at most the cap
-	TooLarge   bool   // the body was longer than the cap and was not read further
-	URL        *url.URL
+	Body       []byte   // at most the cap, without a leading UTF-8 byte order mark
+	Size       int64    // the body's size as far as seen: bytes read, or the larger Content-Length announced
+	TooLarge   bool     // the body was longer than the cap and was not read further
+	URL        *url.URL // where the answer came from, after redirects
+	Proxy      *url.URL // the proxy the request went through, if any
 	Timings    Timings
 }
 
-// Do sends req with ctx and reads the answer. The body is read up to the cap;
-// a longer one sets TooLarge and is not read further.
+// bom is the UTF-8 byte order mark that .NET writers put before JSON;
+// RFC 8259 section 8.1 allows a reader to skip it.
+var bom = []byte("\xef\xbb\xbf")
+
+// Do sends req with ctx and reads the answer. The body is read up to the
+// cap; a longer one sets TooLarge and is not read further. A leading byte
+// order mark is dropped.
 func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	t := &roundTripTrace{start: time.Now(), client: c}
-	trace := t.clientTrace()
-	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
+	ctx = context.WithValue(ctx, traceKey{}, t)
+	req = req.WithContext(httptrace.WithClientTrace(ctx, t.clientTrace()))
 	req.Header.Set("User-Agent", c.userAgent)
 	c.debugRequest(req)
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, &requestError{err: err, proxy: t.proxyURL()}
 	}
 	defer resp.Body.Close()
+	if p := t.proxyURL(); p != nil && resp.StatusCode == http.StatusProxyAuthRequired && resp.Request.URL.Scheme == "http" {
+		// A plain-http request through a proxy hears the proxy's 407 as
+		// an answer: it is the proxy's refusal, as for a CONNECT.
+		return nil, &requestError{err: &proxyError{proxy: p, status: resp.Status, code: resp.StatusCode}, proxy: p}
+	}
 	var body []byte
 	if resp.ContentLength <= c.maxBody { // a body announced too large is not read at all
 		if body, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1)); err != nil {
-			return nil, fmt.Errorf("reading the answer of %s: %w", redactURL(resp.Request.URL), err)
+			return nil, &requestError{err: fmt.Errorf("reading the answer of %s: %w", redactURL(resp.Request.URL), err), proxy: t.proxyURL()}
 		}
 	}
 	r := &Response{
 		StatusCode: resp.StatusCode,
 		Status:     resp.Status,
 		Header:     resp.Header,
-		Body:       body,
+		Body:       bytes.TrimPrefix(body, bom),
+		Size:       max(int64(len(body)), resp.ContentLength),
 		URL:        resp.Request.URL,
+		Proxy:      t.proxyURL(),
 	}
-	switch {
-	case resp.ContentLength > c.maxBody:
+	if int64(len(body)) > c.maxBody || resp.ContentLength > c.maxBody {
 		r.TooLarge = true
-	case int64(len(body)) > c.maxBody:
-		r.Body, r.TooLarge = body[:c.maxBody], true
+		r.Body = r.Body[:min(int64(len(r.Body)), c.maxBody)]
 	}
 	r.Timings = t.timings()
 	c.debugResponse(r)
 	return r, nil
 }
+
+// via names the proxy an answer came through, for a status line: a 5xx
+// may be the proxy's own. It is "" without a proxy.
+func (c *Client) via(r *Response) string {
+	if r.Proxy == nil {
+		return ""
+	}
+	return fmt.Sprintf(" through the proxy %s (from %s; check it too)", r.Proxy.Host, c.proxy.source(r.URL))
+}
+
+// get sends a GET for u that accepts JSON.
+func (c *Client) get(ctx context.Context, u *url.URL) (*Response, error) {
+	return c.send(ctx, http.MethodGet, u, "", nil, nil)
+}
+
+// send sends a request with the given body and content type (none when
+// contentType is empty); edit, when set, adds headers.
+func (c *Client) send(ctx context.Context, method string, u *url.URL, contentType string, body []byte, edit func(*http.Request)) (*Response, error) {
+	req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if body == nil {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	req.Header.Set("Accept", "application/json")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	if edit != nil {
+		edit(req)
+	}
+	return c.Do(ctx, req)
+}
+
+// requestError is a request that got no answer, with the proxy it went
+// through, so that the failure can name the proxy.
+type requestError struct {
+	err   error
+	proxy *url.URL
+}
+
+func (e *requestError) Error() string { return e.err.Error() }
+func (e *requestError) Unwrap() error { return e.err }
+
+// proxyError is a proxy's refusal of a CONNECT tunnel.
+type proxyError struct {
+	proxy  *url.URL
+	status string
+	code   int
+}
+
+func (e *proxyError) Error() string { return "proxy " + e.proxy.Host + " answered " + e.status }
+
+// traceKey is the context key of a request's roundTripTrace.
+type traceKey struct{}
 
 // roundTripTrace records the phases of one request. Its hooks run on the
 // transport's goroutines, a dial among them that may outlive the request,
@@ -263,6 +365,7 @@ type roundTripTrace struct {
 	mu                            sync.Mutex
 	start                         time.Time
 	hostPort                      string
+	proxy                         *url.URL
 	dnsStart, connStart, tlsStart time.Time
 	connect, tls, firstByte       time.Duration
 }
@@ -310,6 +413,19 @@ func (t *roundTripTrace) clientTrace() *httptrace.ClientTrace {
 	}
 }
 
+func (t *roundTripTrace) setProxy(u *url.URL) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.proxy = u
+}
+
+// proxyURL is the proxy the request took, if any.
+func (t *roundTripTrace) proxyURL() *url.URL {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.proxy
+}
+
 // timings are the phases so far, in seconds.
 func (t *roundTripTrace) timings() Timings {
 	t.mu.Lock()
@@ -327,11 +443,18 @@ var secretHeaders = map[string]bool{
 	"Authorization": true, "Cookie": true, "Set-Cookie": true, "Bpmcsrf": true, "Proxy-Authorization": true,
 }
 
+// tracef writes a -vvv trace line, with the secrets redacted.
+func (c *Client) tracef(format string, args ...any) {
+	if c.debug != nil {
+		c.debug("%s", c.secrets.Redact(fmt.Sprintf(format, args...)))
+	}
+}
+
 func (c *Client) debugRequest(req *http.Request) {
 	if c.debug == nil {
 		return
 	}
-	c.debug("> %s %s", req.Method, redactURL(req.URL))
+	c.tracef("> %s %s", req.Method, redactURL(req.URL))
 	c.debugHeaders(">", req.Header)
 }
 
@@ -339,10 +462,18 @@ func (c *Client) debugResponse(r *Response) {
 	if c.debug == nil {
 		return
 	}
-	c.debug("< %s from %s, %d bytes in %.6f s (connect %.6f s, tls %.6f s, first byte %.6f s)",
-		r.Status, redactURL(r.URL), len(r.Body), r.Timings.Total, r.Timings.Connect, r.Timings.TLS, r.Timings.FirstByte)
+	via := ""
+	if r.Proxy != nil {
+		via = " via proxy " + r.Proxy.Host
+	}
+	c.tracef("< %s from %s%s, %d bytes in %.6f s (connect %.6f s, tls %.6f s, first byte %.6f s)",
+		r.Status, redactURL(r.URL), via, r.Size, r.Timings.Total, r.Timings.Connect, r.Timings.TLS, r.Timings.FirstByte)
 	c.debugHeaders("<", r.Header)
 }
+
+// urlHeaders hold URLs whose query may carry credentials (a SAML
+// RelayState, a ReturnUrl with a token): printed without it.
+var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true, "Referer": true}
 
 func (c *Client) debugHeaders(dir string, h http.Header) {
 	keys := make([]string, 0, len(h))
@@ -351,13 +482,34 @@ func (c *Client) debugHeaders(dir string, h http.Header) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		ck := http.CanonicalHeaderKey(k)
 		for _, v := range h[k] {
-			if secretHeaders[http.CanonicalHeaderKey(k)] {
-				v = "[redacted]"
+			switch {
+			case secretHeaders[ck]:
+				v = redacted
+			case urlHeaders[ck]:
+				v = redactRawURL(v)
 			}
-			c.debug("%s %s: %s", dir, k, v)
+			c.tracef("%s %s: %s", dir, k, plugin.Sanitize(v))
 		}
 	}
+}
+
+// redactRawURL prints a URL from a header without its query string; what
+// does not parse as a URL is cut after '?'.
+func redactRawURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		r := *u
+		if r.RawQuery != "" || r.ForceQuery {
+			r.RawQuery, r.ForceQuery = "…", false
+		}
+		r.User, r.Fragment = nil, ""
+		return r.String()
+	}
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i] + "?…"
+	}
+	return raw
 }
 
 // redactURL prints a URL without user info or query string, which may

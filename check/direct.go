@@ -26,43 +26,31 @@ type Direct struct {
 func (d *Direct) Run(ctx context.Context) *Report {
 	start := time.Now()
 	r := &Report{Mode: "direct"}
-	f := false
-	h := &Health{HasProblem: true, SettingsFilledIn: &f, IdentityServiceAvailable: &f, TokenRetrievable: &f}
-	r.Health = h
 	defer func() {
 		r.Perf = append([]plugin.Perf{timePerf("time", time.Since(start).Seconds(), d.Thresholds, d.Policy.Timeout.Seconds())}, r.Perf...)
 		if r.State == plugin.OK || r.State == plugin.Warning {
-			d.applyThresholds(r, time.Since(start).Seconds())
+			timeFinding(r, d.Thresholds, time.Since(start).Seconds(), "the direct check took", "check the load of the Identity Service, or adjust -w/-c")
 		}
 	}()
 
-	// 1. settings filled in
-	if msg := emptySettings(d.Identity); msg != "" {
-		h.Message = msg
-		r.State = plugin.Critical
-		r.Summary = msg + " Give --identity-url, --client-id and the secret."
-		r.Steps = append(r.Steps,
-			Step{Name: StepSettings, State: plugin.Critical, Detail: msg, Fix: creatioSteps[0].fix},
-			notChecked(StepIdentityService), notChecked(StepToken))
+	// 1. settings filled in: here, the monitoring host's own configuration
+	if missing := d.missing(); missing != "" {
+		r.fail(d.Policy, fail(faultSetup, "direct mode needs "+missing+": the values of Creatio's OAuth20IdentityServer* settings"), StepSettings)
 		return r
 	}
-	t := true
-	h.SettingsFilledIn = &t
+	f, t := false, true
+	h := &Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
+	r.Health = h
 	r.Steps = append(r.Steps, Step{Name: StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
 
 	// 2. Identity Service available
 	dstart := time.Now()
-	p := d.Policy
-	p.Unusable = plugin.Critical
-	tokenURL, _, fail := d.Identity.Discover(ctx, p)
+	tokenURL, _, fl := d.Identity.Discover(ctx, d.Policy)
 	r.Perf = append(r.Perf, plugin.Perf{Label: "time_discovery", Value: seconds6(time.Since(dstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
-	if fail != nil {
+	if fl != nil {
 		h.Message = creatioSteps[1].message
-		r.State = fail.state
-		r.Summary = strings.TrimSuffix(h.Message, ".") + ": " + fail.text
-		r.Steps = append(r.Steps,
-			Step{Name: StepIdentityService, State: fail.state, Detail: "GET " + redactURL(below(d.Identity.URL, discoveryPath)) + ": " + fail.text, Fix: creatioSteps[1].fix},
-			notChecked(StepToken))
+		d.failed(r, unavailable(fl), StepIdentityService, "GET "+redactURL(below(d.Identity.URL, discoveryPath))+": "+fl.text, creatioSteps[1].fix)
+		r.Steps = append(r.Steps, notChecked(StepToken))
 		return r
 	}
 	h.IdentityServiceAvailable = &t
@@ -70,14 +58,23 @@ func (d *Direct) Run(ctx context.Context) *Report {
 
 	// 3. access token retrievable
 	tstart := time.Now()
-	tok, fail := d.Identity.Token(ctx, tokenURL, p)
+	note, fl := d.Identity.checkTokenEndpoint(tokenURL)
+	var tok *Token
+	if fl == nil {
+		tok, fl = d.Identity.Token(ctx, tokenURL, d.Policy)
+	}
+	if note != "" {
+		r.Notes = append(r.Notes, note)
+	}
 	r.Perf = append(r.Perf, plugin.Perf{Label: "time_token", Value: seconds6(time.Since(tstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
-	if fail != nil {
+	if fl != nil {
 		h.Message = creatioSteps[2].message
-		r.State = fail.state
-		r.Summary = "Can't retrieve access_token for system actions from IdentityService: " + fail.text
-		r.Steps = append(r.Steps, Step{Name: StepToken, State: fail.state,
-			Detail: "client_credentials for client " + plugin.Sanitize(d.Identity.ClientID) + " at " + redactURL(tokenURL) + ": " + fail.text, Fix: creatioSteps[2].fix})
+		detail := fl.detail
+		if detail == "" {
+			detail = fl.text
+		}
+		d.failed(r, fail(fl.kind, tokenUnretrievable+": "+fl.text), StepToken,
+			"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+detail, creatioSteps[2].fix)
 		return r
 	}
 	h.TokenRetrievable = &t
@@ -87,6 +84,14 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
 	d.inspectToken(r, tok)
 	return r
+}
+
+// failed ends the run at a failed step: the state by the rule, the status
+// line of f, and the step with its detail and Creatio's fix.
+func (d *Direct) failed(r *Report, f *failure, step, detail, fix string) {
+	st := d.Policy.state(f.kind)
+	r.State, r.Summary = plugin.Worst(r.State, st), f.text
+	r.Steps = append(r.Steps, Step{Name: step, State: st, Detail: detail, Fix: fix})
 }
 
 // inspectToken adds the checks beyond Creatio's: token type, lifetime, exp
@@ -109,39 +114,25 @@ func (d *Direct) inspectToken(r *Report, tok *Token) {
 	}
 }
 
-// applyThresholds checks the whole run's time against -w/-c.
-func (d *Direct) applyThresholds(r *Report, t float64) {
-	st := d.Thresholds.Evaluate(t)
-	if st == plugin.OK {
-		return
+// missing names what the monitoring host lacks to run the check, or "".
+func (d *Direct) missing() string {
+	var m []string
+	if d.Identity.URL == nil {
+		m = append(m, "--identity-url")
 	}
-	text := fmt.Sprintf("the direct check took %s, outside the %s range", humanSeconds(t), strings.ToLower(st.String()))
-	summary := text
-	if r.State == plugin.OK {
-		summary += "; OAuth token is received as expected"
+	if d.Identity.ClientID == "" {
+		m = append(m, "--client-id")
 	}
-	r.raise(st, summary, Step{Name: "response_time", Detail: text, Fix: "check the load of the Identity Service, or adjust -w/-c"})
-}
-
-// emptySettings is Creatio's message for empty OAuth settings, or "".
-func emptySettings(id Identity) string {
-	var empty []string
-	if id.URL == nil {
-		empty = append(empty, "OAuth20IdentityServerUrl")
+	if d.Identity.Secret == "" {
+		m = append(m, "the secret (CREATIO_CLIENT_SECRET or --client-secret-file)")
 	}
-	if id.ClientID == "" {
-		empty = append(empty, "OAuth20IdentityServerClientId")
-	}
-	if id.Secret == "" {
-		empty = append(empty, "OAuth20IdentityServerClientSecret")
-	}
-	switch len(empty) {
+	switch len(m) {
 	case 0:
 		return ""
 	case 1:
-		return "System setting " + empty[0] + " is empty."
+		return m[0]
 	}
-	return "System settings " + strings.Join(empty, ", ") + " are empty."
+	return strings.Join(m[:len(m)-1], ", ") + " and " + m[len(m)-1]
 }
 
 // notChecked is a step that did not run because an earlier one failed.

@@ -40,69 +40,126 @@ type Endpoint struct {
 	Policy     Policy
 }
 
-// Authenticator logs in to Creatio before the health request.
-type Authenticator interface {
-	// Login authenticates, adding its step and perfdata to r. It returns
-	// false when the run must end (r then holds the UNKNOWN reason).
-	Login(ctx context.Context, c *Client, r *Report) bool
-	// Apply adds the credentials to a request to Creatio.
-	Apply(req *http.Request)
-	// Rejected explains a 401 or 403 answer to an authenticated request.
-	Rejected(status int) string
+// logoutReserve is the part of the deadline kept for the logout after a
+// login: the health request ends that much earlier, so that the session
+// is ended even when Creatio does not answer, and the answer still comes
+// before -t.
+func logoutReserve(timeout time.Duration) time.Duration {
+	return min(timeout/20, 250*time.Millisecond)
 }
 
 // Run calls the endpoint and turns its answer into a report. It never
 // returns nil.
 func (e *Endpoint) Run(ctx context.Context) *Report {
 	r := &Report{Mode: "endpoint"}
-	if e.Auth != nil && !e.Auth.Login(ctx, e.Client, r) {
-		// The health request was not made, so there is no "time": the
-		// login's own time is the perfdata. (An undetermined "U" would be
-		// the guidelines' way, but Icinga 2 and Monitoring::Plugin reject it.)
+	if e.Auth == nil {
+		e.run(ctx, r)
 		return r
 	}
+	hctx := ctx
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithDeadline(ctx, d.Add(-logoutReserve(e.Policy.Timeout)))
+		defer cancel()
+	}
+	if e.Auth.Login(hctx, e.Client, e.Policy, r) {
+		// The health request was not made without a login, so there is no
+		// "time": the login's own time is the perfdata. (An undetermined
+		// "U" would be the guidelines' way, but Icinga 2 and
+		// Monitoring::Plugin reject it.)
+		e.run(hctx, r)
+	}
+	if note := e.Auth.Logout(ctx, e.Client, e.Policy); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
+	return r
+}
+
+// run makes the health request, with the login's perfdata kept last.
+func (e *Endpoint) run(ctx context.Context, r *Report) {
 	authPerf := r.Perf
 	r.Perf = nil
+	a, err := e.request(ctx, r)
+	if err != nil {
+		r.Perf = append([]plugin.Perf{timePerf("time", err.elapsed, e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
+		r.fail(e.Policy, err.failure, "health_request")
+		return
+	}
+	r.Perf = append(e.responsePerf(a.resp), authPerf...)
+	r.Detail = fmt.Sprintf("HTTP %d from %s", a.resp.StatusCode, redactURL(a.resp.URL))
+	e.classify(r, a)
+	if r.Health != nil && (e.Runtime == RuntimeAuto || e.Runtime == "") {
+		r.Notes = append(r.Notes, fmt.Sprintf("runtime: found the endpoint at %s; pin it with --runtime %s", redactURL(a.u), a.runtime))
+	}
+}
+
+// answer is the health endpoint's answer, where it came from and the
+// paths tried.
+type answer struct {
+	resp    *Response
+	u       *url.URL
+	runtime Runtime
+	tried   []string
+}
+
+// requestFailure is a health request without an answer, and its time.
+type requestFailure struct {
+	*failure
+	elapsed float64
+}
+
+// request asks the health endpoint. With --runtime auto it asks the .NET
+// Framework path first and the .NET one when that answers 404, 401 or a
+// login redirect; the first answer stands unless the second is better
+// than a 404.
+func (e *Endpoint) request(ctx context.Context, r *Report) (*answer, *requestFailure) {
 	runtimes := []Runtime{e.Runtime}
 	if e.Runtime == RuntimeAuto || e.Runtime == "" {
 		runtimes = []Runtime{RuntimeNetFx, RuntimeNet}
 	}
-	var (
-		resp    *Response
-		u       *url.URL
-		tried   []string
-		runtime Runtime
-	)
-	for _, rt := range runtimes {
-		runtime = rt
-		u = below(e.Base, healthPath[rt])
+	var first *answer
+	var tried []string
+	for i, rt := range runtimes {
+		u := below(e.Base, healthPath[rt])
 		tried = append(tried, u.Path)
-		req, err := http.NewRequest(http.MethodGet, u.String(), nil)
-		if err != nil {
-			return r.fail(failure{plugin.Unknown, fmt.Sprintf("cannot build the health request for %s: %v; check --url", redactURL(u), err), ""}, "health_request")
-		}
-		req.Header.Set("Accept", "application/json")
-		if e.Auth != nil {
-			e.Auth.Apply(req)
-		}
 		start := time.Now()
-		resp, err = e.Client.Do(ctx, req)
+		resp, err := e.Client.send(ctx, http.MethodGet, u, "", nil, e.apply)
 		if err != nil {
-			r.Perf = append([]plugin.Perf{timePerf("time", time.Since(start).Seconds(), e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
-			return r.fail(describeNetError(err, "the health request", u, e.Policy), "health_request")
+			return nil, &requestFailure{e.Client.describe(err, "the health request", u, e.Policy), time.Since(start).Seconds()}
 		}
-		if resp.StatusCode != http.StatusNotFound || len(runtimes) == 1 {
-			break
+		a := &answer{resp: resp, u: u, runtime: rt, tried: tried}
+		switch {
+		case i == 0 && len(runtimes) > 1 && (resp.StatusCode == http.StatusNotFound || wantsLogin(resp)):
+			r.Notes = append(r.Notes, fmt.Sprintf("runtime: %s answered HTTP %d; trying %s", redactURL(u), resp.StatusCode, healthPath[runtimes[1]]))
+			first = a
+			continue
+		case first != nil && resp.StatusCode == http.StatusNotFound && first.resp.StatusCode != http.StatusNotFound:
+			first.tried = tried
+			return first, nil
 		}
-		r.Notes = append(r.Notes, fmt.Sprintf("runtime: %s answered 404", redactURL(u)))
+		return a, nil
 	}
-	r.Perf = append(e.responsePerf(resp), authPerf...)
-	if len(runtimes) > 1 && resp.StatusCode != http.StatusNotFound {
-		r.Notes = append(r.Notes, fmt.Sprintf("runtime: found the endpoint at %s; pin it with --runtime %s", redactURL(u), runtime))
+	return first, nil
+}
+
+// apply adds the login's credentials, if any.
+func (e *Endpoint) apply(req *http.Request) {
+	if e.Auth != nil {
+		e.Auth.Apply(req)
 	}
-	r.Detail = fmt.Sprintf("HTTP %d from %s", resp.StatusCode, redactURL(resp.URL))
-	e.classify(r, resp, tried)
-	return r
+}
+
+// wantsLogin reports whether an answer asks for a login: 401, or a
+// redirect to a login page.
+func wantsLogin(resp *Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return false
+	}
+	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
+	return err == nil && isLoginPath(loc.Path)
 }
 
 // responsePerf is the perfdata of the health request.
@@ -117,81 +174,103 @@ func (e *Endpoint) responsePerf(resp *Response) []plugin.Perf {
 	}
 	return append(perf,
 		plugin.Perf{Label: "time_firstbyte", Value: seconds6(t.FirstByte), Unit: "s", Min: plugin.Float(0)},
-		plugin.Perf{Label: "size", Value: float64(len(resp.Body)), Unit: "B", Min: plugin.Float(0)},
+		plugin.Perf{Label: "size", Value: float64(resp.Size), Unit: "B", Min: plugin.Float(0)},
 	)
 }
 
 // classify maps the health answer to a state, following Creatio's
-// documentation of OAuthHealthCheck.
-func (e *Endpoint) classify(r *Report, resp *Response, tried []string) {
-	status := resp.StatusCode
-	switch {
-	case resp.TooLarge:
-		r.fail(failure{plugin.Unknown, fmt.Sprintf("the answer of %s is larger than the %d-byte cap (--max-body), so it is not the OAuth health JSON", resp.URL.Host, len(resp.Body)), ""}, "health_request")
-		return
-	case status >= 300 && status < 400:
-		e.redirected(r, resp)
-		return
-	case status == http.StatusUnauthorized || status == http.StatusForbidden:
-		r.fail(e.authFailure(fmt.Sprintf("HTTP %d", status), status), "health_request")
-		return
-	case status == http.StatusNotFound:
-		r.fail(failure{plugin.Unknown, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2? Check --url or use --mode direct",
-			fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)}, "health_request")
+// documentation of OAuthHealthCheck and the rule of Policy.state.
+func (e *Endpoint) classify(r *Report, a *answer) {
+	resp := a.resp
+	if f := e.judge(resp, a.tried); f != nil {
+		r.fail(e.Policy, f, "health_request")
 		return
 	}
-	h, err := ParseHealth(resp.Body)
-	if err != nil {
-		switch {
-		case isLoginPage(resp):
-			r.fail(e.authFailure("a login page", status), "health_request")
-		case status >= 500:
-			text := fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON; check Creatio's application logs", resp.Status)
-			r.fail(failure{plugin.Critical, text, text + "; the answer: " + sample(resp)}, "health_request")
-		case status >= 200 && status < 300:
-			text := fmt.Sprintf("Creatio answered HTTP %d but %v; check --url", status, err)
-			r.fail(failure{plugin.Unknown, text, text + "; the answer: " + sample(resp)}, "health_request")
-		default:
-			text := fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON; check --url", resp.Status)
-			r.fail(failure{plugin.Unknown, text, text + "; the answer: " + sample(resp)}, "health_request")
-		}
-		return
-	}
+	h, _ := ParseHealth(resp.Body) // judge has parsed it
+	h.Message = e.Client.secrets.Redact(h.Message)
 	r.Health = &h
 	steps, cause := healthSteps(h)
 	r.Steps = append(r.Steps, steps...)
-	if h.Healthy() {
-		r.State = plugin.OK
-		r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(resp.Timings.Total) + ")"
-		if status != http.StatusOK {
-			r.Detail += ", healthy body"
-		}
-	} else {
+	switch {
+	case !h.Healthy():
 		r.State = plugin.Critical
 		r.Summary = problemSummary(h, cause)
+	case resp.StatusCode >= 500:
+		text := fmt.Sprintf("Creatio answered HTTP %s although HasProblem is false; check Creatio's application logs", plugin.Sanitize(resp.Status))
+		r.fail(e.Policy, fail(faultServer, text), "health_request")
+		return
+	default:
+		r.State = plugin.OK
+		r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(resp.Timings.Total) + ")"
+		if resp.StatusCode != http.StatusOK {
+			r.Detail += ", healthy body"
+		}
 	}
 	e.applyThresholds(r, resp.Timings.Total)
+}
+
+// judge is the failure of a health answer that is not usable health JSON,
+// or nil.
+func (e *Endpoint) judge(resp *Response, tried []string) *failure {
+	status := resp.StatusCode
+	switch {
+	case resp.TooLarge:
+		return fail(faultServer, fmt.Sprintf("the answer of %s is larger than the %d-byte cap (--max-body), so it is not the OAuth health JSON; check Creatio and any proxy", resp.URL.Host, e.Client.maxBody))
+	case status >= 300 && status < 400:
+		return e.redirected(resp)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return e.authFailure(fmt.Sprintf("HTTP %d", status), status)
+	case status == http.StatusNotFound:
+		f := fail(faultSetup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2? Check --url or use --mode direct")
+		f.detail = fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)
+		return f
+	}
+	_, err := ParseHealth(resp.Body)
+	var f *failure
+	switch {
+	case err == nil:
+		return nil
+	case isLoginPage(resp):
+		return e.authFailure("a login page", status)
+	case status >= 500:
+		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %s%s, not the OAuth health JSON; check Creatio's application logs", plugin.Sanitize(resp.Status), e.Client.via(resp)))
+	case status >= 200 && status < 300:
+		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %d but %v; check Creatio's application logs and --url", status, err))
+	default:
+		f = fail(faultSetup, fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON; check --url", plugin.Sanitize(resp.Status)))
+	}
+	f.detail = f.text + "; the answer: " + e.Client.sample(resp)
+	return f
 }
 
 // applyThresholds checks the health request's time against -w/-c; the worst
 // state wins, and a breached time leads the status line only when the health
 // itself is OK.
 func (e *Endpoint) applyThresholds(r *Report, t float64) {
-	st := e.Thresholds.Evaluate(t)
+	timeFinding(r, e.Thresholds, t, "health request took", "check the load of Creatio and of the Identity Service, or adjust -w/-c")
+}
+
+// timeFinding rates a time in seconds against -w/-c and raises the finding
+// in r: what took how long, and in or outside which range.
+func timeFinding(r *Report, th plugin.Thresholds, t float64, what, fix string) {
+	st := th.Evaluate(t)
 	if st == plugin.OK {
 		return
 	}
-	rng := e.Thresholds.Critical
-	name := "critical"
+	rng, name := th.Critical, "critical"
 	if st == plugin.Warning {
-		rng, name = e.Thresholds.Warning, "warning"
+		rng, name = th.Warning, "warning"
 	}
-	text := fmt.Sprintf("health request took %s, outside the %s range %s", humanSeconds(t), name, rng)
+	where := "outside"
+	if rng.Inside {
+		where = "inside"
+	}
+	text := fmt.Sprintf("%s %s, %s the %s range %s", what, humanSeconds(t), where, name, rng)
 	summary := text
 	if r.State == plugin.OK {
 		summary += "; OAuth token is received as expected"
 	}
-	r.raise(st, summary, Step{Name: "response_time", Detail: text, Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
+	r.raise(st, summary, Step{Name: "response_time", Detail: text, Fix: fix})
 }
 
 // problemSummary is the status line of a health answer that reports a
@@ -237,29 +316,28 @@ func humanSeconds(s float64) string {
 }
 
 // redirected explains a 3xx answer that was not followed.
-func (e *Endpoint) redirected(r *Report, resp *Response) {
+func (e *Endpoint) redirected(resp *Response) *failure {
 	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
 	switch {
 	case err != nil || resp.Header.Get("Location") == "":
-		r.fail(failure{plugin.Unknown, fmt.Sprintf("Creatio answered HTTP %d without a usable Location; check --url", resp.StatusCode), ""}, "health_request")
+		return fail(faultServer, fmt.Sprintf("Creatio answered HTTP %d without a usable Location; check Creatio's web server", resp.StatusCode))
 	case isLoginPath(loc.Path):
-		r.fail(e.authFailure("a redirect to "+loc.Path, resp.StatusCode), "health_request")
+		return e.authFailure("a redirect to "+loc.Path, resp.StatusCode)
 	case !sameOrigin(resp.URL, loc):
-		r.fail(failure{plugin.Unknown, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave); point --url at it", resp.URL.Host, loc.Host), ""}, "health_request")
-	default:
-		r.fail(failure{plugin.Unknown, fmt.Sprintf("Creatio answered HTTP %d to %s; point --url at the final address", resp.StatusCode, redactURL(loc)), ""}, "health_request")
+		return fail(faultSetup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave); point --url at it", resp.URL.Host, loc.Host))
 	}
+	return fail(faultServer, fmt.Sprintf("Creatio answered HTTP %d to %s; point --url at the final address", resp.StatusCode, redactURL(loc)))
 }
 
 // authFailure says that Creatio wants authentication and which options fix
 // it, or, after a login, why Creatio rejected it.
-func (e *Endpoint) authFailure(what string, status int) failure {
+func (e *Endpoint) authFailure(what string, status int) *failure {
 	if e.Auth != nil {
-		return failure{state: plugin.Unknown, text: e.Auth.Rejected(status)}
+		return fail(faultSetup, e.Auth.Rejected(status))
 	}
-	return failure{plugin.Unknown,
-		fmt.Sprintf("Creatio asks for authentication (%s); use --user, or --client-id with --identity-url", what),
-		fmt.Sprintf("Creatio asks for authentication (%s): log in as a user with --user (password from CREATIO_PASSWORD or --password-file), with an OAuth client with --client-id and --identity-url (secret from CREATIO_CLIENT_SECRET or --client-secret-file), or with a ready token (--auth bearer, CREATIO_TOKEN or --token-file)", what)}
+	f := fail(faultSetup, fmt.Sprintf("Creatio asks for authentication (%s); use --user, or --client-id with --identity-url", what))
+	f.detail = fmt.Sprintf("Creatio asks for authentication (%s): log in as a user with --user (password from CREATIO_PASSWORD or --password-file), with an OAuth client with --client-id and --identity-url (secret from CREATIO_CLIENT_SECRET or --client-secret-file), or with a ready token (--auth bearer, CREATIO_TOKEN or --token-file)", what)
+	return f
 }
 
 // isLoginPage reports whether a body is one of Creatio's login pages.
@@ -272,19 +350,20 @@ func isLoginPage(resp *Response) bool {
 	return bytes.Contains(head, []byte("/login/")) || bytes.Contains(head, []byte("bootstrap.login")) || bytes.Contains(head, []byte("nuilogin"))
 }
 
-// sample describes a body for a status line: content type and first bytes.
-func sample(resp *Response) string {
+// sample describes a body for an admin: content type and first bytes, with
+// the secrets redacted before the cut.
+func (c *Client) sample(resp *Response) string {
 	ct := resp.Header.Get("Content-Type")
 	if ct == "" {
 		ct = "no content type"
 	}
 	if len(resp.Body) == 0 {
-		return ct + ", empty body"
+		return plugin.Sanitize(ct) + ", empty body"
 	}
-	head := resp.Body[:min(len(resp.Body), 40)]
-	s := plugin.Sanitize(string(head))
-	if len(resp.Body) > len(head) {
+	body := c.secrets.Redact(string(resp.Body[:min(len(resp.Body), 4096)]))
+	s := plugin.Sanitize(plugin.Truncate(body, 40))
+	if len(body) > 40 || len(resp.Body) > 4096 {
 		s += "..."
 	}
-	return fmt.Sprintf("%s, %d bytes: %q", ct, len(resp.Body), s)
+	return fmt.Sprintf("%s, %d bytes: %q", plugin.Sanitize(ct), resp.Size, s)
 }

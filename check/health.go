@@ -1,8 +1,10 @@
 package check
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tidwall/gjson"
 )
@@ -33,12 +35,19 @@ type Health struct {
 // OAuth health JSON.
 var ErrNotHealthJSON = errors.New("not the OAuth health JSON")
 
+// healthKeys are the keys ParseHealth reads, in Creatio's spelling.
+var healthKeys = []string{keyHasProblem, keySettingsFilledIn, keyIdentityService, keyTokenRetrievable, keyDefaultResource, keyMessage}
+
 // ParseHealth reads Creatio's OAuth health JSON. HasProblem and the three
 // documented flags must be JSON booleans, IsDefaultResourceRegistered a boolean
-// when present and Message a string or null; other keys are ignored. A key
-// that appears twice is an error, since readers disagree on which one counts.
+// when present and Message a string or null; other keys are ignored. Keys
+// match in any case, as ASP.NET Core writes them in camelCase
+// ("hasProblem"); a leading UTF-8 byte order mark is skipped. A key that
+// appears twice, also in two spellings, is an error, since readers disagree
+// on which one counts.
 func ParseHealth(body []byte) (Health, error) {
 	var h Health
+	body = bytes.TrimPrefix(body, bom)
 	if !validJSON(body) {
 		return h, fmt.Errorf("%w: invalid JSON", ErrNotHealthJSON)
 	}
@@ -47,20 +56,25 @@ func ParseHealth(body []byte) (Health, error) {
 		return h, fmt.Errorf("%w: a JSON %s, not an object", ErrNotHealthJSON, jsonKind(root))
 	}
 	seen := map[string]gjson.Result{}
-	var dup string
+	spelt := map[string]string{} // how the answer spells each key
+	var dup error
 	root.ForEach(func(k, v gjson.Result) bool {
-		switch k.Str {
-		case keyHasProblem, keySettingsFilledIn, keyIdentityService, keyTokenRetrievable, keyDefaultResource, keyMessage:
-			if _, ok := seen[k.Str]; ok {
-				dup = k.Str
-				return false
-			}
-			seen[k.Str] = v
+		key := canonicalKey(k.Str)
+		if key == "" {
+			return true
 		}
+		if first, ok := spelt[key]; ok {
+			dup = fmt.Errorf("%w: key %q appears twice", ErrNotHealthJSON, k.Str)
+			if first != k.Str {
+				dup = fmt.Errorf("%w: keys %q and %q both appear", ErrNotHealthJSON, first, k.Str)
+			}
+			return false
+		}
+		seen[key], spelt[key] = v, k.Str
 		return true
 	})
-	if dup != "" {
-		return h, fmt.Errorf("%w: key %q appears twice", ErrNotHealthJSON, dup)
+	if dup != nil {
+		return h, dup
 	}
 	var err error
 	flag := func(key string, required bool) *bool {
@@ -101,6 +115,17 @@ func ParseHealth(body []byte) (Health, error) {
 	}
 	h.HasProblem = *hasProblem
 	return h, nil
+}
+
+// canonicalKey is Creatio's spelling of a health key given in any case, or
+// "" for a key ParseHealth does not read.
+func canonicalKey(k string) string {
+	for _, want := range healthKeys {
+		if strings.EqualFold(k, want) {
+			return want
+		}
+	}
+	return ""
 }
 
 // maxJSONDepth is the deepest nesting of arrays and objects validJSON

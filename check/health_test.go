@@ -144,7 +144,12 @@ func TestParseHealth(t *testing.T) {
 			Health{}, `no "IsIdentityServiceAvailable" key`},
 		{"no IsAccessTokenRetrievableForSystemActions", `{"HasProblem":false,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":true}`,
 			Health{}, `no "IsAccessTokenRetrievableForSystemActions" key`},
-		{"keys are case-sensitive", `{"hasProblem":false,` + docFlagsTrue + `}`, Health{}, `no "HasProblem" key`},
+		{"camelCase keys, as ASP.NET Core writes them", `{"hasProblem":true,"isSystemSettingsFilledIn":true,"isIdentityServiceAvailable":false,"isAccessTokenRetrievableForSystemActions":false,"isDefaultResourceRegistered":false,"message":"IS down"}`,
+			healthOf(true, yes, no, no, no, "IS down"), ""},
+		{"keys in any case", `{"HASPROBLEM":false,"issystemsettingsfilledin":true,"IsIdentityServiceAvailable":true,"isAccessTokenRetrievableForSystemActions":true}`,
+			healthOf(false, yes, yes, yes, nil, ""), ""},
+		{"a key in two spellings", `{"HasProblem":true,"hasProblem":false,` + docFlagsTrue + `}`, Health{}, `keys "HasProblem" and "hasProblem" both appear`},
+		{"camelCase wrong type names the answer's key", `{"hasProblem":"no",` + docFlagsTrue + `}`, Health{}, `"HasProblem" is a JSON string`},
 		{"first error wins", `{"HasProblem":1}`, Health{}, `"HasProblem" is a JSON number`},
 
 		// A key twice is an error, whichever value comes first.
@@ -178,11 +183,14 @@ func TestParseHealth(t *testing.T) {
 		{"nested key of the same name is not the flag", `{"x":{"HasProblem":true},"HasProblem":false,` + docFlagsTrue + `}`,
 			healthOf(false, yes, yes, yes, nil, ""), ""},
 
-		// Whitespace JSON allows is accepted (the documentation pretty-prints);
-		// a UTF-8 byte order mark is not: RFC 8259 forbids sending one, and
-		// ASP.NET does not, so a BOM means something else answered.
+		// Whitespace JSON allows is accepted (the documentation pretty-prints),
+		// and so is a leading UTF-8 byte order mark, which .NET writers emit
+		// and RFC 8259 section 8.1 lets a reader skip; only one, only first.
 		{"whitespace around", " \r\n\t" + docBodyOK + "\n\n", healthOf(false, yes, yes, yes, nil, ""), ""},
-		{"BOM", "\xef\xbb\xbf" + docBodyOK, Health{}, "invalid JSON"},
+		{"BOM", "\xef\xbb\xbf" + docBodyOK, healthOf(false, yes, yes, yes, nil, ""), ""},
+		{"BOM with a problem", "\xef\xbb\xbf" + docBodyIdentityUnavailable, healthOf(true, yes, no, no, nil, sim.MessageIdentityUnavailable), ""},
+		{"two BOMs", "\xef\xbb\xbf\xef\xbb\xbf" + docBodyOK, Health{}, "invalid JSON"},
+		{"BOM after whitespace", " \xef\xbb\xbf" + docBodyOK, Health{}, "invalid JSON"},
 		{"non-breaking space", "\u00a0" + docBodyOK, Health{}, "invalid JSON"},
 	} {
 		got, err := ParseHealth([]byte(tc.body))
@@ -541,8 +549,8 @@ func FuzzParseHealth(f *testing.F) {
 			}
 			return
 		}
-		if !json.Valid(body) {
-			t.Fatalf("ParseHealth accepted %q, which encoding/json rejects", body)
+		if !json.Valid(bytes.TrimPrefix(body, bom)) {
+			t.Fatalf("ParseHealth accepted %q, which encoding/json rejects (after a byte order mark)", body)
 		}
 		if h.SettingsFilledIn == nil || h.IdentityServiceAvailable == nil || h.TokenRetrievable == nil {
 			t.Fatalf("ParseHealth(%q) = %s: a required flag is unknown", body, fmtHealth(h))

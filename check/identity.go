@@ -1,20 +1,17 @@
 package check
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tidwall/gjson"
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 
 	"check_creatio_oauth/plugin"
 )
@@ -38,41 +35,55 @@ type Identity struct {
 }
 
 // Discover reads the discovery document and returns its token_endpoint. Its
-// error is a failure fit for a status line, with the concrete cause.
-func (id *Identity) Discover(ctx context.Context, p Policy) (*url.URL, *Response, *failure) {
+// failure is fit for a status line, with the concrete cause: a 404 is the
+// one answer that may mean "no discovery here" rather than an outage.
+func (id *Identity) Discover(ctx context.Context, p Policy) (tokenURL *url.URL, notFound bool, f *failure) {
 	u := below(id.URL, discoveryPath)
-	req, err := http.NewRequest(http.MethodGet, u.String(), nil)
+	resp, err := id.Client.get(ctx, u)
 	if err != nil {
-		return nil, nil, &failure{plugin.Unknown, fmt.Sprintf("cannot build the discovery request: %v; check --identity-url", err), ""}
+		return nil, false, id.Client.describe(err, "the discovery request", u, p)
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := id.Client.Do(ctx, req)
-	if err != nil {
-		f := describeNetError(err, "the discovery request", u, p)
-		return nil, nil, &f
-	}
-	tokenURL, err := parseDiscovery(resp)
-	if err != nil {
-		return nil, resp, &failure{plugin.Critical, fmt.Sprintf("the discovery document: %v", err), ""}
-	}
-	return tokenURL, resp, nil
-}
-
-// parseDiscovery checks a discovery answer: 2xx, a JSON object, an absolute
-// http(s) token_endpoint.
-func parseDiscovery(resp *Response) (*url.URL, error) {
 	switch {
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return nil, fmt.Errorf("HTTP %s", resp.Status)
+		err = fmt.Errorf("HTTP %s", plugin.Sanitize(resp.Status))
 	case resp.TooLarge:
-		return nil, fmt.Errorf("the answer is larger than %d bytes", len(resp.Body))
+		err = fmt.Errorf("the answer is larger than the %d-byte cap (--max-body)", id.Client.maxBody)
+	default:
+		tokenURL, err = ParseDiscovery(resp.Body)
 	}
-	return ParseDiscovery(resp.Body)
+	if err != nil {
+		return nil, resp.StatusCode == 404, fail(faultServer, "the discovery document: "+err.Error())
+	}
+	return tokenURL, false, nil
+}
+
+// checkTokenEndpoint refuses a token endpoint that would carry the client
+// secret in clear: plain http while --identity-url is https, or on another
+// host than --identity-url without https. It returns a note for -vv when
+// the endpoint is on another host.
+func (id *Identity) checkTokenEndpoint(tokenURL *url.URL) (note string, f *failure) {
+	otherHost := !strings.EqualFold(tokenURL.Hostname(), id.URL.Hostname())
+	if tokenURL.Scheme != "https" && (id.URL.Scheme == "https" || otherHost) {
+		f := fail(faultServer, fmt.Sprintf("insecure token_endpoint %s: no secret is sent over plain http", redactURL(tokenURL)))
+		where := "the discovery document of " + redactURL(id.URL)
+		if otherHost {
+			where += " names a token endpoint on another host"
+		} else {
+			where += " is https but names a plain-http token endpoint"
+		}
+		f.detail = where + ", " + redactURL(tokenURL) + "; the client secret was not sent. Make the Identity Service publish its https address (its public origin, behind any TLS proxy)"
+		return "", f
+	}
+	if otherHost {
+		return "token endpoint on another host than --identity-url: " + redactURL(tokenURL), nil
+	}
+	return "", nil
 }
 
 // ParseDiscovery reads the token_endpoint of an OpenID Connect discovery
 // document. It must be an absolute http or https URL.
 func ParseDiscovery(body []byte) (*url.URL, error) {
+	body = bytes.TrimPrefix(body, bom)
 	if !validJSON(body) || !gjson.ParseBytes(body).IsObject() {
 		return nil, errors.New("not JSON")
 	}
@@ -89,93 +100,6 @@ func ParseDiscovery(body []byte) (*url.URL, error) {
 		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(plugin.Truncate(te.Str, 80)))
 	}
 	return u, nil
-}
-
-// Token is what the plugin learns from a client_credentials token.
-type Token struct {
-	AccessToken string // never printed
-	Type        string // token_type as the server sent it
-	ExpiresIn   int64  // expires_in in seconds; 0 when not sent
-	Claims      *Claims
-}
-
-// Token gets a client_credentials token from tokenURL, with the client
-// credentials in the form body as Creatio sends them.
-func (id *Identity) Token(ctx context.Context, tokenURL *url.URL, p Policy) (*Token, *failure) {
-	cc := clientcredentials.Config{
-		ClientID:     id.ClientID,
-		ClientSecret: id.Secret,
-		TokenURL:     tokenURL.String(),
-		AuthStyle:    oauth2.AuthStyleInParams,
-	}
-	if id.Client.debug != nil {
-		id.Client.debug("> POST %s (grant_type=client_credentials, client_id=%s, client_secret [redacted])", redactURL(tokenURL), id.ClientID)
-	}
-	t, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, id.Client.hc))
-	var re *oauth2.RetrieveError
-	if err != nil && ctx.Err() != nil && !errors.As(err, &re) {
-		// oauth2 flattens a failed body read with %v: the context says why.
-		err = context.Cause(ctx)
-	}
-	if err != nil {
-		f := describeTokenError(err, tokenURL, id.Secret, p)
-		return nil, &f
-	}
-	tok := &Token{AccessToken: t.AccessToken, Type: t.TokenType, ExpiresIn: expiresIn(t)}
-	if c, err := ParseJWTClaims(t.AccessToken); err == nil {
-		tok.Claims = &c
-	}
-	if id.Client.debug != nil {
-		id.Client.debug("< token: token_type %q, expires_in %d, JWT %t", plugin.Sanitize(tok.Type), tok.ExpiresIn, tok.Claims != nil)
-	}
-	return tok, nil
-}
-
-// expiresIn reads expires_in from the token response; clientcredentials
-// keeps it only among the raw fields, as a number or, from some servers, a
-// string.
-func expiresIn(t *oauth2.Token) int64 {
-	switch v := t.Extra("expires_in").(type) {
-	case float64:
-		if v > 0 && v < math.MaxInt32 {
-			return int64(v)
-		}
-	case string:
-		if n, err := strconv.ParseInt(v, 10, 32); err == nil && n > 0 {
-			return n
-		}
-	}
-	return 0
-}
-
-// describeTokenError explains a failed token request: the OAuth error and its
-// description, an HTTP status, or the network failure. secret is redacted
-// from whatever the server said, in case it echoes the request.
-func describeTokenError(err error, u *url.URL, secret string, p Policy) failure {
-	said := func(s string, n int) string {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "[redacted]")
-		}
-		return plugin.Truncate(plugin.Sanitize(s), n)
-	}
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		code, desc := said(re.ErrorCode, 60), said(re.ErrorDescription, 120)
-		switch {
-		case code != "":
-			if desc != "" {
-				code += " (" + desc + ")"
-			}
-			return failure{plugin.Critical, code + "; check --client-id and the client secret", ""}
-		case re.Response != nil:
-			return failure{plugin.Critical, "HTTP " + said(re.Response.Status, 60) + " from the token endpoint; check the Identity Service's log", ""}
-		}
-	}
-	var uerr *url.Error
-	if errors.As(err, &uerr) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return describeNetError(err, "the token request", u, p)
-	}
-	return failure{plugin.Critical, said(strings.TrimPrefix(err.Error(), "oauth2: "), 120), ""}
 }
 
 // Claims are the JWT payload fields the plugin reads; times are Unix

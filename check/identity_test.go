@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,8 +15,6 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/oauth2"
 
 	"check_creatio_oauth/plugin"
 )
@@ -256,33 +253,82 @@ func FuzzParseJWTClaims(f *testing.F) {
 	})
 }
 
-func TestExpiresIn(t *testing.T) {
+func TestParseTokenExpiresIn(t *testing.T) {
 	for _, tc := range []struct {
-		v    any // the expires_in of the token response; nil for none
+		v    string // the raw expires_in of a JSON answer; "" for none
 		want int64
 	}{
-		{nil, 0},
-		{float64(3600), 3600},
-		{3600.9, 3600},
-		{float64(0), 0},
-		{float64(-5), 0},
-		{float64(math.MaxInt32), 0},
-		{1e300, 0},
-		{math.NaN(), 0},
-		{"3600", 3600}, // some servers send a string
+		{"", 0},
+		{"3600", 3600},
+		{"3600.9", 3600},
 		{"0", 0},
-		{"-1", 0},
-		{" 3600", 0},
-		{"3600.0", 0},
-		{"99999999999", 0},
-		{true, 0},
+		{"-5", 0},
+		{"2147483647", 0},
+		{"1e300", 0},
+		{`"3600"`, 3600}, // some servers send a string
+		{`"0"`, 0},
+		{`"-1"`, 0},
+		{`" 3600"`, 0},
+		{`"99999999999"`, 0},
+		{"true", 0},
+		{"null", 0},
 	} {
-		tok := (&oauth2.Token{AccessToken: "t"}).WithExtra(map[string]any{})
-		if tc.v != nil {
-			tok = tok.WithExtra(map[string]any{"expires_in": tc.v})
+		body := `{"access_token":"t"`
+		if tc.v != "" {
+			body += `,"expires_in":` + tc.v
 		}
-		if got, want := expiresIn(tok), tc.want; got != want {
-			t.Errorf("expiresIn(%#v) = %d, want %d", tc.v, got, want)
+		tok, err := ParseToken(200, "application/json", []byte(body+"}"))
+		if err != nil {
+			t.Fatalf("ParseToken(%s): %v", body, err)
+		}
+		if got, want := tok.ExpiresIn, tc.want; got != want {
+			t.Errorf("expires_in %s: ExpiresIn = %d, want %d", tc.v, got, want)
+		}
+	}
+}
+
+// ParseToken reads JSON and form answers, with or without a byte order
+// mark, and tells OAuth errors from answers that are no token at all.
+func TestParseToken(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		status      int
+		contentType string
+		body        string
+		want        Token  // AccessToken, Type and ExpiresIn
+		wantErr     string // the error's text; "" for a token
+		oauth       bool   // the error is an *OAuthError
+	}{
+		{"JSON", 200, "application/json", `{"access_token":"abc","token_type":"Bearer","expires_in":3600}`, Token{AccessToken: "abc", Type: "Bearer", ExpiresIn: 3600}, "", false},
+		{"JSON with a byte order mark", 200, "application/json; charset=utf-8", "\xef\xbb\xbf" + `{"access_token":"abc","expires_in":60}`, Token{AccessToken: "abc", ExpiresIn: 60}, "", false},
+		{"form", 200, "application/x-www-form-urlencoded", "access_token=abc&token_type=bearer&expires_in=60", Token{AccessToken: "abc", Type: "bearer", ExpiresIn: 60}, "", false},
+		{"text/plain form", 200, "text/plain; charset=utf-8", "access_token=abc&expires_in=30", Token{AccessToken: "abc", ExpiresIn: 30}, "", false},
+		{"no Content-Type: JSON is tried", 200, "", `{"access_token":"abc"}`, Token{AccessToken: "abc"}, "", false},
+		{"OAuth error", 400, "application/json", `{"error":"invalid_client"}`, Token{}, "invalid_client", true},
+		{"OAuth error with description", 401, "application/json", `{"error":"invalid_client","error_description":"unknown client"}`, Token{}, "invalid_client (unknown client)", true},
+		{"OAuth error in a form", 400, "application/x-www-form-urlencoded", "error=unauthorized_client", Token{}, "unauthorized_client", true},
+		{"OAuth error in a 200", 200, "application/json", `{"error":"invalid_grant","access_token":"abc"}`, Token{}, "invalid_grant", true},
+		{"key with gjson syntax is not a path", 200, "application/json", `{"access_token":"abc","error":{"x":1},"e*":"x"}`, Token{AccessToken: "abc"}, "", false},
+		{"500 HTML", 500, "text/html", "<html>", Token{}, "the answer is not JSON", false},
+		{"400 JSON without error", 400, "application/json", `{"message":"bad"}`, Token{}, "no OAuth error in the answer", false},
+		{"no access_token", 200, "application/json", `{"token_type":"Bearer"}`, Token{}, "no access_token in the answer", false},
+		{"number access_token", 200, "application/json", `{"access_token":123}`, Token{AccessToken: "123"}, "", false},
+		{"bad form", 200, "application/x-www-form-urlencoded", "a=%zz", Token{}, "the answer is not form-encoded", false},
+		{"JSON array", 200, "application/json", `[]`, Token{}, "the answer is not JSON", false},
+	} {
+		tok, err := ParseToken(tc.status, tc.contentType, []byte(tc.body))
+		var oe *OAuthError
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: ParseToken failed: %v", tc.name, err)
+		case tc.wantErr == "":
+			if tok.AccessToken != tc.want.AccessToken || tok.Type != tc.want.Type || tok.ExpiresIn != tc.want.ExpiresIn {
+				t.Errorf("%s: ParseToken = %+v, want %+v", tc.name, *tok, tc.want)
+			}
+		case err == nil:
+			t.Errorf("%s: ParseToken = %+v, want the error %q", tc.name, *tok, tc.wantErr)
+		case err.Error() != tc.wantErr || errors.As(err, &oe) != tc.oauth:
+			t.Errorf("%s: ParseToken error %q (OAuth error %t), want %q (%t)", tc.name, err, errors.As(err, &oe), tc.wantErr, tc.oauth)
 		}
 	}
 }
@@ -330,46 +376,13 @@ func TestTokenInspect(t *testing.T) {
 	}
 }
 
-func TestDescribeTokenError(t *testing.T) {
-	u, _ := url.Parse("https://ids.example/connect/token")
-	p := Policy{Timeout: 9500 * time.Millisecond, TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
-	resp := func(code int) *http.Response {
-		return &http.Response{StatusCode: code, Status: fmt.Sprintf("%d %s", code, http.StatusText(code))}
-	}
-	for _, tc := range []struct {
-		name string
-		err  error
-		want failure // the text up to any advice
-	}{
-		{"OAuth error", &oauth2.RetrieveError{Response: resp(400), ErrorCode: "invalid_client"},
-			failure{plugin.Critical, "invalid_client", ""}},
-		{"OAuth error with description", &oauth2.RetrieveError{Response: resp(400), ErrorCode: "invalid_scope", ErrorDescription: "scope | api\nis unknown"},
-			failure{plugin.Critical, "invalid_scope (scope / api is unknown)", ""}},
-		{"long description is cut", &oauth2.RetrieveError{Response: resp(400), ErrorCode: strings.Repeat("e", 100), ErrorDescription: strings.Repeat("d", 200)},
-			failure{plugin.Critical, strings.Repeat("e", 60) + " (" + strings.Repeat("d", 120) + ")", ""}},
-		{"HTTP status only", &oauth2.RetrieveError{Response: resp(401)},
-			failure{plugin.Critical, "HTTP 401 Unauthorized from the token endpoint", ""}},
-		{"no access_token", errors.New("oauth2: server response missing access_token"),
-			failure{plugin.Critical, "server response missing access_token", ""}},
-		{"timeout", &url.Error{Op: "Post", URL: u.String(), Err: context.DeadlineExceeded},
-			failure{plugin.Unknown, "the token request to ids.example got no answer before the 9.5 s timeout; check Creatio's load and the network, or raise --timeout", ""}},
-		{"bare deadline", fmt.Errorf("oauth2: %w", context.DeadlineExceeded),
-			failure{plugin.Unknown, "the token request to ids.example got no answer before the 9.5 s timeout; check Creatio's load and the network, or raise --timeout", ""}},
-	} {
-		got := describeTokenError(tc.err, u, testSecret, p)
-		if got.state != tc.want.state || !strings.HasPrefix(got.text, tc.want.text) || got.detail != tc.want.detail {
-			t.Errorf("%s: describeTokenError = %+v, want %+v (the text may go on with advice)", tc.name, got, tc.want)
-		}
-	}
-}
-
 // badTokenFailure checks a failed token request: WARNING, CRITICAL or
 // UNKNOWN, and a text of one clean line of 1 to 300 bytes without the
 // secret. It returns what is wrong, or "".
 func badTokenFailure(f *failure) string {
 	switch {
-	case f.state != plugin.Warning && f.state != plugin.Critical && f.state != plugin.Unknown:
-		return fmt.Sprintf("Token failed with state %v: %q", f.state, f.text)
+	case f.kind != faultServer && f.kind != faultProblem && f.kind != faultDeadline && f.kind != faultUnreachable:
+		return fmt.Sprintf("Token failed with kind %v: %q", f.kind, f.text)
 	case strings.Contains(f.text+f.detail, testSecret):
 		return fmt.Sprintf("Token failure shows the client secret: %q", f.text)
 	case f.text == "" || len(f.text) > 300:
@@ -496,7 +509,7 @@ func TestIdentityToken(t *testing.T) {
 		{"opaque token, expires_in as a string", tokenAnswer{200, "application/json; charset=utf-8", []byte(`{"access_token":"abc","expires_in":"3600","token_type":"bearer"}`)},
 			"bearer", 3600, false, ""},
 		{"form-encoded answer", tokenAnswer{200, "application/x-www-form-urlencoded", []byte("access_token=abc&token_type=Bearer&expires_in=60")},
-			"Bearer", 0, false, ""}, // oauth2 keeps no raw expires_in of a form
+			"Bearer", 60, false, ""},
 		{"no token_type", tokenAnswer{200, "application/json", []byte(`{"access_token":"abc"}`)}, "", 0, false, ""},
 		{"no Content-Type: JSON is tried", tokenAnswer{200, "", []byte(`{"access_token":"abc","token_type":"Bearer"}`)}, "Bearer", 0, false, ""},
 
@@ -506,9 +519,9 @@ func TestIdentityToken(t *testing.T) {
 		{"error in a 200", tokenAnswer{200, "application/json", []byte(`{"error":"invalid_grant","access_token":"abc"}`)}, "", 0, false, "invalid_grant"},
 		{"401 with HTML", tokenAnswer{401, "text/html", []byte(`<html>Unauthorized</html>`)}, "", 0, false, "HTTP 401 Unauthorized from the token endpoint"},
 		{"500 empty", tokenAnswer{500, "", nil}, "", 0, false, "HTTP 500 Internal Server Error from the token endpoint"},
-		{"200 without access_token", tokenAnswer{200, "application/json", []byte(`{"token_type":"Bearer"}`)}, "", 0, false, "server response missing access_token"},
-		{"200 HTML", tokenAnswer{200, "text/html", []byte(`<html>`)}, "", 0, false, "cannot parse json: invalid character '<' looking for beginning of value"},
-		{"200 bad form", tokenAnswer{200, "text/plain", []byte(`a=%zz`)}, "", 0, false, `cannot parse response: invalid URL escape "%zz"`},
+		{"200 without access_token", tokenAnswer{200, "application/json", []byte(`{"token_type":"Bearer"}`)}, "", 0, false, "the token endpoint answered HTTP 200 but no access_token in the answer"},
+		{"200 HTML", tokenAnswer{200, "text/html", []byte(`<html>`)}, "", 0, false, "the token endpoint answered HTTP 200 but the answer is not JSON"},
+		{"200 bad form", tokenAnswer{200, "text/plain", []byte(`a=%zz`)}, "", 0, false, "the token endpoint answered HTTP 200 but the answer is not form-encoded"},
 	} {
 		s.set(tc.answer)
 		tok, f := s.token(t, c)
@@ -518,13 +531,13 @@ func TestIdentityToken(t *testing.T) {
 		if tc.wantFail != "" {
 			if f == nil {
 				t.Errorf("%s: Token = %+v, want the failure %q", tc.name, tok, tc.wantFail)
-			} else if f.state != plugin.Critical || !strings.HasPrefix(f.text, tc.wantFail) {
-				t.Errorf("%s: Token failed with %v %q, want CRITICAL %q and any advice", tc.name, f.state, f.text, tc.wantFail)
+			} else if st := (Policy{}).state(f.kind); st != plugin.Critical || !strings.HasPrefix(f.text, tc.wantFail) {
+				t.Errorf("%s: Token failed with %v %q, want CRITICAL %q and any advice", tc.name, st, f.text, tc.wantFail)
 			}
 			continue
 		}
 		if f != nil {
-			t.Errorf("%s: Token failed: %v %q", tc.name, f.state, f.text)
+			t.Errorf("%s: Token failed: %v %q", tc.name, f.kind, f.text)
 			continue
 		}
 		if got, want := tok.Type, tc.wantType; got != want {
@@ -567,8 +580,8 @@ var (
 	tokenContentTypes = []string{"application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "", "text/html"}
 )
 
-// FuzzTokenResponse drives the token answer parser of x/oauth2 through
-// Identity.Token, with one server and one client for all inputs.
+// FuzzTokenResponse drives ParseToken through Identity.Token and a real
+// loopback server, with one server and one client for all inputs.
 func FuzzTokenResponse(f *testing.F) {
 	for _, c := range tokenCorpus {
 		f.Add(c.status, c.contentType, []byte(c.body))
@@ -599,6 +612,31 @@ func FuzzTokenResponse(f *testing.F) {
 			if problem := badTokenFailure(fail); problem != "" {
 				t.Fatal(problem)
 			}
+		}
+	})
+}
+
+// FuzzParseToken: ParseToken never panics; a token has an access token and
+// a lifetime that is not negative, an OAuth error a code; a byte order mark
+// changes nothing.
+func FuzzParseToken(f *testing.F) {
+	for _, c := range tokenCorpus {
+		f.Add(c.status, c.contentType, []byte(c.body))
+	}
+	f.Fuzz(func(t *testing.T, status, contentType uint8, body []byte) {
+		st := tokenStatuses[int(status)%len(tokenStatuses)]
+		ct := tokenContentTypes[int(contentType)%len(tokenContentTypes)]
+		tok, err := ParseToken(st, ct, body)
+		var oe *OAuthError
+		switch {
+		case err == nil && (tok == nil || tok.AccessToken == "" || tok.ExpiresIn < 0):
+			t.Fatalf("ParseToken(%d, %q, %q) = %+v", st, ct, body, tok)
+		case errors.As(err, &oe) && oe.Code == "":
+			t.Fatalf("ParseToken(%d, %q, %q): an OAuth error without a code", st, ct, body)
+		}
+		tok2, err2 := ParseToken(st, ct, append([]byte("\xef\xbb\xbf"), body...))
+		if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() || tok != nil && *tok2 != *tok && (tok2.Claims == nil) != (tok.Claims == nil) {
+			t.Fatalf("a byte order mark changes ParseToken(%q): %+v %v, then %+v %v", body, tok, err, tok2, err2)
 		}
 	})
 }

@@ -202,7 +202,7 @@ func TestDescribeNetError(t *testing.T) {
 			name: "TLS wrong host",
 			setup: func(t *testing.T) (string, *Client) {
 				srv := tlsServer(t, ok, nil) // its certificate is for 127.0.0.1, ::1 and example.com
-				c, err := NewClient(ClientConfig{CAFile: caFile(t, srv)})
+				c, err := NewClient(ClientConfig{CAFiles: []string{caFile(t, srv)}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -234,7 +234,7 @@ func TestDescribeNetError(t *testing.T) {
 			name: "TLS client certificate required",
 			setup: func(t *testing.T) (string, *Client) {
 				srv := tlsServer(t, ok, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
-				c, err := NewClient(ClientConfig{CAFile: caFile(t, srv)})
+				c, err := NewClient(ClientConfig{CAFiles: []string{caFile(t, srv)}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -252,7 +252,7 @@ func TestDescribeNetError(t *testing.T) {
 				t.Cleanup(srv.Close)
 				return srv.URL + "/r", nil
 			},
-			want:  plugin.Unknown,
+			want:  plugin.Critical,
 			words: []string{"the health request to 127.0.0.1:", ": more than 5 redirects; point --url at the final address"},
 		},
 	} {
@@ -283,10 +283,11 @@ func TestDescribeNetError(t *testing.T) {
 			if err == nil {
 				t.Fatalf("GET %s answered %s, want an error", u, resp.Status)
 			}
-			f := describeNetError(err, "the health request", u, netPolicy)
-			t.Logf("%v: %v %s", err, f.state, f.text)
+			f := c.describe(err, "the health request", u, netPolicy)
+			st := netPolicy.state(f.kind)
+			t.Logf("%v: %v %s", err, st, f.text)
 			var problems []string
-			if got, want := f.state, tc.want; got != want {
+			if got, want := st, tc.want; got != want {
 				problems = append(problems, fmt.Sprintf("state %v, want %v", got, want))
 			}
 			for _, w := range tc.words {
@@ -300,7 +301,7 @@ func TestDescribeNetError(t *testing.T) {
 			if len(problems) == 0 {
 				return
 			}
-			msg := fmt.Sprintf("describeNetError(%v) = %v %q: %s", err, f.state, f.text, strings.Join(problems, "; "))
+			msg := fmt.Sprintf("describe(%v) = %v %q: %s", err, st, f.text, strings.Join(problems, "; "))
 			if tc.bug != "" {
 				t.Skipf("known bug: %s\n%s", tc.bug, msg)
 			}
@@ -321,11 +322,11 @@ func TestDescribeNetErrorPolicy(t *testing.T) {
 		{"deadline to UNKNOWN", context.DeadlineExceeded, Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Critical}, plugin.Unknown},
 		{"deadline to CRITICAL", &url.Error{Op: "Get", URL: "https://crm.example", Err: context.DeadlineExceeded}, Policy{TimeoutState: plugin.Critical}, plugin.Critical},
 		{"unreachable to WARNING", &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("network is down")}, Policy{Unreachable: plugin.Warning}, plugin.Warning},
-		{"redirects are UNKNOWN whatever the policy", errTooManyRedirects, Policy{TimeoutState: plugin.Critical, Unreachable: plugin.Critical}, plugin.Unknown},
-		{"anything else is UNKNOWN", errors.New("something\nodd|"), Policy{TimeoutState: plugin.Critical, Unreachable: plugin.Critical}, plugin.Unknown},
+		{"redirects are CRITICAL whatever the policy", errTooManyRedirects, Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Unknown}, plugin.Critical},
+		{"anything else is CRITICAL: not what a server speaks", errors.New("something\nodd|"), Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Unknown}, plugin.Critical},
 	} {
-		f := describeNetError(tc.err, "the health request", u, tc.p)
-		if got, want := f.state, tc.want; got != want {
+		f := newTestClient(t).describe(tc.err, "the health request", u, tc.p)
+		if got, want := tc.p.state(f.kind), tc.want; got != want {
 			t.Errorf("%s: state %v (%q), want %v", tc.name, got, f.text, want)
 		}
 		if strings.ContainsAny(f.text, "|\n") {

@@ -25,16 +25,35 @@ type Report struct {
 	Notes   []string // verbose notes: the runtime found, the debug trace
 }
 
-// fail sets the state and summary of a failed run.
-func (r *Report) fail(f failure, step string) *Report {
-	r.State = plugin.Worst(r.State, f.state)
+// fail sets the state (by the rule of p) and the summary of a failed run.
+func (r *Report) fail(p Policy, f *failure, step string) *Report {
+	st := p.state(f.kind)
+	r.State = plugin.Worst(r.State, st)
 	r.Summary = f.text
 	detail := f.detail
 	if detail == "" {
 		detail = f.text
 	}
-	r.Steps = append(r.Steps, Step{Name: step, State: f.state, Detail: detail})
+	r.Steps = append(r.Steps, Step{Name: step, State: st, Detail: detail})
 	return r
+}
+
+// Redact hides the secrets in every text of the report: the summary, the
+// detail, each step, the notes and Creatio's Message. Nothing the plugin
+// prints comes from elsewhere.
+func (r *Report) Redact(s *Secrets) {
+	r.Summary, r.Detail = s.Redact(r.Summary), s.Redact(r.Detail)
+	for i := range r.Steps {
+		r.Steps[i].Detail, r.Steps[i].Fix = s.Redact(r.Steps[i].Detail), s.Redact(r.Steps[i].Fix)
+	}
+	for i := range r.Notes {
+		r.Notes[i] = s.Redact(r.Notes[i])
+	}
+	if r.Health != nil {
+		h := *r.Health // may be shared by another report (--mode both)
+		h.Message = s.Redact(h.Message)
+		r.Health = &h
+	}
 }
 
 // raise adds a finding in state st with its step: the worst state wins, and

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"check_creatio_oauth/plugin"
 )
@@ -37,11 +38,11 @@ func TestReportResult(t *testing.T) {
 	}
 	unreachable := func() *Report {
 		r := &Report{Mode: "endpoint", Perf: perf, Notes: []string{"> GET https://crm.example/0/api/OAuthHealthCheck"}}
-		return r.fail(failure{plugin.Critical, "connection to crm.example refused; check that the web server runs and listens there", ""}, "health_request")
+		return r.fail(testPolicy, &failure{faultUnreachable, "connection to crm.example refused; check that the web server runs and listens there", ""}, "health_request")
 	}
 	withDetail := func() *Report {
 		r := &Report{Mode: "endpoint"}
-		return r.fail(failure{plugin.Unknown, "Creatio answered HTTP 200 but not the OAuth health JSON; check --url",
+		return r.fail(testPolicy, &failure{faultSetup, "Creatio answered HTTP 200 but not the OAuth health JSON; check --url",
 			`Creatio answered HTTP 200 but not the OAuth health JSON; check --url; the answer: text/html, 6 bytes: "<html>"`}, "health_request")
 	}
 	const (
@@ -110,10 +111,14 @@ func TestReportResultStepRules(t *testing.T) {
 	}
 }
 
+// testPolicy is the default policy of the command line: CRITICAL for
+// timeouts and unreachable servers.
+var testPolicy = Policy{Timeout: 10 * time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}
+
 func TestReportFail(t *testing.T) {
 	r := &Report{State: plugin.Warning, Summary: "was slow"}
-	r.fail(failure{plugin.Unknown, "no answer", ""}, "login")
-	r.fail(failure{plugin.Critical, "refused", "refused, long story"}, "health_request")
+	r.fail(testPolicy, &failure{faultSetup, "no answer", ""}, "login")
+	r.fail(testPolicy, &failure{faultServer, "refused", "refused, long story"}, "health_request")
 	if got, want := r.State, plugin.Critical; got != want {
 		t.Errorf("State = %v, want %v", got, want)
 	}
@@ -210,7 +215,7 @@ func jsonEqual(a, b any) bool {
 }
 
 func TestReportWriteJSONUnknownHealth(t *testing.T) {
-	r := (&Report{Mode: "direct"}).fail(failure{plugin.Unknown, "cannot resolve ids.example (no such host); check the URL and DNS on this host", ""}, "discovery")
+	r := (&Report{Mode: "direct"}).fail(Policy{Unreachable: plugin.Unknown}, &failure{faultUnreachable, "cannot resolve ids.example (no such host); check the URL and DNS on this host", ""}, "discovery")
 	j := writeJSON(t, r)
 	for _, key := range []string{"HasProblem", "IsSystemSettingsFilledIn", "IsIdentityServiceAvailable", "IsAccessTokenRetrievableForSystemActions", "Message"} {
 		if v, ok := j[key]; !ok || v != nil {

@@ -10,6 +10,10 @@ const (
 	StepDefaultResource = "default_resource"
 )
 
+// tokenUnretrievable opens Creatio's Message for a token that cannot be
+// retrieved; a line adds the cause after a colon.
+const tokenUnretrievable = "Can't retrieve access_token for system actions from IdentityService"
+
 // creatioStep describes one of the checks behind Creatio's OAuth health flags,
 // with the words and fixes of Creatio's documentation ("OAuth health
 // monitoring", Creatio Academy 8.1).

@@ -1189,7 +1189,7 @@ func TestIdentityVariantTable(t *testing.T) {
 		}
 	}
 	for name, want := range map[string]int{"unavailable-503": 2, "echo": 2, "echo-500": 2, "http-token-endpoint": 0,
-		"other-host-token-endpoint": 0, "bom": 0, "form-token": 0} {
+		"other-host-token-endpoint": 2, "bom": 0, "form-token": 0} {
 		if v, _ := LookupIdentity(name); v.Want != want {
 			t.Errorf("%s: Want %d, want %d", name, v.Want, want)
 		}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	flags "github.com/jessevdk/go-flags"
+)
+
+// writeManPage writes check_creatio_oauth(1): go-flags renders NAME,
+// SYNOPSIS, DESCRIPTION and OPTIONS from the same definitions as --help; the
+// sections a man reader also needs follow. The date comes from
+// SOURCE_DATE_EPOCH when it is set (reproducible packages).
+func writeManPage(p *flags.Parser, w io.Writer) error {
+	var b bytes.Buffer
+	p.WriteManPage(&b)
+	page := b.String()
+	// go-flags writes `.TH name 1 "date"`: add the version and the manual's
+	// title, as man-pages(7) asks.
+	th, rest, _ := strings.Cut(page, "\n")
+	th = strings.Replace(th, ".TH "+p.Name, ".TH "+strings.ToUpper(p.Name), 1)
+	th += fmt.Sprintf(" %q %q", "check_creatio_oauth "+buildVersion(), "Monitoring Plugins")
+	_, err := io.WriteString(w, th+"\n"+rest+manSections)
+	return err
+}
+
+// manSections follow OPTIONS in the man page.
+const manSections = `.SH EXIT STATUS
+The exit code is the state, as the Monitoring Plugins guidelines define it.
+.TP
+.B 0 OK
+Creatio (or, in direct mode, the Identity Service) reports no OAuth problem and the time is within \fB\-w\fR/\fB\-c\fR.
+.TP
+.B 1 WARNING
+the time is in the warning range, the token lifetime is in its warning range, a certificate expires within \fB\-\-certificate\fR's warning days, or the Identity Service's clock is ahead of this host's.
+.TP
+.B 2 CRITICAL
+an OAuth problem: Creatio's HasProblem or a false flag, a 5xx answer or an answer that is not what the server speaks, from Creatio or the Identity Service, during the health request or the plugin's own login; also DNS, connection and TLS failures (see \fB\-\-unreachable\-state\fR) and the deadline (see \fB\-t\fR).
+.TP
+.B 3 UNKNOWN
+the plugin could not measure because of its own configuration: a bad option, a missing secret, a wrong password or client secret of the plugin's login, Creatio asking for a login the plugin was not given, no health endpoint (404). \fB\-\-help\fR and \fB\-\-version\fR exit 3 too.
+.PP
+Line 1 is "CREATIO OAUTH STATE \- what failed and what to check | perfdata", under 200 characters; later lines list each step and, for a failed one, the fix from Creatio's documentation.
+.SH PERFORMANCE DATA
+All times are in seconds, sizes in bytes; perfdata is printed on failures too.
+.TP
+.B time
+the health request (direct mode: the whole run); warn and crit from \fB\-w\fR/\fB\-c\fR, max is \fB\-t\fR. Left out when the health request was not made.
+.TP
+.B time_connect, time_tls, time_firstbyte, size
+phases and body size of the health request.
+.TP
+.B time_login, time_token
+the plugin's own forms login, or its OAuth token request.
+.TP
+.B time_discovery, time_token, token_lifetime
+direct mode: the discovery document, the client_credentials request, the token's expires_in.
+.TP
+.B cert_days, ids_cert_days
+with \fB\-\-certificate\fR: days left on Creatio's and the Identity Service's certificates.
+.SH ENVIRONMENT
+Secrets never go on the command line, where every user can read them in ps(1): \fB\-\-password\fR, \fB\-\-client\-secret\fR and \fB\-\-token\fR are refused. A file option wins over its variable; an empty variable counts as unset.
+.TP
+.B CREATIO_PASSWORD
+the password of \fB\-\-user\fR (or \fB\-\-password\-file\fR).
+.TP
+.B CREATIO_CLIENT_SECRET
+the OAuth client secret of \fB\-\-client\-id\fR (or \fB\-\-client\-secret\-file\fR).
+.TP
+.B CREATIO_TOKEN
+a ready Bearer token for \fB\-\-auth bearer\fR (or \fB\-\-token\-file\fR).
+.TP
+.B HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+the proxy for requests, as curl(1) reads them.
+.SH EXAMPLES
+Creatio answers the health endpoint without a login:
+.PP
+.RS
+check_creatio_oauth \-U https://crm.example.com \-w 2 \-c 5
+.RE
+.PP
+As a Creatio user (forms login; the session is ended after the check):
+.PP
+.RS
+CREATIO_PASSWORD=... check_creatio_oauth \-U https://crm.example.com \-\-user Supervisor
+.RE
+.PP
+Direct mode, Creatio's three checks from this host against the Identity Service:
+.PP
+.RS
+CREATIO_CLIENT_SECRET=... check_creatio_oauth \-\-mode direct \-\-identity\-url https://crm\-is.example.com \-\-client\-id monitoring
+.RE
+.PP
+Nagios ranges: \fB\-w 2\fR alerts above 2 s, \fB\-w 0.5:2\fR outside 0.5 to 2 s, \fB\-w @1:2\fR inside 1 to 2 s.
+.SH INTEGRATION
+.TP
+.B Icinga 2
+the package installs the CheckCommand \fBcreatio_oauth\fR into the Icinga Template Library (plugins\-contrib.d); with \fBinclude <plugins\-contrib>\fR a service needs only \fBcheck_command = "creatio_oauth"\fR and \fBvars.creatio_oauth_url\fR; secrets go through \fBvars.creatio_oauth_password\fR, \fBvars.creatio_oauth_client_secret\fR and \fBvars.creatio_oauth_token\fR, which the command exports as environment variables.
+.TP
+.B Nagios, Naemon
+command_line $USER1$/check_creatio_oauth \-U $ARG1$ $ARG2$ (see the examples in /usr/share/doc/check\-creatio\-oauth).
+.TP
+.B Zabbix
+an external check runs the wrapper check_creatio_oauth_zabbix.sh, which adds \fB\-\-output json\fR: one line of JSON whatever happens, read by dependent items with JSONPath (the template is in /usr/share/doc/check\-creatio\-oauth).
+.SH SEE ALSO
+curl(1), https://www.monitoring\-plugins.org/doc/guidelines.html, Creatio Academy: "OAuth health monitoring".
+`
+
+// description is the DESCRIPTION of the man page.
+const description = `check_creatio_oauth checks the OAuth 2.0 health of Creatio: are the OAuth system settings filled in, is the Identity Service available, can an access token for system actions be retrieved?
+
+In endpoint mode (the default) it calls Creatio's own health endpoint, {url}/0/api/OAuthHealthCheck (.NET Framework) or {url}/api/OAuthHealthCheck (.NET 8), of Creatio 8.1.2 and later, logging in to Creatio first when the site needs it (--user, or --client-id with --identity-url), and ends a forms session with Logout afterwards. In direct mode it runs the same three checks from this host against the Creatio Identity Service, with the values of Creatio's system settings, so it also works for older Creatio versions and while Creatio itself is down. --mode both runs both and says when the Identity Service answers this host but not Creatio.`
