@@ -75,14 +75,16 @@ func run(bin string) error {
 	var cases []demoCase
 	for _, sc := range sim.Scenarios {
 		c := demoCase{title: sc.Name + ": " + sc.Description, want: sc.Want, args: []string{"-U", cURL + "/" + sc.Name}}
-		switch sc.Name {
-		case "forms", "forms-net":
+		switch sc.Auth {
+		case sim.AuthForms:
 			c.env = []string{"CREATIO_PASSWORD=" + password}
 			c.args = append(c.args, "--user", user)
-		case "bearer":
+		case sim.AuthBearer:
 			c.env = []string{"CREATIO_CLIENT_SECRET=" + secret}
 			c.args = append(c.args, "--identity-url", iURL+"/ok", "--client-id", clientID)
-		case "hang":
+		}
+		switch sc.Name {
+		case "hang", "forms-hang":
 			c.args = append(c.args, "-t", "2")
 		case "slow":
 			c.args = append(c.args, "-w", "0.2", "-c", "5")
@@ -94,6 +96,9 @@ func run(bin string) error {
 	cases = append(cases,
 		demoCase{"forms: wrong password", 3, []string{"CREATIO_PASSWORD=wrong"}, []string{"-U", cURL + "/forms", "--user", user}},
 		demoCase{"bearer: OAuth app's user lacks permission", 3, []string{"CREATIO_CLIENT_SECRET=noperm-secret"}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/ok", "--client-id", "noperm"}},
+		demoCase{"forms: nginx answers 502 on every path, the login included (an outage, not a login problem)", 2, []string{"CREATIO_PASSWORD=" + password}, []string{"-U", cURL + "/bad-gateway", "--user", user}},
+		demoCase{"oauth login: the Identity Service answers 503 (Creatio's words for it)", 2, []string{"CREATIO_CLIENT_SECRET=" + secret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/unavailable-503", "--client-id", clientID}},
+		demoCase{"oauth login: the Identity Service echoes the request in its error (the secret stays hidden)", 3, []string{"CREATIO_CLIENT_SECRET=" + secret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/echo", "--client-id", clientID}},
 	)
 	// Direct mode: Creatio's three checks run from this host.
 	wantDirect := map[string]int{"future": 1} // clock skew warns
@@ -107,7 +112,7 @@ func run(bin string) error {
 	}
 	cases = append(cases,
 		demoCase{"direct: wrong client secret", 2, []string{"CREATIO_CLIENT_SECRET=wrong"}, []string{"--mode", "direct", "--identity-url", iURL + "/ok", "--client-id", clientID}},
-		demoCase{"direct: settings empty", 2, nil, []string{"--mode", "direct"}},
+		demoCase{"direct: no client secret on the monitoring host", 3, nil, []string{"--mode", "direct", "--identity-url", iURL + "/ok", "--client-id", clientID}},
 		demoCase{"both: Creatio cannot reach an Identity Service that answers here", 2, []string{"CREATIO_CLIENT_SECRET=" + secret},
 			[]string{"--mode", "both", "-U", cURL + "/identity-unavailable", "--identity-url", iURL + "/ok", "--client-id", clientID, "--auth", "none"}},
 		demoCase{"json output for Zabbix", 0, nil, []string{"-U", cURL + "/ok", "--output", "json"}},
@@ -140,8 +145,12 @@ func run(bin string) error {
 		fmt.Printf("== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
 	}
 	fmt.Printf("%d scenarios, %d with the expected state, %d wrong\n", len(cases), len(cases)-bad, bad)
+	fmt.Printf("Creatio sessions left behind: %d (%d forms logins, %d logouts)\n", creatio.LiveSessions(), creatio.Logins(), creatio.Logouts())
 	if bad > 0 {
 		return fmt.Errorf("%d scenarios ended in the wrong state", bad)
+	}
+	if n := creatio.LiveSessions(); n > 0 {
+		return fmt.Errorf("%d Creatio sessions left behind", n)
 	}
 	return nil
 }
