@@ -1,0 +1,58 @@
+package check
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"check_creatio_oauth/plugin"
+)
+
+// ParseServiceURL reads the base URL of Creatio or of the Identity Service
+// as given in option flag: http or https, a host, no user info (it would
+// show in ps); the path is kept without a trailing slash, a query or
+// fragment is dropped. Its errors say in plain words what is wrong, with
+// any user info hidden.
+func ParseServiceURL(flag, raw string) (*url.URL, error) {
+	shown := plugin.Sanitize(hideUserInfo(raw))
+	u, err := url.Parse(raw)
+	switch {
+	case flag == "--identity-url" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil):
+		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL without user info", flag, shown)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL", flag, shown)
+	case u.User != nil:
+		return nil, fmt.Errorf("%s must not carry a user or password (it would show in ps); use --user with CREATIO_PASSWORD", flag)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath, u.RawQuery, u.Fragment, u.ForceQuery = "", "", "", false
+	return u, nil
+}
+
+// HostURL is the base URL of a Creatio at host and port (0: the scheme's
+// default), over https unless plainHTTP.
+func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
+	if host == "" || strings.ContainsAny(host, "/?#@ ") {
+		return nil, fmt.Errorf("--hostname %q is not a host name; use --url for a full URL", plugin.Sanitize(host))
+	}
+	u := &url.URL{Scheme: "https", Host: host}
+	if plainHTTP {
+		u.Scheme = "http"
+	}
+	if port != 0 {
+		u.Host = net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(int(port)))
+	}
+	return u, nil
+}
+
+// hideUserInfo hides the user info of a URL that may not parse.
+func hideUserInfo(s string) string {
+	if i := strings.LastIndex(s, "@"); i >= 0 {
+		if j := strings.Index(s, "://"); j >= 0 && j < i {
+			return s[:j+3] + "…" + s[i:]
+		}
+	}
+	return s
+}

@@ -1,0 +1,285 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"check_creatio_oauth/check"
+	"check_creatio_oauth/plugin"
+)
+
+// config is what the options resolve to.
+type config struct {
+	check    check.Runner
+	deadline time.Duration
+	trace    *traceLog      // -vvv: each request and answer, secrets redacted
+	secrets  *check.Secrets // hidden in everything printed
+}
+
+// configure turns the options into the check to run, step by step. Its
+// errors are one line that names the option to fix.
+func configure(o *options, getenv func(string) string, verbose int) (*config, error) {
+	if err := refusePlainSecrets(o); err != nil {
+		return nil, err
+	}
+	th, err := parseThresholds(o)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &config{deadline: deadline(th.policy.Timeout), secrets: &check.Secrets{}}
+	client, err := cfg.newClient(o, getenv, verbose)
+	if err != nil {
+		return nil, err
+	}
+	var id check.Identity
+	if o.Mode.Mode != "endpoint" || authMethod(o) == "oauth" {
+		if id, err = identity(o, client, getenv); err != nil {
+			return nil, err
+		}
+	}
+	var base *url.URL
+	if o.Mode.Mode != "direct" {
+		if base, err = baseURL(o); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.check, err = runner(o, th, client, base, id, getenv); err != nil {
+		return nil, err
+	}
+	if th.certificates {
+		cfg.check = &check.Certificates{Check: cfg.check, Client: client, Creatio: base, Identity: id.URL, Warn: th.certWarn, Crit: th.certCrit}
+	}
+	return cfg, nil
+}
+
+// thresholds are the ranges, the timeout policy and the certificate days.
+type thresholds struct {
+	time, lifetime     plugin.Thresholds
+	policy             check.Policy
+	certificates       bool
+	certWarn, certCrit float64
+}
+
+// parseThresholds reads -w/-c, the token lifetime ranges, -t and
+// --unreachable-state, --certificate and --max-body.
+func parseThresholds(o *options) (th thresholds, err error) {
+	if th.time, err = plugin.ParseThresholds(o.Thresholds.Warning, o.Thresholds.Critical); err != nil {
+		return th, err
+	}
+	if th.lifetime, err = plugin.ParseThresholds(o.Identity.TokenLifetimeWarning, o.Identity.TokenLifetimeCritical); err != nil {
+		return th, fmt.Errorf("token lifetime: %w", err)
+	}
+	if o.Thresholds.MaxBody <= 0 {
+		return th, errors.New("--max-body must be a positive number of bytes")
+	}
+	timeout := o.Thresholds.Timeout
+	if timeout.d == 0 { // the default is applied through UnmarshalFlag; be safe
+		timeout = timeoutOpt{10 * time.Second, plugin.Critical}
+	}
+	th.policy = check.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
+	th.certificates = o.Thresholds.Certificate != ""
+	th.certWarn, th.certCrit, err = certDays(o.Thresholds.Certificate)
+	return th, err
+}
+
+// newClient builds the HTTP client of the run, with the -vvv trace.
+func (cfg *config) newClient(o *options, getenv func(string) string, verbose int) (*check.Client, error) {
+	cc := check.ClientConfig{
+		CAFiles: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
+		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody, Version: version,
+		Proxy: check.ProxyFromEnv(getenv), Secrets: cfg.secrets,
+	}
+	if verbose >= 3 {
+		cfg.trace = &traceLog{}
+		cc.Debug = cfg.trace.printf
+	}
+	return check.NewClient(cc)
+}
+
+// runner builds the check of --mode.
+func runner(o *options, th thresholds, client *check.Client, base *url.URL, id check.Identity, getenv func(string) string) (check.Runner, error) {
+	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: th.policy}
+	if o.Mode.Mode == "direct" {
+		return direct, nil
+	}
+	auth, err := authenticator(o, base, id, client.Secrets(), getenv)
+	if err != nil {
+		return nil, err
+	}
+	ep := &check.Endpoint{Client: client, Base: base, Runtime: check.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy}
+	if o.Mode.Mode == "both" {
+		return &check.Both{Endpoint: ep, Direct: direct}, nil
+	}
+	return ep, nil
+}
+
+// certDays parses --certificate WARN_DAYS[,CRIT_DAYS].
+func certDays(s string) (warn, crit float64, err error) {
+	if s == "" {
+		return 0, 0, nil
+	}
+	w, c, hasCrit := strings.Cut(s, ",")
+	bad := fmt.Errorf("--certificate %q: want WARN_DAYS[,CRIT_DAYS], e.g. 30,14", plugin.Sanitize(s))
+	if warn, err = strconv.ParseFloat(w, 64); err != nil || !(warn >= 0) || math.IsInf(warn, 0) {
+		return 0, 0, bad
+	}
+	if hasCrit {
+		if crit, err = strconv.ParseFloat(c, 64); err != nil || !(crit >= 0) || crit > warn {
+			return 0, 0, bad
+		}
+	}
+	return warn, crit, nil
+}
+
+// refusePlainSecrets refuses secrets given as option values: anyone on the
+// host could read them in ps. The value itself is never printed.
+func refusePlainSecrets(o *options) error {
+	for _, s := range []struct{ value, flag, instead string }{
+		{o.Auth.Password, "--password", "CREATIO_PASSWORD or --password-file"},
+		{o.Identity.ClientSecret, "--client-secret", "CREATIO_CLIENT_SECRET or --client-secret-file"},
+		{o.Auth.Token, "--token", "CREATIO_TOKEN or --token-file"},
+	} {
+		if s.value != "" {
+			return fmt.Errorf("%s is refused: a secret on the command line is visible to every user in ps; use %s", s.flag, s.instead)
+		}
+	}
+	return nil
+}
+
+// baseURL is Creatio's base URL from --url or --hostname/--port/--http.
+func baseURL(o *options) (*url.URL, error) {
+	t := o.Target
+	switch {
+	case t.URL != "" && t.Hostname != "":
+		return nil, errors.New("give --url or --hostname, not both")
+	case t.URL == "" && t.Hostname == "":
+		return nil, errors.New("no Creatio address: give --url https://creatio.example.com (or --hostname)")
+	case t.Hostname != "":
+		return check.HostURL(t.Hostname, uint16(t.Port), t.HTTP)
+	case t.Port != 0 || t.HTTP:
+		return nil, errors.New("--port and --http go with --hostname; put them into --url instead")
+	}
+	return check.ParseServiceURL("--url", t.URL)
+}
+
+// identity builds the Identity Service settings. Empty values are left for
+// direct mode to name; a malformed URL is a usage error.
+func identity(o *options, client *check.Client, getenv func(string) string) (check.Identity, error) {
+	id := check.Identity{Client: client, ClientID: o.Identity.ClientID}
+	if raw := o.Identity.URL; raw != "" {
+		u, err := check.ParseServiceURL("--identity-url", raw)
+		if err != nil {
+			return id, err
+		}
+		id.URL = u
+	}
+	secret, err := secretFrom(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
+	id.Secret = secret
+	client.Secrets().Add(secret)
+	client.Secrets().AddBasic(id.ClientID, secret)
+	return id, err
+}
+
+// authMethod is --auth, or what the other options imply: forms with
+// --user, oauth with --client-id, else none.
+func authMethod(o *options) string {
+	switch {
+	case o.Auth.Auth != "":
+		return o.Auth.Auth
+	case o.Auth.User != "":
+		return "forms"
+	case o.Identity.ClientID != "":
+		return "oauth"
+	}
+	return "none"
+}
+
+// authenticator picks the login to Creatio for the health request; nil for
+// none.
+func authenticator(o *options, base *url.URL, id check.Identity, secrets *check.Secrets, getenv func(string) string) (check.Authenticator, error) {
+	switch authMethod(o) {
+	case "forms":
+		if o.Auth.User == "" {
+			return nil, errors.New("--auth forms needs --user")
+		}
+		pw, err := secretFrom(o.Auth.PasswordFile, "--password-file", "CREATIO_PASSWORD", getenv)
+		if err == nil && pw == "" {
+			err = fmt.Errorf("no password for --user %s: set CREATIO_PASSWORD or --password-file", plugin.Sanitize(o.Auth.User))
+		}
+		secrets.Add(pw)
+		return &check.FormsLogin{Base: base, User: o.Auth.User, Password: pw}, err
+	case "oauth":
+		switch {
+		case id.URL == nil:
+			return nil, errors.New("--auth oauth needs --identity-url (the system setting OAuth20IdentityServerUrl)")
+		case id.ClientID == "":
+			return nil, errors.New("--auth oauth needs --client-id")
+		case id.Secret == "":
+			return nil, errors.New("no client secret for --client-id: set CREATIO_CLIENT_SECRET or --client-secret-file")
+		}
+		return &check.OAuthLogin{Identity: id}, nil
+	case "bearer":
+		tok, err := secretFrom(o.Auth.TokenFile, "--token-file", "CREATIO_TOKEN", getenv)
+		if err == nil && tok == "" {
+			err = errors.New("--auth bearer needs a token: set CREATIO_TOKEN or --token-file")
+		}
+		secrets.Add(tok)
+		return &check.BearerLogin{Token: tok}, err
+	}
+	return nil, nil
+}
+
+// secretFrom reads a secret from a file (first line, trailing newline
+// dropped) or else from an environment variable. Errors never hold the
+// secret.
+func secretFrom(file, flag, env string, getenv func(string) string) (string, error) {
+	if file == "" {
+		return getenv(env), nil
+	}
+	b, err := check.ReadFileLimited(file, 64<<10)
+	if err != nil {
+		return "", fmt.Errorf("%s %w", flag, err)
+	}
+	secret, _, _ := strings.Cut(string(b), "\n")
+	secret = strings.TrimSuffix(secret, "\r")
+	if secret == "" {
+		return "", fmt.Errorf("%s %s is empty", flag, plugin.Sanitize(file))
+	}
+	return secret, nil
+}
+
+// deadline is the run's internal deadline: a little under -t, so that the
+// plugin, not the scheduler, reports the timeout.
+func deadline(t time.Duration) time.Duration {
+	margin := min(t/10, 500*time.Millisecond)
+	return t - margin
+}
+
+// traceLog collects the client's debug lines; requests may run
+// concurrently (--mode both).
+type traceLog struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *traceLog) printf(format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprintf(format, args...))
+}
+
+// list returns the lines so far; a nil log has none.
+func (l *traceLog) list() []string {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.lines...)
+}

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	flags "github.com/jessevdk/go-flags"
+
+	"check_creatio_oauth/plugin"
+)
+
+// options are the command-line options; the struct tags are the help text
+// and the man page.
+type options struct {
+	Target struct {
+		URL      string `short:"U" long:"url" value-name:"URL" description:"Creatio base URL, with any virtual directory (https://crm.example.com/creatio)"`
+		Hostname string `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
+		Port     uint16 `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
+		HTTP     bool   `long:"http" description:"plain HTTP with --hostname"`
+		Runtime  string `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect"`
+	} `group:"Target"`
+	Thresholds struct {
+		Warning     string     `short:"w" long:"warning" value-name:"RANGE" description:"warning range for the health request time in seconds, Nagios syntax: 2 (above 2 s), 0.5:2 (outside 0.5 to 2 s), @1:2 (inside 1 to 2 s)"`
+		Critical    string     `short:"c" long:"critical" value-name:"RANGE" description:"critical range for the health request time in seconds, same syntax"`
+		Timeout     timeoutOpt `short:"t" long:"timeout" value-name:"SECONDS[:STATE]" default:"10" description:"deadline for the whole run, at most 86400; :STATE is the state when it passes, CRITICAL unless given (10:UNKNOWN)"`
+		Unreachable stateOpt   `long:"unreachable-state" value-name:"STATE" default:"CRITICAL" description:"state for DNS, connection and TLS failures, and an unreachable proxy"`
+		Certificate string     `long:"certificate" value-name:"WARN_DAYS[,CRIT_DAYS]" description:"also check the days left on the TLS certificates of Creatio and the Identity Service (like check_http -C), perfdata cert_days and ids_cert_days; CRIT_DAYS is 0 (expired) unless given"`
+		MaxBody     int64      `long:"max-body" value-name:"BYTES" default:"1048576" description:"read at most this much of any answer; a larger one is CRITICAL"`
+	} `group:"Thresholds and timeouts"`
+	TLS struct {
+		CAFile     []string `long:"ca-file" value-name:"FILE" description:"PEM file of the CA certificates to trust instead of the system's; repeat for more files (their CAs, and no others, are trusted)"`
+		Insecure   bool     `long:"insecure" description:"do not verify TLS certificates (test stands only)"`
+		ClientCert string   `long:"client-cert" value-name:"FILE" description:"PEM client certificate"`
+		ClientKey  string   `long:"client-key" value-name:"FILE" description:"PEM key of --client-cert"`
+	} `group:"TLS"`
+	Mode struct {
+		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck; direct: run its checks against the Identity Service from here (needs --identity-url, --client-id and the secret); both: compare"`
+	} `group:"Mode"`
+	Auth struct {
+		Auth         string `long:"auth" choice:"none" choice:"forms" choice:"oauth" choice:"bearer" description:"how to log in to Creatio for the health request: forms with --user, oauth with --client-id, else none, unless given"`
+		User         string `long:"user" value-name:"NAME" description:"Creatio user for forms login; password from CREATIO_PASSWORD or --password-file; the session is ended after the check"`
+		PasswordFile string `long:"password-file" value-name:"FILE" description:"file holding the password of --user (wins over CREATIO_PASSWORD)"`
+		TokenFile    string `long:"token-file" value-name:"FILE" description:"file holding a ready Bearer token for --auth bearer (wins over CREATIO_TOKEN)"`
+		Password     string `long:"password" hidden:"true"`
+		Token        string `long:"token" hidden:"true"`
+	} `group:"Login to Creatio"`
+	Identity struct {
+		URL                   string `long:"identity-url" value-name:"URL" description:"Identity Service URL (system setting OAuth20IdentityServerUrl)"`
+		ClientID              string `long:"client-id" value-name:"ID" description:"OAuth client id (OAuth20IdentityServerClientId); secret from CREATIO_CLIENT_SECRET or --client-secret-file"`
+		ClientSecretFile      string `long:"client-secret-file" value-name:"FILE" description:"file holding the client secret (wins over CREATIO_CLIENT_SECRET)"`
+		ClientSecret          string `long:"client-secret" hidden:"true"`
+		TokenLifetimeWarning  string `long:"token-lifetime-warning" value-name:"RANGE" description:"warning range for the token's expires_in in seconds (direct mode), e.g. 300: (below 5 minutes)"`
+		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
+	} `group:"Identity Service"`
+	Output struct {
+		Format  string `long:"output" choice:"nagios" choice:"json" default:"nagios" description:"nagios: status line, long output and perfdata; json: one line of JSON for every outcome (Zabbix)"`
+		Verbose []bool `short:"v" long:"verbose" description:"more detail; repeat up to 3 times (-vvv: each request and answer, secrets redacted)"`
+		Version bool   `short:"V" long:"version" description:"print the version and exit (3)"`
+		ManPage bool   `long:"manpage" hidden:"true"` // the man page, for packages
+	} `group:"Output"`
+}
+
+// newParser is the command line's parser: --help is ours to print, and
+// errors come back as values.
+func newParser(o *options) *flags.Parser {
+	p := flags.NewParser(o, flags.HelpFlag|flags.PassDoubleDash)
+	p.Name = "check_creatio_oauth"
+	p.Usage = "-U URL [OPTIONS]  |  --mode direct --identity-url URL --client-id ID [OPTIONS]"
+	p.ShortDescription = "check Creatio's OAuth 2.0 health (Nagios, Icinga, Zabbix plugin)"
+	p.LongDescription = description
+	return p
+}
+
+// maxTimeout is the largest -t: a day.
+const maxTimeout = 86400
+
+// timeoutOpt is -t SECONDS[:STATE].
+type timeoutOpt struct {
+	d     time.Duration
+	state plugin.State
+}
+
+// UnmarshalFlag parses "10", "2.5" or "10:UNKNOWN".
+func (t *timeoutOpt) UnmarshalFlag(s string) error {
+	secs, st, hasState := strings.Cut(s, ":")
+	v, err := strconv.ParseFloat(secs, 64)
+	if err != nil || !(v > 0) || v > maxTimeout {
+		return fmt.Errorf("timeout %q: want seconds above 0 (e.g. 10 or 10:UNKNOWN)", s)
+	}
+	t.d, t.state = time.Duration(v*float64(time.Second)), plugin.Critical
+	if hasState {
+		if t.state, err = plugin.ParseState(st); err != nil {
+			return fmt.Errorf("timeout %q: %w", s, err)
+		}
+	}
+	return nil
+}
+
+// stateOpt is an option that takes a state name or 0-3.
+type stateOpt struct{ plugin.State }
+
+// UnmarshalFlag parses a state name (any case) or 0-3.
+func (s *stateOpt) UnmarshalFlag(v string) (err error) {
+	s.State, err = plugin.ParseState(v)
+	return err
+}
