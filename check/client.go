@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/tls"
-	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -13,13 +11,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptrace"
 	"net/url"
-	"os"
-	"sort"
 	"strings"
 	"sync"
 	"time"
-
-	"check_creatio_oauth/plugin"
 )
 
 // DefaultMaxBody is the default cap on a body read from the network: 1 MiB.
@@ -62,67 +56,11 @@ type Client struct {
 // Secrets are the secrets the client hides; logins add theirs.
 func (c *Client) Secrets() *Secrets { return c.secrets }
 
-// maxPEMFile caps what is read of a CA, certificate or key file.
-const maxPEMFile = 4 << 20
-
-// ReadFileLimited reads a file of at most max bytes. A larger file (or a
-// device that never ends) is an error, not a hang.
-func ReadFileLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err // the caller names the file
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
 // NewClient builds the client. Errors name the option that is wrong.
 func NewClient(cfg ClientConfig) (*Client, error) {
-	tlsConf := &tls.Config{InsecureSkipVerify: cfg.Insecure} //nolint:gosec // --insecure is the admin's choice
-	if len(cfg.CAFiles) > 0 {
-		// Trust exactly the files, as curl --cacert and check_curl --ca-cert
-		// do: loading the system store as well costs ~12 ms of CPU and
-		// 5 MiB per run.
-		pool := x509.NewCertPool()
-		for _, f := range cfg.CAFiles {
-			pem, err := ReadFileLimited(f, maxPEMFile)
-			if err != nil {
-				return nil, fmt.Errorf("--ca-file: %w", err)
-			}
-			if !pool.AppendCertsFromPEM(pem) {
-				return nil, fmt.Errorf("--ca-file %s: no PEM certificate in it", f)
-			}
-		}
-		tlsConf.RootCAs = pool
-	}
-	if cfg.ClientCert != "" || cfg.ClientKey != "" {
-		if cfg.ClientCert == "" || cfg.ClientKey == "" {
-			return nil, errors.New("--client-cert and --client-key go together")
-		}
-		certPEM, err := ReadFileLimited(cfg.ClientCert, maxPEMFile)
-		if err != nil {
-			return nil, fmt.Errorf("--client-cert: %w", err)
-		}
-		keyPEM, err := ReadFileLimited(cfg.ClientKey, maxPEMFile)
-		if err != nil {
-			return nil, fmt.Errorf("--client-key: %w", err)
-		}
-		cert, err := tls.X509KeyPair(certPEM, keyPEM)
-		if err != nil {
-			return nil, fmt.Errorf("--client-cert/--client-key: %w", err)
-		}
-		tlsConf.Certificates = []tls.Certificate{cert}
+	tlsConf, err := tlsConfig(cfg)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version,
 		caFiles: cfg.CAFiles, proxy: cfg.Proxy, secrets: cfg.Secrets}
@@ -132,10 +70,18 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if c.maxBody <= 0 {
 		c.maxBody = DefaultMaxBody
 	}
-	proxyFor := cfg.Proxy.proxyFunc()
-	tr := &http.Transport{
-		// The trace of the request learns which proxy it took, so that a
-		// failure can name the proxy instead of blaming Creatio.
+	jar, _ := cookiejar.New(nil) // never fails without options
+	c.hc = &http.Client{Transport: newTransport(cfg.Proxy, tlsConf), Jar: jar, CheckRedirect: checkRedirect}
+	return c, nil
+}
+
+// newTransport is the transport of a run: no HTTP/2 or keep-alive set-up
+// for a one-shot check, headers capped, and the proxy of each request
+// recorded in its trace, so that a failure can name the proxy instead of
+// blaming Creatio.
+func newTransport(proxy ProxyEnv, tlsConf *tls.Config) *http.Transport {
+	proxyFor := proxy.proxyFunc()
+	return &http.Transport{
 		Proxy: func(req *http.Request) (*url.URL, error) {
 			u, err := proxyFor(req.URL)
 			if t, ok := req.Context().Value(traceKey{}).(*roundTripTrace); ok && u != nil {
@@ -158,9 +104,6 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		// Headers count against the answer too: Go's default is 10 MiB.
 		MaxResponseHeaderBytes: 64 << 10,
 	}
-	jar, _ := cookiejar.New(nil) // never fails without options
-	c.hc = &http.Client{Transport: tr, Jar: jar, CheckRedirect: checkRedirect}
-	return c, nil
 }
 
 // checkRedirect follows a few redirects on the same host (http to https is
@@ -189,37 +132,6 @@ func sameOrigin(a, b *url.URL) bool {
 	return a.Scheme == "http" && b.Scheme == "https" && (a.Port() == "" || a.Port() == "80") && (b.Port() == "" || b.Port() == "443")
 }
 
-var errTooManyRedirects = fmt.Errorf("more than %d redirects", maxRedirects)
-
-// isLoginPath reports whether a path is one of Creatio's login pages
-// (/Login/NuiLogin.aspx on .NET Framework, /Login/Login.html on .NET).
-func isLoginPath(p string) bool {
-	return strings.Contains(strings.ToLower(p), "/login/")
-}
-
-// noteCert remembers the expiry of the leaf certificate of host:port; a host
-// keeps the first certificate it showed.
-func (c *Client) noteCert(hostPort string, notAfter time.Time) {
-	c.certMu.Lock()
-	defer c.certMu.Unlock()
-	if c.certs == nil {
-		c.certs = map[string]time.Time{}
-	}
-	hostPort = strings.ToLower(hostPort)
-	if _, ok := c.certs[hostPort]; !ok {
-		c.certs[hostPort] = notAfter
-	}
-}
-
-// CertNotAfter returns the expiry of the certificate the client met at u's
-// host, if it made a TLS connection there.
-func (c *Client) CertNotAfter(u *url.URL) (time.Time, bool) {
-	c.certMu.Lock()
-	defer c.certMu.Unlock()
-	t, ok := c.certs[canonicalHost(u)]
-	return t, ok
-}
-
 // canonicalHost is host:port with the scheme's default port.
 func canonicalHost(u *url.URL) string {
 	port := u.Port()
@@ -232,13 +144,12 @@ func canonicalHost(u *url.URL) string {
 	return strings.ToLower(net.JoinHostPort(u.Hostname(), port))
 }
 
-// Timings are the phases of one request in seconds; a phase that did not
-// happen (a reused connection, plain HTTP) is zero.
-type Timings struct {
-	Connect   float64 // TCP connect, from DNS done (or start) to connected
-	TLS       float64 // TLS handshake
-	FirstByte float64 // from the request start to the first response byte
-	Total     float64 // from the request start to the last body byte
+var errTooManyRedirects = fmt.Errorf("more than %d redirects", maxRedirects)
+
+// isLoginPath reports whether a path is one of Creatio's login pages
+// (/Login/NuiLogin.aspx on .NET Framework, /Login/Login.html on .NET).
+func isLoginPath(p string) bool {
+	return strings.Contains(strings.ToLower(p), "/login/")
 }
 
 // Response is an HTTP answer with its body read up to the cap.
@@ -353,186 +264,3 @@ type proxyError struct {
 }
 
 func (e *proxyError) Error() string { return "proxy " + e.proxy.Host + " answered " + e.status }
-
-// traceKey is the context key of a request's roundTripTrace.
-type traceKey struct{}
-
-// roundTripTrace records the phases of one request. Its hooks run on the
-// transport's goroutines, a dial among them that may outlive the request,
-// hence the lock.
-type roundTripTrace struct {
-	client                        *Client
-	mu                            sync.Mutex
-	start                         time.Time
-	hostPort                      string
-	proxy                         *url.URL
-	dnsStart, connStart, tlsStart time.Time
-	connect, tls, firstByte       time.Duration
-}
-
-func (t *roundTripTrace) clientTrace() *httptrace.ClientTrace {
-	locked := func(f func()) { t.mu.Lock(); defer t.mu.Unlock(); f() }
-	return &httptrace.ClientTrace{
-		GetConn:  func(hp string) { locked(func() { t.hostPort = hp }) },
-		DNSStart: func(httptrace.DNSStartInfo) { locked(func() { t.dnsStart = time.Now() }) },
-		ConnectStart: func(string, string) {
-			locked(func() {
-				if t.connStart.IsZero() {
-					t.connStart = time.Now()
-					if !t.dnsStart.IsZero() {
-						t.connStart = t.dnsStart
-					}
-				}
-			})
-		},
-		ConnectDone: func(_, _ string, err error) {
-			locked(func() {
-				if err == nil && t.connect == 0 {
-					t.connect = time.Since(t.connStart)
-				}
-			})
-		},
-		TLSHandshakeStart: func() { locked(func() { t.tlsStart = time.Now() }) },
-		TLSHandshakeDone: func(cs tls.ConnectionState, err error) {
-			locked(func() {
-				if err == nil && t.tls == 0 {
-					t.tls = time.Since(t.tlsStart)
-				}
-				if err == nil && len(cs.PeerCertificates) > 0 {
-					t.client.noteCert(t.hostPort, cs.PeerCertificates[0].NotAfter)
-				}
-			})
-		},
-		GotFirstResponseByte: func() {
-			locked(func() {
-				if t.firstByte == 0 {
-					t.firstByte = time.Since(t.start)
-				}
-			})
-		},
-	}
-}
-
-func (t *roundTripTrace) setProxy(u *url.URL) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.proxy = u
-}
-
-// proxyURL is the proxy the request took, if any.
-func (t *roundTripTrace) proxyURL() *url.URL {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.proxy
-}
-
-// timings are the phases so far, in seconds.
-func (t *roundTripTrace) timings() Timings {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return Timings{
-		Connect:   t.connect.Seconds(),
-		TLS:       t.tls.Seconds(),
-		FirstByte: t.firstByte.Seconds(),
-		Total:     time.Since(t.start).Seconds(),
-	}
-}
-
-// secretHeaders are never printed, not even at -vvv.
-var secretHeaders = map[string]bool{
-	"Authorization": true, "Cookie": true, "Set-Cookie": true, "Bpmcsrf": true, "Proxy-Authorization": true,
-}
-
-// tracef writes a -vvv trace line, with the secrets redacted.
-func (c *Client) tracef(format string, args ...any) {
-	if c.debug != nil {
-		c.debug("%s", c.secrets.Redact(fmt.Sprintf(format, args...)))
-	}
-}
-
-func (c *Client) debugRequest(req *http.Request) {
-	if c.debug == nil {
-		return
-	}
-	c.tracef("> %s %s", req.Method, redactURL(req.URL))
-	c.debugHeaders(">", req.Header)
-}
-
-func (c *Client) debugResponse(r *Response) {
-	if c.debug == nil {
-		return
-	}
-	via := ""
-	if r.Proxy != nil {
-		via = " via proxy " + r.Proxy.Host
-	}
-	c.tracef("< %s from %s%s, %d bytes in %.6f s (connect %.6f s, tls %.6f s, first byte %.6f s)",
-		r.Status, redactURL(r.URL), via, r.Size, r.Timings.Total, r.Timings.Connect, r.Timings.TLS, r.Timings.FirstByte)
-	c.debugHeaders("<", r.Header)
-}
-
-// urlHeaders hold URLs whose query may carry credentials (a SAML
-// RelayState, a ReturnUrl with a token): printed without it.
-var urlHeaders = map[string]bool{"Location": true, "Content-Location": true, "Refresh": true, "Referer": true}
-
-func (c *Client) debugHeaders(dir string, h http.Header) {
-	keys := make([]string, 0, len(h))
-	for k := range h {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		ck := http.CanonicalHeaderKey(k)
-		for _, v := range h[k] {
-			switch {
-			case secretHeaders[ck]:
-				v = redacted
-			case urlHeaders[ck]:
-				v = redactRawURL(v)
-			}
-			c.tracef("%s %s: %s", dir, k, plugin.Sanitize(v))
-		}
-	}
-}
-
-// redactRawURL prints a URL from a header without its query string; what
-// does not parse as a URL is cut after '?'.
-func redactRawURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
-		r := *u
-		if r.RawQuery != "" || r.ForceQuery {
-			r.RawQuery, r.ForceQuery = "…", false
-		}
-		r.User, r.Fragment = nil, ""
-		return r.String()
-	}
-	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		return raw[:i] + "?…"
-	}
-	return raw
-}
-
-// redactURL prints a URL without user info or query string, which may
-// hold credentials.
-func redactURL(u *url.URL) string {
-	if u == nil {
-		return ""
-	}
-	r := *u
-	r.User = nil
-	if r.RawQuery != "" {
-		r.RawQuery = "…"
-	}
-	r.Fragment = ""
-	return r.String()
-}
-
-// below is the URL of path p below base; the path is absolute even when the
-// base has none (https://crm.example.com).
-func below(base *url.URL, p string) *url.URL {
-	u := base.JoinPath(p)
-	if !strings.HasPrefix(u.Path, "/") {
-		u.Path = "/" + u.Path
-	}
-	return u
-}

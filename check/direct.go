@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -32,32 +33,54 @@ func (d *Direct) Run(ctx context.Context) *Report {
 			timeFinding(r, d.Thresholds, time.Since(start).Seconds(), "the direct check took", "check the load of the Identity Service, or adjust -w/-c")
 		}
 	}()
-
 	// 1. settings filled in: here, the monitoring host's own configuration
 	if missing := d.missing(); missing != "" {
 		r.fail(d.Policy, fail(faultSetup, "direct mode needs "+missing+": the values of Creatio's OAuth20IdentityServer* settings"), StepSettings)
 		return r
 	}
 	f, t := false, true
-	h := &Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
-	r.Health = h
+	r.Health = &Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
 	r.Steps = append(r.Steps, Step{Name: StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
-
 	// 2. Identity Service available
-	dstart := time.Now()
-	tokenURL, _, fl := d.Identity.Discover(ctx, d.Policy)
-	r.Perf = append(r.Perf, plugin.Perf{Label: "time_discovery", Value: seconds6(time.Since(dstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
-	if fl != nil {
-		h.Message = creatioSteps[1].message
-		d.failed(r, unavailable(fl), StepIdentityService, "GET "+redactURL(below(d.Identity.URL, discoveryPath))+": "+fl.text, creatioSteps[1].fix)
-		r.Steps = append(r.Steps, notChecked(StepToken))
+	tokenURL := d.discover(ctx, r)
+	if tokenURL == nil {
 		return r
 	}
-	h.IdentityServiceAvailable = &t
-	r.Steps = append(r.Steps, Step{Name: StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + redactURL(tokenURL)})
-
+	r.Health.IdentityServiceAvailable = &t
 	// 3. access token retrievable
-	tstart := time.Now()
+	tok := d.token(ctx, r, tokenURL)
+	if tok == nil {
+		return r
+	}
+	r.Health.TokenRetrievable = &t
+	r.Health.HasProblem = false
+	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
+	r.State = plugin.OK
+	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
+	d.inspectToken(r, tok)
+	return r
+}
+
+// discover is step 2: the discovery document's token endpoint, or nil when
+// the step failed (r then says why).
+func (d *Direct) discover(ctx context.Context, r *Report) *url.URL {
+	start := time.Now()
+	tokenURL, _, fl := d.Identity.Discover(ctx, d.Policy)
+	r.Perf = append(r.Perf, secondsPerf("time_discovery", time.Since(start).Seconds()))
+	if fl != nil {
+		r.Health.Message = creatioSteps[1].message
+		d.failed(r, unavailable(fl), StepIdentityService, "GET "+redactURL(below(d.Identity.URL, discoveryPath))+": "+fl.text, creatioSteps[1].fix)
+		r.Steps = append(r.Steps, notChecked(StepToken))
+		return nil
+	}
+	r.Steps = append(r.Steps, Step{Name: StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + redactURL(tokenURL)})
+	return tokenURL
+}
+
+// token is step 3: a client_credentials token from tokenURL, or nil when
+// the step failed (r then says why).
+func (d *Direct) token(ctx context.Context, r *Report, tokenURL *url.URL) *Token {
+	start := time.Now()
 	note, fl := d.Identity.checkTokenEndpoint(tokenURL)
 	var tok *Token
 	if fl == nil {
@@ -66,24 +89,18 @@ func (d *Direct) Run(ctx context.Context) *Report {
 	if note != "" {
 		r.Notes = append(r.Notes, note)
 	}
-	r.Perf = append(r.Perf, plugin.Perf{Label: "time_token", Value: seconds6(time.Since(tstart).Seconds()), Unit: "s", Min: plugin.Float(0)})
-	if fl != nil {
-		h.Message = creatioSteps[2].message
-		detail := fl.detail
-		if detail == "" {
-			detail = fl.text
-		}
-		d.failed(r, fail(fl.kind, tokenUnretrievable+": "+fl.text), StepToken,
-			"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+detail, creatioSteps[2].fix)
-		return r
+	r.Perf = append(r.Perf, secondsPerf("time_token", time.Since(start).Seconds()))
+	if fl == nil {
+		return tok
 	}
-	h.TokenRetrievable = &t
-	h.HasProblem = false
-	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
-	r.State = plugin.OK
-	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
-	d.inspectToken(r, tok)
-	return r
+	r.Health.Message = creatioSteps[2].message
+	detail := fl.detail
+	if detail == "" {
+		detail = fl.text
+	}
+	d.failed(r, fail(fl.kind, tokenUnretrievable+": "+fl.text), StepToken,
+		"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+detail, creatioSteps[2].fix)
+	return nil
 }
 
 // failed ends the run at a failed step: the state by the rule, the status

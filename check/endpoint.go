@@ -167,13 +167,13 @@ func (e *Endpoint) responsePerf(resp *Response) []plugin.Perf {
 	t := resp.Timings
 	perf := []plugin.Perf{
 		timePerf("time", t.Total, e.Thresholds, e.Policy.Timeout.Seconds()),
-		{Label: "time_connect", Value: seconds6(t.Connect), Unit: "s", Min: plugin.Float(0)},
+		secondsPerf("time_connect", t.Connect),
 	}
 	if resp.URL != nil && resp.URL.Scheme == "https" {
-		perf = append(perf, plugin.Perf{Label: "time_tls", Value: seconds6(t.TLS), Unit: "s", Min: plugin.Float(0)})
+		perf = append(perf, secondsPerf("time_tls", t.TLS))
 	}
 	return append(perf,
-		plugin.Perf{Label: "time_firstbyte", Value: seconds6(t.FirstByte), Unit: "s", Min: plugin.Float(0)},
+		secondsPerf("time_firstbyte", t.FirstByte),
 		plugin.Perf{Label: "size", Value: float64(resp.Size), Unit: "B", Min: plugin.Float(0)},
 	)
 }

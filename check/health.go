@@ -55,6 +55,47 @@ func ParseHealth(body []byte) (Health, error) {
 	if !root.IsObject() {
 		return h, fmt.Errorf("%w: a JSON %s, not an object", ErrNotHealthJSON, jsonKind(root))
 	}
+	seen, err := healthFields(root)
+	if err != nil {
+		return h, err
+	}
+	flag := func(key string, required bool) *bool {
+		v, ok := seen[key]
+		switch {
+		case !ok && required && err == nil:
+			err = fmt.Errorf("%w: no %q key", ErrNotHealthJSON, key)
+		case ok && !v.IsBool() && err == nil:
+			err = fmt.Errorf("%w: %q is a JSON %s, not true or false", ErrNotHealthJSON, key, jsonKind(v))
+		case ok && v.IsBool():
+			b := v.Bool()
+			return &b
+		}
+		return nil
+	}
+	hasProblem := flag(keyHasProblem, true)
+	h.SettingsFilledIn = flag(keySettingsFilledIn, true)
+	h.IdentityServiceAvailable = flag(keyIdentityService, true)
+	h.TokenRetrievable = flag(keyTokenRetrievable, true)
+	h.DefaultResourceRegistered = flag(keyDefaultResource, false)
+	if m, ok := seen[keyMessage]; ok && err == nil {
+		switch m.Type {
+		case gjson.String:
+			h.Message = m.Str
+		case gjson.Null:
+		default:
+			err = fmt.Errorf("%w: %q is a JSON %s, not a string", ErrNotHealthJSON, keyMessage, jsonKind(m))
+		}
+	}
+	if err != nil {
+		return Health{}, err
+	}
+	h.HasProblem = *hasProblem
+	return h, nil
+}
+
+// healthFields are the health keys of a JSON object by Creatio's spelling;
+// a key twice, also in two spellings, is an error.
+func healthFields(root gjson.Result) (map[string]gjson.Result, error) {
 	seen := map[string]gjson.Result{}
 	spelt := map[string]string{} // how the answer spells each key
 	var dup error
@@ -73,48 +114,7 @@ func ParseHealth(body []byte) (Health, error) {
 		seen[key], spelt[key] = v, k.Str
 		return true
 	})
-	if dup != nil {
-		return h, dup
-	}
-	var err error
-	flag := func(key string, required bool) *bool {
-		v, ok := seen[key]
-		if !ok {
-			if required && err == nil {
-				err = fmt.Errorf("%w: no %q key", ErrNotHealthJSON, key)
-			}
-			return nil
-		}
-		if !v.IsBool() {
-			if err == nil {
-				err = fmt.Errorf("%w: %q is a JSON %s, not true or false", ErrNotHealthJSON, key, jsonKind(v))
-			}
-			return nil
-		}
-		b := v.Bool()
-		return &b
-	}
-	hasProblem := flag(keyHasProblem, true)
-	h.SettingsFilledIn = flag(keySettingsFilledIn, true)
-	h.IdentityServiceAvailable = flag(keyIdentityService, true)
-	h.TokenRetrievable = flag(keyTokenRetrievable, true)
-	h.DefaultResourceRegistered = flag(keyDefaultResource, false)
-	if m, ok := seen[keyMessage]; ok {
-		switch m.Type {
-		case gjson.String:
-			h.Message = m.Str
-		case gjson.Null:
-		default:
-			if err == nil {
-				err = fmt.Errorf("%w: %q is a JSON %s, not a string", ErrNotHealthJSON, keyMessage, jsonKind(m))
-			}
-		}
-	}
-	if err != nil {
-		return Health{}, err
-	}
-	h.HasProblem = *hasProblem
-	return h, nil
+	return seen, dup
 }
 
 // canonicalKey is Creatio's spelling of a health key given in any case, or

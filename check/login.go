@@ -71,7 +71,7 @@ func (l *FormsLogin) Login(ctx context.Context, c *Client, p Policy, r *Report) 
 		c.secrets.Add(l.cookie(name))
 	}
 	l.loggedIn = true
-	r.Perf = append(r.Perf, plugin.Perf{Label: "time_login", Value: seconds6(elapsed), Unit: "s", Min: plugin.Float(0)})
+	r.Perf = append(r.Perf, secondsPerf("time_login", elapsed))
 	r.Steps = append(r.Steps, Step{Name: "login", State: plugin.OK, Detail: "logged in to Creatio as " + l.user()})
 	return true
 }
@@ -217,7 +217,7 @@ func (l *OAuthLogin) Login(ctx context.Context, c *Client, p Policy, r *Report) 
 		return loginFailed(r, p, "time_token", f, elapsed())
 	}
 	l.token = tok.AccessToken
-	r.Perf = append(r.Perf, plugin.Perf{Label: "time_token", Value: seconds6(elapsed()), Unit: "s", Min: plugin.Float(0)})
+	r.Perf = append(r.Perf, secondsPerf("time_token", elapsed()))
 	r.Steps = append(r.Steps, Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + redactURL(tokenURL)})
 	return true
 }
@@ -268,7 +268,7 @@ func bearerRejected(status int, what string) string {
 // its failure. label is the perfdata of the login's time; there is no
 // "time", as the health request was not made.
 func loginFailed(r *Report, p Policy, label string, f *failure, elapsed float64) bool {
-	r.Perf = append(r.Perf, plugin.Perf{Label: label, Value: seconds6(elapsed), Unit: "s", Min: plugin.Float(0)})
+	r.Perf = append(r.Perf, secondsPerf(label, elapsed))
 	r.fail(p, f, "login")
 	return false
 }

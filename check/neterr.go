@@ -29,14 +29,12 @@ func (c *Client) describe(err error, what string, u *url.URL, p Policy) *failure
 		}
 		host += fmt.Sprintf(" (via the proxy %s from %s)", re.proxy.Host, c.proxy.source(u))
 	}
+	if f := c.describeTLS(err, host); f != nil {
+		return f
+	}
 	var (
-		dnsErr   *net.DNSError
-		unknown  x509.UnknownAuthorityError
-		hostErr  x509.HostnameError
-		invalid  x509.CertificateInvalidError
-		recErr   tls.RecordHeaderError
-		alertErr tls.AlertError
-		opErr    *net.OpError
+		dnsErr *net.DNSError
+		opErr  *net.OpError
 	)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
@@ -55,19 +53,6 @@ func (c *Client) describe(err error, what string, u *url.URL, p Policy) *failure
 		return fail(faultUnreachable, fmt.Sprintf("connection to %s refused; check that the web server runs and listens there", host))
 	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
 		return fail(faultUnreachable, fmt.Sprintf("no route to %s; check the network and firewall between this host and it", host))
-	case errors.As(err, &unknown):
-		if len(c.caFiles) > 0 {
-			return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not signed by a CA of --ca-file %s; give the CA that signed it", host, strings.Join(c.caFiles, ", ")))
-		}
-		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not trusted (signed by an unknown authority); give its CA with --ca-file, or --insecure on a test stand", host))
-	case errors.As(err, &hostErr):
-		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not valid for %s; use the name the certificate is for, or fix the certificate", host, hostErr.Host))
-	case errors.As(err, &invalid):
-		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s: %s; renew the certificate or check this host's clock", host, certInvalidReason(invalid)))
-	case errors.As(err, &recErr) || errors.Is(err, http.ErrSchemeMismatch):
-		return fail(faultUnreachable, fmt.Sprintf("%s does not speak TLS; use an http:// URL (or --http) if Creatio serves plain HTTP", host))
-	case errors.As(err, &alertErr):
-		return fail(faultUnreachable, tlsHandshakeFailed(host, alertErr.Error()))
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || isServerClosedIdle(err):
 		return fail(faultUnreachable, fmt.Sprintf("%s closed the connection without a complete answer; check the web server's and proxy's logs", host))
 	case strings.Contains(err.Error(), "server response headers exceeded"):
@@ -83,6 +68,35 @@ func (c *Client) describe(err error, what string, u *url.URL, p Policy) *failure
 		msg = uerr.Err.Error()
 	}
 	return fail(faultServer, fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(c.secrets.Redact(msg))))
+}
+
+// describeTLS explains a TLS failure: an untrusted, invalid or expired
+// certificate, a server that does not speak TLS, a refused handshake; nil
+// for any other failure.
+func (c *Client) describeTLS(err error, host string) *failure {
+	var (
+		unknown  x509.UnknownAuthorityError
+		hostErr  x509.HostnameError
+		invalid  x509.CertificateInvalidError
+		recErr   tls.RecordHeaderError
+		alertErr tls.AlertError
+	)
+	switch {
+	case errors.As(err, &unknown):
+		if len(c.caFiles) > 0 {
+			return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not signed by a CA of --ca-file %s; give the CA that signed it", host, strings.Join(c.caFiles, ", ")))
+		}
+		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not trusted (signed by an unknown authority); give its CA with --ca-file, or --insecure on a test stand", host))
+	case errors.As(err, &hostErr):
+		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s is not valid for %s; use the name the certificate is for, or fix the certificate", host, hostErr.Host))
+	case errors.As(err, &invalid):
+		return fail(faultUnreachable, fmt.Sprintf("TLS certificate of %s: %s; renew the certificate or check this host's clock", host, certInvalidReason(invalid)))
+	case errors.As(err, &recErr) || errors.Is(err, http.ErrSchemeMismatch):
+		return fail(faultUnreachable, fmt.Sprintf("%s does not speak TLS; use an http:// URL (or --http) if Creatio serves plain HTTP", host))
+	case errors.As(err, &alertErr):
+		return fail(faultUnreachable, tlsHandshakeFailed(host, alertErr.Error()))
+	}
+	return nil
 }
 
 // describeProxy explains a failure of the proxy a request went through, so

@@ -167,9 +167,16 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // seconds6 rounds seconds to microseconds for perfdata.
 func seconds6(s float64) float64 { return math.Round(s*1e6) / 1e6 }
 
+// secondsPerf is the perfdata of a time in seconds: rounded to
+// microseconds, minimum 0.
+func secondsPerf(label string, s float64) plugin.Perf {
+	return plugin.Perf{Label: label, Value: seconds6(s), Unit: "s", Min: plugin.Float(0)}
+}
+
 // timePerf is the perfdata of a time in seconds with thresholds and the
 // timeout as max.
 func timePerf(label string, s float64, t plugin.Thresholds, max float64) plugin.Perf {
-	return plugin.Perf{Label: label, Value: seconds6(s), Unit: "s", Warning: t.Warning, Critical: t.Critical,
-		Min: plugin.Float(0), Max: plugin.Float(max)}
+	p := secondsPerf(label, s)
+	p.Warning, p.Critical, p.Max = t.Warning, t.Critical, plugin.Float(max)
+	return p
 }
