@@ -58,7 +58,7 @@ func TestReportResult(t *testing.T) {
 		problemDetail = " (HTTP 500)"
 		problemSteps  = "\\_ [OK] settings: OAuth 2.0 system settings are filled in\n" +
 			"\\_ [CRITICAL] identity_service: IsIdentityServiceAvailable false: the Identity Service is not available to Creatio\n" +
-			"fix: test the Identity Service (GET {OAuth20IdentityServerUrl}/.well-known/openid-configuration); if it answers, check that OAuth20IdentityServerUrl is filled in and that the Identity Service URL is reachable from the machine where Creatio runs (DNS, proxy, firewall)\n" +
+			"   fix: test the Identity Service (GET {OAuth20IdentityServerUrl}/.well-known/openid-configuration); if it answers, check that OAuth20IdentityServerUrl is filled in and that the Identity Service URL is reachable from the machine where Creatio runs (DNS, proxy, firewall)\n" +
 			"\\_ [CRITICAL] token: IsAccessTokenRetrievableForSystemActions false (follows from the identity_service step)\n"
 		refusedLine = "CREATIO OAUTH CRITICAL - connection to crm.example refused; check that the web server runs and listens there"
 		refusedStep = "\\_ [CRITICAL] health_request: connection to crm.example refused; check that the web server runs and listens there\n"
@@ -103,10 +103,10 @@ func TestReportResultStepRules(t *testing.T) {
 		{Name: "b", State: plugin.OK, Detail: "fine", Fix: "never shown"},  // no fix line for an OK step
 		{Name: "c", State: plugin.Warning, Detail: "slow"},                 // repeats the summary: skipped below -v 2
 	}}
-	if got, want := render(t, r, 0), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\nfix: tune it\n\\_ [OK] b: fine\n"; got != want {
+	if got, want := render(t, r, 0), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\n   fix: tune it\n\\_ [OK] b: fine\n"; got != want {
 		t.Errorf("-v 0: Result wrote\n%s\nwant\n%s", got, want)
 	}
-	if got, want := render(t, r, 2), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\nfix: tune it\n\\_ [OK] b: fine\n\\_ [WARNING] c: slow\n"; got != want {
+	if got, want := render(t, r, 2), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\n   fix: tune it\n\\_ [OK] b: fine\n\\_ [WARNING] c: slow\n"; got != want {
 		t.Errorf("-v 2: Result wrote\n%s\nwant\n%s", got, want)
 	}
 }

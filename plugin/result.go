@@ -33,7 +33,8 @@ type Result struct {
 // every line ends in "\n", so the output has exactly 1+len(Long) lines.
 // Name, Summary and each Long element go through [Sanitize], so a '|' or a
 // line break in them cannot break the format (a Long element with line
-// breaks becomes one line; an empty one an empty line). When line 1 up to
+// breaks becomes one line; an empty one an empty line); a Long element keeps
+// its leading spaces, an indent. When line 1 up to
 // " | " would be longer than [MaxLine] bytes, Summary is cut at a UTF-8
 // character boundary and ends in "..." so that it fits; a Name too long
 // to fit is cut the same way and the summary is dropped.
@@ -50,7 +51,11 @@ func (r Result) WriteTo(w io.Writer) (int64, error) {
 	}
 	b.WriteByte('\n')
 	for _, l := range r.Long {
-		b.WriteString(Sanitize(l))
+		text := strings.TrimLeft(l, " ")
+		if text = Sanitize(text); text != "" {
+			b.WriteString(l[:len(l)-len(strings.TrimLeft(l, " "))])
+		}
+		b.WriteString(text)
 		b.WriteByte('\n')
 	}
 	n, err := io.WriteString(w, b.String())

@@ -30,6 +30,7 @@ func TestResultWriteTo(t *testing.T) {
 			"EXAMPLE OK - s | time=1.5s;;;0;10\nline 1\nline 2\n"},
 		{"long element with line breaks", Result{Name: "X", State: OK, Long: []string{"a\nb\r\nc", "d|e"}}, "X OK\na b c\nd/e\n"},
 		{"empty long element", Result{Name: "X", State: OK, Long: []string{"", "x"}}, "X OK\n\nx\n"},
+		{"long element keeps its indent", Result{Name: "X", State: OK, Long: []string{"   fix: a|b\tc ", "  \t x", "   "}}, "X OK\n   fix: a/b c\n  x\n\n"},
 		{"hostile summary", Result{Name: "X", State: Critical, Summary: "a|b\nc\x00d"}, "X CRITICAL - a/b c d\n"},
 		{"hostile name", Result{Name: "A|B\nC", State: OK, Summary: "s"}, "A/B C OK - s\n"},
 		{"invalid UTF-8", Result{Name: "X", State: OK, Summary: "caf\xe9"}, "X OK - caf\uFFFD\n"},
