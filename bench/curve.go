@@ -88,3 +88,48 @@ func humanSize(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// curve runs the answer-size curve and records the table.
+func (b *bench) curve() {
+	rounds := max(5, b.cfg.runs/5)
+	if b.cfg.quick {
+		rounds = 3
+	}
+	fmt.Fprintln(os.Stderr, "bench: cost curve")
+	b.points = runCurve(b.ours, b.srv, min(b.cfg.warm, 3), rounds)
+	var ref float64
+	for _, p := range b.points {
+		if p.Size == 1<<20 {
+			ref = medianWall(p.Samples)
+		}
+	}
+	t := &table{
+		Title: fmt.Sprintf("Cost curve: %s over HTTP vs answer size (padded ok JSON), %d rounds", b.ours.Name, rounds),
+		Head:  []string{"answer", "runs", "wall ms", "× 1 MiB", "CPU ms", "RSS MiB", "states"},
+		Left:  1,
+	}
+	for _, p := range b.points {
+		var cpu, rss []float64
+		for _, s := range p.Samples {
+			cpu = append(cpu, ms(s.CPU))
+			rss = append(rss, float64(s.RSSKiB))
+		}
+		w := medianWall(p.Samples)
+		rel := "-"
+		if ref > 0 {
+			rel = f2(w / ref)
+		}
+		t.add(humanSize(int64(p.Size)), fmt.Sprint(len(p.Samples)), f2(w), rel, f2(median(cpu)), mib(median(rss)), exits(p.Samples))
+	}
+	t.Notes = append(t.Notes, "CRITICAL is the expected state past the plugin's 1 MiB body cap (--max-body); the cost must stay flat there.")
+	b.tables = append(b.tables, t)
+}
+
+// medianWall is the median wall time of ss in ms.
+func medianWall(ss []sample) float64 {
+	var w []float64
+	for _, s := range ss {
+		w = append(w, ms(s.Wall))
+	}
+	return median(w)
+}

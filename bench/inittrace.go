@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -97,4 +99,40 @@ func (p initProfile) has(pkg string) bool {
 		}
 	}
 	return false
+}
+
+// initTrace profiles package initialisation of ours and the bare GET.
+func (b *bench) initTrace() {
+	fmt.Fprintln(os.Stderr, "bench: init trace")
+	ours := profileInit(b.ours.Cmd(protoHTTP, b.srv.Base(protoHTTP)), b.cfg.initRuns)
+	bare := profileInit(command{Path: b.bare, Args: []string{b.srv.Base(protoHTTP) + healthPath}}, b.cfg.initRuns)
+	t := &table{
+		Title: fmt.Sprintf("Package init (GODEBUG=inittrace=1, median of %d runs): costliest in %s", ours.Runs, b.ours.Name),
+		Head:  []string{"package", "clock ms", "bytes", "allocs", "in bare GET"},
+		Left:  1,
+	}
+	for i, e := range ours.Entries {
+		if i == 15 {
+			break
+		}
+		inBare := "no"
+		if bare.has(e.Pkg) {
+			inBare = "yes"
+		}
+		t.add(e.Pkg, fmt.Sprintf("%.3f", e.ClockMs), fmt.Sprintf("%.0f", e.Bytes), fmt.Sprintf("%.0f", e.Allocs), inBare)
+	}
+	var extra []string
+	var extraMs float64
+	for _, e := range ours.Entries {
+		if !bare.has(e.Pkg) {
+			extra = append(extra, e.Pkg)
+			extraMs += e.ClockMs
+		}
+	}
+	t.Notes = append(t.Notes,
+		fmt.Sprintf("%s: %d packages with init, %.3f ms summed init clock, main.main starts at %.3f ms", b.ours.Name, ours.Pkgs, ours.TotalMs, ours.MainAt),
+		fmt.Sprintf("%s: %d packages with init, %.3f ms summed init clock, main.main starts at %.3f ms", nameBare, bare.Pkgs, bare.TotalMs, bare.MainAt),
+		fmt.Sprintf("inits only in ours (%d, %.3f ms): %s", len(extra), extraMs, strings.Join(extra, " ")),
+		"Times are from process start as the Go runtime sees it (after exec and the dynamic loader, which a static Go binary skips).")
+	b.tables = append(b.tables, t)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -41,4 +42,54 @@ func countInstructions(vg string, c command, dir, tag string) (int64, int, strin
 	}
 	n, _ := strconv.ParseInt(string(m[1]), 10, 64)
 	return n, s.Exit, ""
+}
+
+// instr counts instructions under callgrind for ours and the bare GET.
+func (b *bench) instr() {
+	vg := valgrindPath()
+	if vg == "" {
+		t := &table{Title: "Instructions (callgrind)", Head: []string{"note"}, Left: 1}
+		t.add("valgrind not installed: skipped (apt-get install valgrind)")
+		b.tables = append(b.tables, t)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "bench: instruction counts (callgrind)")
+	t := &table{
+		Title: fmt.Sprintf("Instructions executed (valgrind --tool=callgrind, all threads, median of %d)", b.cfg.instrRuns),
+		Head:  []string{"proto", "program", "instructions", "× bare GET", "exit"},
+		Left:  2,
+	}
+	bareC, _ := competitors([]string{nameBare}, b.bare, b.srv)
+	for _, proto := range b.protoList() {
+		if proto == protoHTTPS12 {
+			continue // costs as https: not worth the slow callgrind runs
+		}
+		base := b.srv.Base(proto)
+		var bareIr float64
+		for _, c := range []contender{bareC[0], b.ours} {
+			var irs []float64
+			exit, note := 0, ""
+			for i := 0; i < b.cfg.instrRuns; i++ {
+				ir, e, n := countInstructions(vg, c.Cmd(proto, base), b.tmp, fmt.Sprint(i))
+				exit, note = e, n
+				if ir > 0 {
+					irs = append(irs, float64(ir))
+				}
+			}
+			m := median(irs)
+			rel := "-"
+			if c.Name == nameBare {
+				bareIr = m
+			} else if bareIr > 0 {
+				rel = f2(m / bareIr)
+			}
+			cell := fmt.Sprintf("%.0f", m)
+			if len(irs) == 0 {
+				cell = "? " + note
+			}
+			t.add(proto, c.Name, cell, rel, fmt.Sprint(exit))
+		}
+	}
+	t.Notes = append(t.Notes, "User-space instructions only; deterministic to a fraction of a percent, so a good guide for start-up work (kernel time, page faults and cache misses are not counted).")
+	b.tables = append(b.tables, t)
 }

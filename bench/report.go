@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -110,7 +111,7 @@ func (t *table) markdown(w io.Writer) {
 
 // verdict is one target's outcome.
 type verdict struct {
-	Status string // PASS, FAIL or SKIP
+	Status string // PASS, FAIL, SKIP or info
 	What   string
 	Got    string
 }
@@ -120,3 +121,51 @@ func f2(x float64) string { return fmt.Sprintf("%.2f", x) }
 
 // mib formats KiB as MiB with one decimal.
 func mib(kib float64) string { return fmt.Sprintf("%.1f", kib/1024) }
+
+// print writes every table and the verdicts to stdout, and as markdown to
+// -out when set.
+func (b *bench) print() error {
+	w := os.Stdout
+	for _, t := range b.tables {
+		t.text(w)
+	}
+	if len(b.verdicts) > 0 {
+		fmt.Fprintln(w, "\nTargets")
+		for _, v := range b.verdicts {
+			fmt.Fprintf(w, "  %s  %-62s %s\n", v.Status, v.What, v.Got)
+		}
+	}
+	if b.standIn {
+		fmt.Fprintln(w, "\nNOTE: -bin bareget: the bare GET stood in for the plugin; these numbers only exercise the harness.")
+	}
+	if b.cfg.out == "" {
+		return nil
+	}
+	f, err := os.Create(b.cfg.out)
+	if err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	b.markdown(f)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	return nil
+}
+
+// markdown writes the whole report as markdown.
+func (b *bench) markdown(w io.Writer) {
+	fmt.Fprintln(w, "## check_creatio_oauth benchmark")
+	for _, t := range b.tables {
+		t.markdown(w)
+	}
+	if len(b.verdicts) > 0 {
+		vt := &table{Title: "Targets", Head: []string{"result", "target", "measured"}, Left: 3}
+		for _, v := range b.verdicts {
+			vt.add(v.Status, v.What, v.Got)
+		}
+		vt.markdown(w)
+	}
+	if b.standIn {
+		fmt.Fprintln(w, "\n_The bare GET stood in for the plugin (-bin bareget); these numbers only exercise the harness._")
+	}
+}

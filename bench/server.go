@@ -211,27 +211,30 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// newKey generates a private key of keyAlg ("rsa2048" or "p256") and
+// returns it with its public key.
+func newKey(keyAlg string) (any, any, error) {
+	switch keyAlg {
+	case "rsa2048":
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, nil, err
+		}
+		return k, &k.PublicKey, nil
+	case "p256":
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			return nil, nil, err
+		}
+		return k, &k.PublicKey, nil
+	}
+	return nil, nil, fmt.Errorf("unknown key algorithm %q (want rsa2048 or p256)", keyAlg)
+}
+
 // makeCert returns a server certificate for 127.0.0.1/localhost signed by a
 // fresh CA, and that CA's PEM.
 func makeCert(keyAlg string) (tls.Certificate, []byte, error) {
-	newKey := func() (any, any, error) {
-		switch keyAlg {
-		case "rsa2048":
-			k, err := rsa.GenerateKey(rand.Reader, 2048)
-			if err != nil {
-				return nil, nil, err
-			}
-			return k, &k.PublicKey, nil
-		case "p256":
-			k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-			if err != nil {
-				return nil, nil, err
-			}
-			return k, &k.PublicKey, nil
-		}
-		return nil, nil, fmt.Errorf("unknown key algorithm %q (want rsa2048 or p256)", keyAlg)
-	}
-	caKey, caPub, err := newKey()
+	caKey, caPub, err := newKey(keyAlg)
 	if err != nil {
 		return tls.Certificate{}, nil, err
 	}
@@ -253,7 +256,7 @@ func makeCert(keyAlg string) (tls.Certificate, []byte, error) {
 	if err != nil {
 		return tls.Certificate{}, nil, err
 	}
-	leafKey, leafPub, err := newKey()
+	leafKey, leafPub, err := newKey(keyAlg)
 	if err != nil {
 		return tls.Certificate{}, nil, err
 	}

@@ -72,3 +72,24 @@ func runThroughput(c command, parallel int, d time.Duration, srv *server) throug
 	fmt.Fprintf(os.Stderr, "  %2d parallel: %d checks in %.1fs\n", parallel, res.Checks, res.Elapsed.Seconds())
 	return res
 }
+
+// throughput runs the parallel levels and records the table.
+func (b *bench) throughput() {
+	fmt.Fprintf(os.Stderr, "bench: throughput, %s per level\n", b.cfg.duration)
+	c := b.ours.Cmd(protoHTTP, b.srv.Base(protoHTTP))
+	t := &table{
+		Title: fmt.Sprintf("Throughput: %s over HTTP, ok answer, %s per level", b.ours.Name, b.cfg.duration),
+		Head:  []string{"parallel", "checks", "checks/s", "wall p50 ms", "wall p99 ms", "max RSS MiB", "requests", "wrong"},
+	}
+	b.rates = nil
+	for _, p := range b.cfg.parallel {
+		r := runThroughput(c, p, b.cfg.duration, b.srv)
+		b.rates = append(b.rates, r)
+		t.add(fmt.Sprint(p), fmt.Sprint(r.Checks), fmt.Sprintf("%.0f", r.Rate()), f2(r.WallP50), f2(r.WallP99), mib(float64(r.MaxRSSKiB)), fmt.Sprint(r.Requests), fmt.Sprint(r.Wrong))
+		if r.FirstBad != "" {
+			t.Notes = append(t.Notes, fmt.Sprintf("first wrong result at %d parallel: %s", p, r.FirstBad))
+		}
+	}
+	t.Notes = append(t.Notes, "wrong = exit code other than 0 (OK); the server runs in the harness process on the same 2 cores.")
+	b.tables = append(b.tables, t)
+}

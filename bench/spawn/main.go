@@ -132,19 +132,27 @@ func drain(f *os.File, st *stream, dst *[]byte, wg *sync.WaitGroup) {
 	*dst = st.head[:kept]
 }
 
-// runChild runs the requested program and measures it.
-func runChild(fields []string, devnull *os.File) result {
-	res := result{exit: -1}
+// splitRequest splits a request into the program's path, argv and
+// environment; bad describes a malformed request.
+func splitRequest(fields []string) (path string, argv, env []string, bad string) {
 	if len(fields) < 2 {
-		res.err = "bad request"
-		return res
+		return "", nil, nil, "bad request"
 	}
 	argc, err := strconv.Atoi(fields[1])
 	if err != nil || argc < 1 || 2+argc > len(fields) {
-		res.err = "bad request: argc"
+		return "", nil, nil, "bad request: argc"
+	}
+	return fields[0], fields[2 : 2+argc], fields[2+argc:], ""
+}
+
+// runChild runs the requested program and measures it.
+func runChild(fields []string, devnull *os.File) result {
+	res := result{exit: -1}
+	path, argv, env, bad := splitRequest(fields)
+	if bad != "" {
+		res.err = bad
 		return res
 	}
-	path, argv, env := fields[0], fields[2:2+argc], fields[2+argc:]
 
 	outR, outW, err := os.Pipe()
 	if err != nil {
@@ -189,6 +197,13 @@ func runChild(fields []string, devnull *os.File) result {
 		res.err = "wait: " + err.Error()
 		return res
 	}
+	res.setStatus(ws, &ru, timedOut)
+	return res
+}
+
+// setStatus records the reaped child's CPU time, peak RSS and exit code, or
+// why it has none.
+func (res *result) setStatus(ws syscall.WaitStatus, ru *syscall.Rusage, timedOut bool) {
 	res.user = time.Duration(ru.Utime.Nano())
 	res.sys = time.Duration(ru.Stime.Nano())
 	res.maxrss = ru.Maxrss
@@ -200,7 +215,6 @@ func runChild(fields []string, devnull *os.File) result {
 	case ws.Signaled():
 		res.err = "killed by " + ws.Signal().String()
 	}
-	return res
 }
 
 // statusBuf holds /proc/self/status for hwm.
