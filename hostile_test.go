@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,13 +12,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
 )
 
 // The hostile answers and the states they get. Every case runs with -t 1 and
@@ -76,274 +74,15 @@ const (
 	hostileSlack   = 500 * time.Millisecond
 )
 
-// healthyBody is Creatio's documented healthy answer.
-const healthyBody = `{"HasProblem":false,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":true,"IsAccessTokenRetrievableForSystemActions":true}`
-
 // problemBody is a 500 health answer whose Message is msg, spliced in raw:
 // msg must already be JSON string content (escaped as the case wants it).
 func problemBody(msg string) []byte {
 	return []byte(`{"HasProblem":true,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":false,"IsAccessTokenRetrievableForSystemActions":false,"Message":"` + msg + `"}`)
 }
 
-// rawServer is a TCP listener on loopback whose connections are handed to a
-// handler that may misbehave in ways net/http cannot: hang, drip, never end
-// its headers. Cleanup closes the listener and every connection and waits for
-// the handlers.
-type rawServer struct {
-	ln       net.Listener
-	done     chan struct{}
-	wg       sync.WaitGroup
-	mu       sync.Mutex
-	conns    []net.Conn
-	accepted atomic.Int32
-}
-
-func newRawServer(t testing.TB, handle func(c net.Conn, done <-chan struct{})) *rawServer {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &rawServer{ln: ln, done: make(chan struct{})}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.accepted.Add(1)
-			s.mu.Lock()
-			s.conns = append(s.conns, c)
-			s.mu.Unlock()
-			s.wg.Add(1) // the accept loop is still counted: no Add from zero
-			go func() {
-				defer s.wg.Done()
-				defer c.Close()
-				handle(c, s.done)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		close(s.done)
-		ln.Close()
-		s.mu.Lock()
-		for _, c := range s.conns {
-			c.Close()
-		}
-		s.mu.Unlock()
-		s.wg.Wait()
-	})
-	return s
-}
-
-// URL is the server's base URL with scheme (http or https: the handler decides
-// whether it speaks TLS at all).
-func (s *rawServer) URL(scheme string) string { return scheme + "://" + s.ln.Addr().String() }
-
-// pause waits d or until the server closes; it reports whether d passed.
-func pause(done <-chan struct{}, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-done:
-		return false
-	}
-}
-
-// readRequest consumes one HTTP request (headers and body) from c.
-func readRequest(c net.Conn) bool {
-	req, err := http.ReadRequest(bufio.NewReader(c))
-	if err != nil {
-		return false
-	}
-	_, _ = io.Copy(io.Discard, req.Body)
-	return true
-}
-
-// Raw handlers.
-
-// rawHang accepts and never reads nor writes.
-func rawHang(_ net.Conn, done <-chan struct{}) { <-done }
-
-// rawHeadersNeverFinished sends a status line and a header, never the blank
-// line.
-func rawHeadersNeverFinished(c net.Conn, done <-chan struct{}) {
-	if readRequest(c) {
-		_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-		<-done
-	}
-}
-
-// rawHeadersDrip sends its headers one byte every 100 ms, forever.
-func rawHeadersDrip(c net.Conn, done <-chan struct{}) {
-	if !readRequest(c) {
-		return
-	}
-	if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Drip: "); err != nil {
-		return
-	}
-	for pause(done, 100*time.Millisecond) {
-		if _, err := c.Write([]byte("a")); err != nil {
-			return
-		}
-	}
-}
-
-// rawBodyDrip sends headers promising a healthy body, then the body one byte
-// a second.
-func rawBodyDrip(c net.Conn, done <-chan struct{}) {
-	if !readRequest(c) {
-		return
-	}
-	if _, err := fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", len(healthyBody)); err != nil {
-		return
-	}
-	for i := 0; i < len(healthyBody); i++ {
-		if _, err := c.Write([]byte{healthyBody[i]}); err != nil || !pause(done, time.Second) {
-			return
-		}
-	}
-}
-
-// rawHugeHeaders sends about n bytes of header lines of 64 KiB each, then a
-// healthy body.
-func rawHugeHeaders(n int) func(net.Conn, <-chan struct{}) {
-	return func(c net.Conn, done <-chan struct{}) {
-		if !readRequest(c) {
-			return
-		}
-		w := bufio.NewWriterSize(c, 64<<10)
-		_, _ = io.WriteString(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
-		pad := strings.Repeat("a", 64<<10)
-		for i, sent := 0, 0; sent < n; i++ {
-			k, err := fmt.Fprintf(w, "X-Pad-%04d: %s\r\n", i, pad)
-			if err != nil {
-				return
-			}
-			sent += k
-		}
-		_, _ = fmt.Fprintf(w, "Content-Length: %d\r\n\r\n%s", len(healthyBody), healthyBody)
-		_ = w.Flush()
-		<-done
-	}
-}
-
-// rawEndlessHeader sends one header line that never ends, until the client
-// gives up: a header flood that costs the client nothing but the bytes.
-func rawEndlessHeader(c net.Conn, done <-chan struct{}) {
-	if !readRequest(c) {
-		return
-	}
-	if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nX-Flood: "); err != nil {
-		return
-	}
-	pad := []byte(strings.Repeat("a", 64<<10))
-	for {
-		select {
-		case <-done:
-			return
-		default:
-		}
-		if _, err := c.Write(pad); err != nil {
-			return
-		}
-	}
-}
-
-// rawChunkedSlow sends a chunked body of one-byte chunks, one every 100 ms,
-// never the last chunk.
-func rawChunkedSlow(c net.Conn, done <-chan struct{}) {
-	if !readRequest(c) {
-		return
-	}
-	if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"); err != nil {
-		return
-	}
-	for pause(done, 100*time.Millisecond) {
-		if _, err := io.WriteString(c, "1\r\n \r\n"); err != nil {
-			return
-		}
-	}
-}
-
-// rawChunkedFast sends 32 KiB chunks of JSON whitespace as fast as the
-// client reads, never the last chunk.
-func rawChunkedFast(c net.Conn, done <-chan struct{}) {
-	if !readRequest(c) {
-		return
-	}
-	if _, err := io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1\r\n{\r\n"); err != nil {
-		return
-	}
-	chunk := fmt.Sprintf("%x\r\n%s\r\n", 32<<10, strings.Repeat(" ", 32<<10))
-	for {
-		select {
-		case <-done:
-			return
-		default:
-		}
-		if _, err := io.WriteString(c, chunk); err != nil {
-			return
-		}
-	}
-}
-
-// rawHTTP10 answers HTTP/1.0 with a body delimited by closing the connection.
-func rawHTTP10(c net.Conn, _ <-chan struct{}) {
-	if readRequest(c) {
-		_, _ = io.WriteString(c, "HTTP/1.0 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n\r\n"+healthyBody)
-	}
-}
-
-// Bodies.
-
-// gzipBomb is a gzip stream of 1 GiB of spaces in 1 KiB: 1024 identical
-// members of 1 MiB each (gzip readers read multistream by default).
-var gzipBomb = sync.OnceValue(func() []byte {
-	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	_, _ = zw.Write(bytes.Repeat([]byte(" "), 1<<20))
-	_ = zw.Close()
-	return bytes.Repeat(member.Bytes(), 1024)
-})
-
-// deep is n nested JSON arrays.
-func deep(n int) string { return strings.Repeat("[", n) + strings.Repeat("]", n) }
-
-// serveBytes answers status with body and extra headers (name, value pairs).
-func serveBytes(status int, contentType string, body []byte, headers ...string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		for i := 0; i+1 < len(headers); i += 2 {
-			w.Header().Set(headers[i], headers[i+1])
-		}
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(status)
-		_, _ = w.Write(body)
-	}
-}
-
-// serveStream answers 200 with n bytes of JSON-ish filler, without a
-// Content-Length.
-func serveStream(contentType string, n int) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", contentType)
-		w.WriteHeader(http.StatusOK)
-		chunk := []byte(`{"access_token":"` + strings.Repeat("x", 64<<10))
-		for sent := 0; sent < n; sent += len(chunk) {
-			if _, err := w.Write(chunk); err != nil {
-				return
-			}
-		}
-	}
-}
-
 // discoveryFor answers an OpenID discovery document naming tokenURL.
 func discoveryFor(tokenURL string) http.HandlerFunc {
-	return serveBytes(http.StatusOK, "application/json", []byte(`{"issuer":"x","token_endpoint":"`+tokenURL+`"}`))
+	return fixture.ServeBytes(http.StatusOK, "application/json", []byte(`{"issuer":"x","token_endpoint":"`+tokenURL+`"}`))
 }
 
 // recorder is a server that must not be reached with credentials: it
@@ -361,11 +100,11 @@ func newRecorder(t *testing.T) *recorder {
 		rec.requests.Add(1)
 		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 		if r.Header.Get("Authorization") != "" || r.Header.Get("Cookie") != "" || r.Header.Get("BPMCSRF") != "" ||
-			bytes.Contains(body, []byte(testSecret)) || bytes.Contains(body, []byte("client_secret")) {
+			bytes.Contains(body, []byte(fixture.Secret)) || bytes.Contains(body, []byte("client_secret")) {
 			rec.withSecret.Add(1)
 		}
 		w.Header().Set("Content-Type", "application/json")
-		_, _ = io.WriteString(w, healthyBody)
+		_, _ = io.WriteString(w, fixture.HealthyBody)
 	}))
 	t.Cleanup(rec.srv.Close)
 	return rec
@@ -397,7 +136,7 @@ func (r *recorder) check(none bool) func() []string {
 // certificate, for --ca-file.
 func certServer(t *testing.T, h http.Handler, dnsNames []string, ips []net.IP, notAfter time.Time) (string, string) {
 	t.Helper()
-	srv, pem := tlsServerFor(t, h, dnsNames, ips, notAfter)
+	srv, pem := fixture.TLSServer(t, h, dnsNames, ips, notAfter, nil)
 	return srv.URL, pem
 }
 
@@ -459,12 +198,12 @@ func outputFails(out []byte, want plugin.State) []string {
 }
 
 func TestHostile(t *testing.T) {
-	env := map[string]string{"CREATIO_CLIENT_SECRET": testSecret, "CREATIO_TOKEN": "tok-Qw3!sEcReT"}
+	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret, "CREATIO_TOKEN": "tok-Qw3!sEcReT"}
 	endpoint := func(base string, extra ...string) []string {
 		return append([]string{"-U", base, "--runtime", "netfx"}, extra...)
 	}
 	direct := func(idURL string, extra ...string) []string {
-		return append([]string{"--mode", "direct", "--identity-url", idURL, "--client-id", testClient}, extra...)
+		return append([]string{"--mode", "direct", "--identity-url", idURL, "--client-id", fixture.Client}, extra...)
 	}
 	// A discovery document on loopback naming a token endpoint.
 	withDiscovery := func(tokenURL string) string {
@@ -477,7 +216,7 @@ func TestHostile(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
-	raw := func(h func(net.Conn, <-chan struct{})) *rawServer { return newRawServer(t, h) }
+	raw := func(h func(net.Conn, <-chan struct{})) *fixture.RawServer { return fixture.NewRawServer(t, h) }
 	loop := net.IPv4(127, 0, 0, 1)
 	day := 24 * time.Hour
 	discovery := func(w http.ResponseWriter, r *http.Request) {
@@ -504,14 +243,14 @@ func TestHostile(t *testing.T) {
 	tokenToOtherHost := httpSrv(http.RedirectHandler("http://localhost:"+tokenOtherHost.port()+"/connect/token", http.StatusTemporaryRedirect))
 
 	// TLS.
-	healthy := serveBytes(http.StatusOK, "application/json", []byte(healthyBody))
+	healthy := fixture.ServeBytes(http.StatusOK, "application/json", []byte(fixture.HealthyBody))
 	expiredURL, expiredPEM := certServer(t, healthy, []string{"localhost"}, []net.IP{loop}, time.Now().Add(-2*day))
 	selfSignedURL, _ := certServer(t, healthy, []string{"localhost"}, []net.IP{loop}, time.Now().Add(400*day))
 	wrongHostURL, wrongHostPEM := certServer(t, healthy, []string{"creatio.example.com"}, nil, time.Now().Add(400*day))
 	idExpiredURL, idExpiredPEM := certServer(t, http.HandlerFunc(discovery), []string{"localhost"}, []net.IP{loop}, time.Now().Add(-2*day))
 	idSelfSignedURL, _ := certServer(t, http.HandlerFunc(discovery), []string{"localhost"}, []net.IP{loop}, time.Now().Add(400*day))
 	idWrongHostURL, idWrongHostPEM := certServer(t, http.HandlerFunc(discovery), []string{"identity.example.com"}, nil, time.Now().Add(400*day))
-	caFile := func(name, pem string) string { return writeFile(t, name, pem) }
+	caFile := func(name, pem string) string { return fixture.WriteFile(t, name, pem) }
 
 	// Hostile messages.
 	big := strings.Repeat("Identitätsdienst nicht erreichbar ✗ ", 1_000_000/38+1)[:1_000_000]
@@ -519,18 +258,18 @@ func TestHostile(t *testing.T) {
 
 	cases := []hostileCase{
 		// Endpoint mode: transport.
-		{name: "hang after accept", args: endpoint(raw(rawHang).URL("http")), timeout: true, says: "got no answer before the 1 s timeout"},
-		{name: "TLS handshake hang", args: endpoint(raw(rawHang).URL("https")), timeout: true, says: "timeout"},
-		{name: "headers never finished", args: endpoint(raw(rawHeadersNeverFinished).URL("http")), timeout: true, says: "timeout"},
-		{name: "headers dripping", args: endpoint(raw(rawHeadersDrip).URL("http")), timeout: true, says: "timeout"},
-		{name: "body dripping one byte a second", args: endpoint(raw(rawBodyDrip).URL("http")), timeout: true, says: "timeout"},
-		{name: "10 MB of headers", args: endpoint(raw(rawHugeHeaders(10_000_000)).URL("http")), want: plugin.Critical, detail: "more than 64 KiB of headers"},
-		{name: "endless header line, over Go's 10 MiB limit", args: endpoint(raw(rawEndlessHeader).URL("http")), want: plugin.Critical, says: "more than 64 KiB of headers"},
-		{name: "chunked body never ends, slow", args: endpoint(raw(rawChunkedSlow).URL("http")), timeout: true, says: "timeout"},
-		{name: "chunked body never ends, fast", args: endpoint(raw(rawChunkedFast).URL("http")), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
-		{name: "HTTP/1.0 close-delimited body", args: endpoint(raw(rawHTTP10).URL("http")), want: plugin.OK, says: "as expected"},
-		{name: "gzip bomb", args: endpoint(httpSrv(serveBytes(http.StatusOK, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
-		{name: "gzip bomb with 500", args: endpoint(httpSrv(serveBytes(http.StatusInternalServerError, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than"},
+		{name: "hang after accept", args: endpoint(raw(fixture.Hang).URL("http")), timeout: true, says: "got no answer before the 1 s timeout"},
+		{name: "TLS handshake hang", args: endpoint(raw(fixture.Hang).URL("https")), timeout: true, says: "timeout"},
+		{name: "headers never finished", args: endpoint(raw(fixture.HeadersNeverFinished).URL("http")), timeout: true, says: "timeout"},
+		{name: "headers dripping", args: endpoint(raw(fixture.HeadersDrip).URL("http")), timeout: true, says: "timeout"},
+		{name: "body dripping one byte a second", args: endpoint(raw(fixture.BodyDrip).URL("http")), timeout: true, says: "timeout"},
+		{name: "10 MB of headers", args: endpoint(raw(fixture.HugeHeaders(10_000_000)).URL("http")), want: plugin.Critical, detail: "more than 64 KiB of headers"},
+		{name: "endless header line, over Go's 10 MiB limit", args: endpoint(raw(fixture.EndlessHeader).URL("http")), want: plugin.Critical, says: "more than 64 KiB of headers"},
+		{name: "chunked body never ends, slow", args: endpoint(raw(fixture.ChunkedSlow).URL("http")), timeout: true, says: "timeout"},
+		{name: "chunked body never ends, fast", args: endpoint(raw(fixture.ChunkedFast).URL("http")), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
+		{name: "HTTP/1.0 close-delimited body", args: endpoint(raw(fixture.HTTP10).URL("http")), want: plugin.OK, says: "as expected"},
+		{name: "gzip bomb", args: endpoint(httpSrv(fixture.ServeBytes(http.StatusOK, "application/json", fixture.GzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
+		{name: "gzip bomb with 500", args: endpoint(httpSrv(fixture.ServeBytes(http.StatusInternalServerError, "application/json", fixture.GzipBomb(), "Content-Encoding", "gzip"))), want: plugin.Critical, says: "larger than"},
 		// Endpoint mode: redirects.
 		{name: "endless redirects", args: endpoint(endless), want: plugin.Critical, says: "more than 5 redirects"},
 		{name: "redirect loop", args: endpoint(loopSrv), want: plugin.Critical, says: "more than 5 redirects"},
@@ -538,45 +277,45 @@ func TestHostile(t *testing.T) {
 		{name: "redirect to another port with bearer token", args: endpoint(toOtherPort, "--auth", "bearer"), env: env, want: plugin.Unknown, check: otherPort.check(true)},
 		{name: "redirect https to http with bearer token", args: endpoint(toPlainHTTP, "--auth", "bearer", "--insecure"), env: env, want: plugin.Unknown, check: downgrade.check(true)},
 		// Endpoint mode: bodies.
-		{name: "invalid UTF-8 and escaped NUL in Message", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody("Identity \xff\xfe\xc3 down \\u0000 after NUL \\u0007 | 'time'=1s;;; \\n second line")))), want: plugin.Critical, says: "Identity"},
-		{name: "raw NUL and control bytes in Message", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody("Identity \x00 down \x01\x1b[31m red")))), want: plugin.Critical},
-		{name: "Message of 1 MB", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody(big)))), want: plugin.Critical, says: "Identitätsdienst nicht erreichbar"},
+		{name: "invalid UTF-8 and escaped NUL in Message", args: endpoint(httpSrv(fixture.ServeBytes(500, "application/json", problemBody("Identity \xff\xfe\xc3 down \\u0000 after NUL \\u0007 | 'time'=1s;;; \\n second line")))), want: plugin.Critical, says: "Identity"},
+		{name: "raw NUL and control bytes in Message", args: endpoint(httpSrv(fixture.ServeBytes(500, "application/json", problemBody("Identity \x00 down \x01\x1b[31m red")))), want: plugin.Critical},
+		{name: "Message of 1 MB", args: endpoint(httpSrv(fixture.ServeBytes(500, "application/json", problemBody(big)))), want: plugin.Critical, says: "Identitätsdienst nicht erreichbar"},
 		{name: "answer over --max-body 100", args: endpoint(httpSrv(healthy), "--max-body", "100"), want: plugin.Critical, says: "larger than the 100-byte cap (--max-body)", detail: "size=134B"},
-		{name: "Message over --max-body", args: endpoint(httpSrv(serveBytes(500, "application/json", problemBody(strings.Repeat("x", 2<<20))))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
-		{name: "JSON nested 100000 deep in an extra key", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"Extra":`+deep(100000)+`}`)))), want: plugin.Critical, says: "invalid JSON"},
-		{name: "JSON nested 100000 deep with 500", args: endpoint(httpSrv(serveBytes(500, "application/json", []byte(deep(100000))))), want: plugin.Critical, says: "not the OAuth health JSON"},
-		{name: "JSON nested 100000 deep as the answer", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(deep(100000))))), want: plugin.Critical, says: "invalid JSON"},
-		{name: "JSON nested 100000 deep, unbalanced", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.Repeat(`{"a":`, 100000))))), want: plugin.Critical, says: "invalid JSON"},
-		{name: "duplicate keys", args: endpoint(httpSrv(serveBytes(200, "application/json", []byte(strings.TrimSuffix(healthyBody, "}")+`,"HasProblem":true}`)))), want: plugin.Critical, says: `"HasProblem" appears twice`},
+		{name: "Message over --max-body", args: endpoint(httpSrv(fixture.ServeBytes(500, "application/json", problemBody(strings.Repeat("x", 2<<20))))), want: plugin.Critical, says: "larger than the 1048576-byte cap"},
+		{name: "JSON nested 100000 deep in an extra key", args: endpoint(httpSrv(fixture.ServeBytes(200, "application/json", []byte(strings.TrimSuffix(fixture.HealthyBody, "}")+`,"Extra":`+fixture.Deep(100000)+`}`)))), want: plugin.Critical, says: "invalid JSON"},
+		{name: "JSON nested 100000 deep with 500", args: endpoint(httpSrv(fixture.ServeBytes(500, "application/json", []byte(fixture.Deep(100000))))), want: plugin.Critical, says: "not the OAuth health JSON"},
+		{name: "JSON nested 100000 deep as the answer", args: endpoint(httpSrv(fixture.ServeBytes(200, "application/json", []byte(fixture.Deep(100000))))), want: plugin.Critical, says: "invalid JSON"},
+		{name: "JSON nested 100000 deep, unbalanced", args: endpoint(httpSrv(fixture.ServeBytes(200, "application/json", []byte(strings.Repeat(`{"a":`, 100000))))), want: plugin.Critical, says: "invalid JSON"},
+		{name: "duplicate keys", args: endpoint(httpSrv(fixture.ServeBytes(200, "application/json", []byte(strings.TrimSuffix(fixture.HealthyBody, "}")+`,"HasProblem":true}`)))), want: plugin.Critical, says: `"HasProblem" appears twice`},
 		// Endpoint mode: TLS.
 		{name: "TLS expired certificate", args: endpoint(expiredURL, "--ca-file", caFile("expired.pem", expiredPEM)), want: plugin.Critical, says: "expired"},
 		{name: "TLS self-signed certificate", args: endpoint(selfSignedURL), want: plugin.Critical, says: "not trusted"},
 		{name: "TLS wrong-host certificate", args: endpoint(wrongHostURL, "--ca-file", caFile("wronghost.pem", wrongHostPEM)), want: plugin.Critical, says: "not valid for"},
 		// Endpoint mode, OAuth login: the plugin's own token call.
-		{name: "oauth login token endpoint hangs", args: endpoint(selfSignedURL, "--identity-url", withDiscovery(raw(rawHang).URL("http")+"/connect/token"), "--client-id", testClient), env: env, timeout: true, says: "timeout"},
-		{name: "oauth login token body drips", args: endpoint(selfSignedURL, "--identity-url", withDiscovery(raw(rawBodyDrip).URL("http")+"/connect/token"), "--client-id", testClient), env: env, timeout: true, says: "timeout"},
+		{name: "oauth login token endpoint hangs", args: endpoint(selfSignedURL, "--identity-url", withDiscovery(raw(fixture.Hang).URL("http")+"/connect/token"), "--client-id", fixture.Client), env: env, timeout: true, says: "timeout"},
+		{name: "oauth login token body drips", args: endpoint(selfSignedURL, "--identity-url", withDiscovery(raw(fixture.BodyDrip).URL("http")+"/connect/token"), "--client-id", fixture.Client), env: env, timeout: true, says: "timeout"},
 
 		// Direct mode: discovery.
-		{name: "direct discovery hang after accept", args: direct(raw(rawHang).URL("http")), env: env, timeout: true, says: "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: the discovery request"},
-		{name: "direct discovery TLS handshake hang", args: direct(raw(rawHang).URL("https")), env: env, timeout: true, says: "is unavailable: the discovery request"},
-		{name: "direct discovery headers never finished", args: direct(raw(rawHeadersNeverFinished).URL("http")), env: env, timeout: true, says: "is unavailable"},
-		{name: "direct discovery body drips", args: direct(raw(rawBodyDrip).URL("http")), env: env, timeout: true, says: "is unavailable"},
-		{name: "direct discovery endless header line", args: direct(raw(rawEndlessHeader).URL("http")), env: env, want: plugin.Critical, says: "is unavailable", detail: "more than 64 KiB of headers"},
-		{name: "direct discovery huge body", args: direct(httpSrv(serveStream("application/json", 3<<20))), env: env, want: plugin.Critical, says: "is unavailable: the discovery document: the answer is larger than"},
-		{name: "direct discovery gzip bomb", args: direct(httpSrv(serveBytes(http.StatusOK, "application/json", gzipBomb(), "Content-Encoding", "gzip"))), env: env, want: plugin.Critical, says: "larger than"},
+		{name: "direct discovery hang after accept", args: direct(raw(fixture.Hang).URL("http")), env: env, timeout: true, says: "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: the discovery request"},
+		{name: "direct discovery TLS handshake hang", args: direct(raw(fixture.Hang).URL("https")), env: env, timeout: true, says: "is unavailable: the discovery request"},
+		{name: "direct discovery headers never finished", args: direct(raw(fixture.HeadersNeverFinished).URL("http")), env: env, timeout: true, says: "is unavailable"},
+		{name: "direct discovery body drips", args: direct(raw(fixture.BodyDrip).URL("http")), env: env, timeout: true, says: "is unavailable"},
+		{name: "direct discovery endless header line", args: direct(raw(fixture.EndlessHeader).URL("http")), env: env, want: plugin.Critical, says: "is unavailable", detail: "more than 64 KiB of headers"},
+		{name: "direct discovery huge body", args: direct(httpSrv(fixture.ServeStream("application/json", 3<<20))), env: env, want: plugin.Critical, says: "is unavailable: the discovery document: the answer is larger than"},
+		{name: "direct discovery gzip bomb", args: direct(httpSrv(fixture.ServeBytes(http.StatusOK, "application/json", fixture.GzipBomb(), "Content-Encoding", "gzip"))), env: env, want: plugin.Critical, says: "larger than"},
 		{name: "direct discovery endless redirects", args: direct(endless), env: env, want: plugin.Critical, says: "is unavailable"},
 		{name: "direct discovery TLS expired certificate", args: direct(idExpiredURL, "--ca-file", caFile("idexpired.pem", idExpiredPEM)), env: env, want: plugin.Critical, says: "expired"},
 		{name: "direct discovery TLS self-signed certificate", args: direct(idSelfSignedURL), env: env, want: plugin.Critical, says: "not trusted"},
 		{name: "direct discovery TLS wrong-host certificate", args: direct(idWrongHostURL, "--ca-file", caFile("idwronghost.pem", idWrongHostPEM)), env: env, want: plugin.Critical, says: "not valid for"},
 
 		// Direct mode: the token call.
-		{name: "direct token endpoint hang after accept", args: direct(withDiscovery(raw(rawHang).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token for system actions from IdentityService: the token request"},
-		{name: "direct token endpoint headers never finished", args: direct(withDiscovery(raw(rawHeadersNeverFinished).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token"},
-		{name: "direct token body drips", args: direct(withDiscovery(raw(rawBodyDrip).URL("http") + "/connect/token")), env: env, timeout: true, says: "timeout"},
-		{name: "direct token 10 MB body", args: direct(withDiscovery(httpSrv(serveStream("application/json", 10<<20)) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
-		{name: "direct token endless header line", args: direct(withDiscovery(raw(rawEndlessHeader).URL("http") + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token", detail: "more than 64 KiB of headers"},
-		{name: "direct token invalid JSON", args: direct(withDiscovery(httpSrv(serveBytes(200, "application/json", []byte(`{"access_token":"abc","token_type":`))) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
-		{name: "direct token HTML", args: direct(withDiscovery(httpSrv(serveBytes(200, "text/html; charset=utf-8", []byte("<!DOCTYPE html><html><body><h1>IIS | Welcome</h1></body></html>"))) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
+		{name: "direct token endpoint hang after accept", args: direct(withDiscovery(raw(fixture.Hang).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token for system actions from IdentityService: the token request"},
+		{name: "direct token endpoint headers never finished", args: direct(withDiscovery(raw(fixture.HeadersNeverFinished).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token"},
+		{name: "direct token body drips", args: direct(withDiscovery(raw(fixture.BodyDrip).URL("http") + "/connect/token")), env: env, timeout: true, says: "timeout"},
+		{name: "direct token 10 MB body", args: direct(withDiscovery(httpSrv(fixture.ServeStream("application/json", 10<<20)) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
+		{name: "direct token endless header line", args: direct(withDiscovery(raw(fixture.EndlessHeader).URL("http") + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token", detail: "more than 64 KiB of headers"},
+		{name: "direct token invalid JSON", args: direct(withDiscovery(httpSrv(fixture.ServeBytes(200, "application/json", []byte(`{"access_token":"abc","token_type":`))) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
+		{name: "direct token HTML", args: direct(withDiscovery(httpSrv(fixture.ServeBytes(200, "text/html; charset=utf-8", []byte("<!DOCTYPE html><html><body><h1>IIS | Welcome</h1></body></html>"))) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},
 		{name: "direct token 307 to another host", args: direct(withDiscovery(tokenToOtherHost + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token", check: tokenOtherHost.check(true)},
 		{name: "direct token 307 to another port", args: direct(withDiscovery(tokenToOtherPort + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token", check: tokenOtherPort.check(true)},
 	}
@@ -669,14 +408,14 @@ func TestEchoedSecrets(t *testing.T) {
 	})
 	srv := httptest.NewServer(echo)
 	t.Cleanup(srv.Close)
-	env := map[string]string{"CREATIO_TOKEN": token, "CREATIO_PASSWORD": testPassword}
+	env := map[string]string{"CREATIO_TOKEN": token, "CREATIO_PASSWORD": fixture.Password}
 	for _, tc := range []struct {
 		name string
 		args []string
 		want plugin.State
 	}{
 		{"bearer token in an HTML body", []string{"-U", srv.URL, "--auth", "bearer", "--runtime", "netfx"}, plugin.Critical},
-		{"password in the login Message", []string{"-U", srv.URL, "--user", testUser}, plugin.Unknown},
+		{"password in the login Message", []string{"-U", srv.URL, "--user", fixture.User}, plugin.Unknown},
 		{"RelayState in a Location header", []string{"-U", srv.URL + "/sso", "--runtime", "netfx"}, plugin.Unknown},
 	} {
 		for _, v := range []string{"-v", "-vv", "-vvv"} {
@@ -685,7 +424,7 @@ func TestEchoedSecrets(t *testing.T) {
 				if got != tc.want {
 					t.Errorf("%s %s %s: state %v, want %v\n%s", tc.name, v, format, got, tc.want, out)
 				}
-				for _, sec := range append(append(encodings("", token), encodings(testUser, testPassword)...), "sEcReT") {
+				for _, sec := range append(append(fixture.Encodings("", token), fixture.Encodings(fixture.User, fixture.Password)...), "sEcReT") {
 					if bytes.Contains(out, []byte(sec)) {
 						t.Errorf("%s %s %s: printed %q\n%s", tc.name, v, format, sec, out)
 					}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
 )
 
@@ -17,14 +18,14 @@ import (
 // name httptest's certificate is for).
 func proxyStand(t *testing.T, mode sim.ProxyMode) (proxyURL, plainBase, tlsBase, caFile string, creatio *sim.Creatio) {
 	t.Helper()
-	creatio = sim.NewCreatio(sim.CreatioConfig{User: testUser, Password: testPassword})
+	creatio = sim.NewCreatio(sim.CreatioConfig{User: fixture.User, Password: fixture.Password})
 	plain := httptest.NewServer(creatio)
 	secure := httptest.NewTLSServer(creatio)
 	proxy := sim.NewProxy(mode)
 	proxy.Hosts = map[string]string{"creatio.test": plain.Listener.Addr().String(), "example.com": secure.Listener.Addr().String()}
 	ps := httptest.NewServer(proxy)
 	t.Cleanup(func() { ps.Close(); proxy.Close(); plain.Close(); secure.Close(); creatio.Close() })
-	caFile = writeFile(t, "ca.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: secure.Certificate().Raw})))
+	caFile = fixture.WriteFile(t, "ca.pem", string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: secure.Certificate().Raw})))
 	return ps.URL, "http://creatio.test", "https://example.com", caFile, creatio
 }
 
@@ -57,16 +58,16 @@ func TestProxy(t *testing.T) {
 			"the proxy " + strings.TrimPrefix(dead, "http://") + " (from HTTP_PROXY) cannot be reached (connection refused); check the proxy, or exempt creatio.test with NO_PROXY"},
 		{"dead proxy, https", map[string]string{"HTTPS_PROXY": dead}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.Critical, "(from HTTPS_PROXY) cannot be reached (connection refused)"},
 		{"dead proxy, unreachable state", map[string]string{"HTTPS_PROXY": dead}, []string{"-U", tlsBase + "/ok", "--ca-file", ca, "--unreachable-state", "WARNING"}, plugin.Warning, "cannot be reached"},
-		{"dead proxy, direct mode", map[string]string{"HTTPS_PROXY": dead, "CREATIO_CLIENT_SECRET": testSecret}, []string{"--mode", "direct", "--identity-url", tlsBase + "/ok", "--client-id", testClient, "--ca-file", ca}, plugin.Critical,
+		{"dead proxy, direct mode", map[string]string{"HTTPS_PROXY": dead, "CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--identity-url", tlsBase + "/ok", "--client-id", fixture.Client, "--ca-file", ca}, plugin.Critical,
 			"IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: the proxy"},
 		{"407, http", map[string]string{"HTTP_PROXY": auth}, []string{"-U", plainBase + "/ok"}, plugin.Unknown, "(from HTTP_PROXY) wants authentication (HTTP 407)"},
 		{"407, https", map[string]string{"HTTPS_PROXY": auth}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.Unknown, "(from HTTPS_PROXY) wants authentication (HTTP 407)"},
-		{"407 at the login", map[string]string{"HTTPS_PROXY": auth, "CREATIO_PASSWORD": testPassword}, []string{"-U", tlsBase + "/forms", "--ca-file", ca, "--user", testUser}, plugin.Unknown, "wants authentication (HTTP 407)"},
+		{"407 at the login", map[string]string{"HTTPS_PROXY": auth, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", tlsBase + "/forms", "--ca-file", ca, "--user", fixture.User}, plugin.Unknown, "wants authentication (HTTP 407)"},
 		{"502 to CONNECT", map[string]string{"HTTPS_PROXY": bad}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.Critical, "(from HTTPS_PROXY) could not open a tunnel to example.com (HTTP 502 Bad Gateway)"},
 		{"502 from a plain-http proxy", map[string]string{"HTTP_PROXY": bad}, []string{"-U", plainBase + "/ok"}, plugin.Critical, "through the proxy"},
-		{"Secure session cookie over plain http", map[string]string{"HTTP_PROXY": fwd, "CREATIO_PASSWORD": testPassword}, []string{"-U", plainBase + "/forms-secure", "--user", testUser}, plugin.Unknown,
+		{"Secure session cookie over plain http", map[string]string{"HTTP_PROXY": fwd, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", plainBase + "/forms-secure", "--user", fixture.User}, plugin.Unknown,
 			"Creatio sends its session cookie only over https (Secure); use an https --url"},
-		{"Secure session cookie over https", map[string]string{"HTTPS_PROXY": fwd, "CREATIO_PASSWORD": testPassword}, []string{"-U", tlsBase + "/forms-secure", "--user", testUser, "--ca-file", ca}, plugin.OK, "as expected"},
+		{"Secure session cookie over https", map[string]string{"HTTPS_PROXY": fwd, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", tlsBase + "/forms-secure", "--user", fixture.User, "--ca-file", ca}, plugin.OK, "as expected"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, out := runPlugin(t, tc.env, append(tc.args, "-t", "5")...)

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
+	"check_creatio_oauth/testdata/sim"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -11,11 +14,9 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
-
-	"check_creatio_oauth/plugin"
-	"check_creatio_oauth/testdata/sim"
 )
 
 // Load test figures.
@@ -35,10 +36,10 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		t.Skip("1000 runs of the built binary")
 	}
-	bin := buildPlugin(t)
+	bin := fixture.Binary(t)
 
-	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{testClient: testSecret}})
-	creatio := sim.NewCreatio(sim.CreatioConfig{User: testUser, Password: testPassword, SlowDelay: 200 * time.Millisecond, ValidateToken: identity.ValidateToken})
+	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{fixture.Client: fixture.Secret}})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: fixture.User, Password: fixture.Password, SlowDelay: 200 * time.Millisecond, ValidateToken: identity.ValidateToken})
 	c := httptest.NewServer(creatio)
 	id := httptest.NewServer(identity)
 	t.Cleanup(func() { c.Close(); id.Close(); creatio.Close() })
@@ -57,10 +58,10 @@ func TestLoad(t *testing.T) {
 		}
 		return loadCase{name: name, args: append([]string{"-U", c.URL + "/" + name}, extra...), want: plugin.State(sc.Want), timeout: timeout}
 	}
-	forms := scenario("forms", loadRunTimeout, "--user", testUser)
-	forms.name, forms.env = "forms login", []string{"CREATIO_PASSWORD=" + testPassword}
+	forms := scenario("forms", loadRunTimeout, "--user", fixture.User)
+	forms.name, forms.env = "forms login", []string{"CREATIO_PASSWORD=" + fixture.Password}
 	direct := func(name, secret string, want plugin.State) loadCase {
-		return loadCase{name: name, args: []string{"--mode", "direct", "--identity-url", id.URL + "/ok", "--client-id", testClient},
+		return loadCase{name: name, args: []string{"--mode", "direct", "--identity-url", id.URL + "/ok", "--client-id", fixture.Client},
 			env: []string{"CREATIO_CLIENT_SECRET=" + secret}, want: want, timeout: loadRunTimeout}
 	}
 	cases := []loadCase{
@@ -72,7 +73,7 @@ func TestLoad(t *testing.T) {
 		scenario("slow", loadRunTimeout),
 		scenario("hang", loadHangTimeout),
 		forms,
-		direct("direct ok", testSecret, plugin.OK),
+		direct("direct ok", fixture.Secret, plugin.OK),
 		direct("direct wrong secret", "wrong", plugin.Critical),
 	}
 
@@ -190,4 +191,79 @@ func leftoverProcesses(bin string) []string {
 		}
 	}
 	return left
+}
+
+// TestSignal sends SIGTERM or SIGINT to the plugin while its request hangs:
+// it must print the -t state's line at once and exit with that state, as
+// when the deadline passes, so that a scheduler stopping it gets a result.
+func TestSignal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it against a hanging server")
+	}
+	bin := fixture.Binary(t)
+	hang := fixture.NewRawServer(t, fixture.Hang)
+	discovery := httptest.NewServer(discoveryFor(hang.URL("http") + "/connect/token"))
+	t.Cleanup(discovery.Close)
+	for _, tc := range []struct {
+		name    string
+		sig     syscall.Signal
+		args    []string
+		timeout string
+		want    plugin.State
+	}{
+		{"SIGTERM", syscall.SIGTERM, []string{"-U", hang.URL("http")}, "10", plugin.Critical},
+		{"SIGINT", syscall.SIGINT, []string{"-U", hang.URL("http")}, "10", plugin.Critical},
+		{"SIGTERM timeout state UNKNOWN", syscall.SIGTERM, []string{"-U", hang.URL("http")}, "10:UNKNOWN", plugin.Unknown},
+		{"SIGINT timeout state UNKNOWN", syscall.SIGINT, []string{"-U", hang.URL("http")}, "10:UNKNOWN", plugin.Unknown},
+		{"SIGTERM direct mode discovery", syscall.SIGTERM, []string{"--mode", "direct", "--identity-url", hang.URL("http"), "--client-id", fixture.Client}, "10", plugin.Critical},
+		{"SIGINT direct mode token call", syscall.SIGINT, []string{"--mode", "direct", "--identity-url", discovery.URL, "--client-id", fixture.Client}, "10:UNKNOWN", plugin.Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			cmd := exec.Command(bin, append(tc.args, "-t", tc.timeout)...)
+			cmd.Env = []string{"CREATIO_CLIENT_SECRET=" + fixture.Secret}
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(300 * time.Millisecond) // the request is on its way
+			sent := time.Now()
+			if err := cmd.Process.Signal(tc.sig); err != nil {
+				t.Fatal(err)
+			}
+			waited := make(chan error, 1)
+			go func() { waited <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-waited:
+			case <-time.After(5 * time.Second):
+				_ = cmd.Process.Kill()
+				<-waited
+				t.Fatalf("still running 5 s after %v; output so far:\n%s", tc.sig, out.Bytes())
+			}
+			took := time.Since(sent)
+			code := 0
+			var ee *exec.ExitError
+			switch {
+			case errors.As(err, &ee) && ee.Exited():
+				code = ee.ExitCode()
+			case err != nil:
+				t.Fatalf("%v: %v (killed by the signal instead of handling it?)\n%s", tc.sig, err, out.Bytes())
+			}
+			line1, _, _ := strings.Cut(out.String(), "\n")
+			t.Logf("exit %d %.3f s after %v: %s", code, took.Seconds(), tc.sig, line1)
+
+			fails := outputFails(out.Bytes(), tc.want)
+			if plugin.State(code) != tc.want {
+				fails = append(fails, "exit code "+plugin.State(code).String()+", want "+tc.want.String())
+			}
+			if took > time.Second {
+				fails = append(fails, "answered "+took.String()+" after the signal, want under 1 s")
+			}
+			if len(fails) > 0 {
+				t.Errorf("%s\noutput:\n%s", strings.Join(fails, "\n"), out.Bytes())
+			}
+		})
+	}
 }

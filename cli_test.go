@@ -1,0 +1,221 @@
+package main
+
+import (
+	"go/ast"
+	parser2 "go/parser"
+	"go/token"
+	"path/filepath"
+	"regexp"
+	"strconv"
+
+	"bytes"
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestPlainSecretsRefused(t *testing.T) {
+	for _, args := range [][]string{
+		{"-U", "http://x", "--user", "u", "--password", fixture.Password},
+		{"-U", "http://x", "--password=" + fixture.Password},
+		{"--mode", "direct", "--client-id", "c", "--client-secret", fixture.Secret},
+		{"-U", "http://x", "--auth", "bearer", "--token", fixture.Secret},
+	} {
+		got, out := runPlugin(t, nil, args...)
+		if got != plugin.Unknown || !bytes.Contains(out, []byte("is refused: a secret on the command line is visible")) {
+			t.Errorf("%v: state %v, output %q", args[len(args)-2], got, out)
+		}
+		if bytes.Contains(out, []byte("sEcReT")) {
+			t.Errorf("the refused secret is printed: %q", out)
+		}
+	}
+}
+
+// FuzzArgs feeds arbitrary option values through the whole command line:
+// go-flags, the option types (-t SECONDS[:STATE], states, ranges,
+// --certificate), the URL checks and the secret sources. Every run targets
+// a closed loopback port, so nothing leaves the host: words that could name
+// another target are dropped.
+func FuzzArgs(f *testing.F) {
+	for _, seed := range []string{
+		"-t 10", "-t 2.5:UNKNOWN", "-t 0", "-t -1", "-t 1e9", "-t NaN", "-t 10:", "-t :3", // timeouts
+		"-w 10 -c 20", "-w ~:10 -c @10:20", "-w 1:12% -c x20", "-c 2:1", // ranges
+		"--unreachable-state ok", "--unreachable-state 9", "--unreachable-state wArNiNg",
+		"--certificate 30,14", "--certificate 14,30", "--certificate NaN", "--certificate 30,", "--certificate ,",
+		"--runtime net", "--runtime java", "--mode direct", "--mode both", "--auth bearer", "--auth forms --user x",
+		"--output json -vvv", "-V", "-h", "--max-body 0", "--max-body -5", "--token-lifetime-warning 7200:",
+		"--password x", "--client-secret=y", "--token z", "--user", "--", "-", "-U", "--bogus", "-vvvvvvvv",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		var args []string
+		for _, w := range strings.Fields(line) {
+			lw := strings.ToLower(w)
+			if strings.Contains(lw, "://") || strings.HasPrefix(lw, "-u") || strings.HasPrefix(lw, "--u") ||
+				strings.HasPrefix(lw, "-h") || strings.HasPrefix(lw, "--h") || strings.HasPrefix(lw, "--i") ||
+				strings.Contains(lw, "file") || strings.HasPrefix(lw, "-p") || strings.HasPrefix(lw, "--p") {
+				continue // no other target, no files: see above
+			}
+			args = append(args, w)
+		}
+		args = append(args, "-U", "http://127.0.0.1:1", "--identity-url", "http://127.0.0.1:1")
+		var out bytes.Buffer
+		code := run(args, &out, func(string) string { return "" })
+		if code < 0 || code > 3 {
+			t.Fatalf("exit code %d", code)
+		}
+		s := out.String()
+		if !utf8.ValidString(s) || s == "" || !strings.HasSuffix(s, "\n") {
+			t.Fatalf("output %q", s)
+		}
+		first, _, _ := strings.Cut(s, "\n")
+		if !strings.HasPrefix(first, "CREATIO OAUTH ") && !strings.HasPrefix(first, "check_creatio_oauth ") && !strings.HasPrefix(first, "{") {
+			t.Fatalf("line 1 %q", first)
+		}
+		if text, _, _ := strings.Cut(first, " | "); strings.Contains(text, "|") && !strings.HasPrefix(first, "{") {
+			t.Fatalf("a '|' in the text of line 1: %q", first)
+		}
+	})
+}
+
+func TestUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string // the whole output
+	}{
+		{"no address", nil, "CREATIO OAUTH UNKNOWN - no Creatio address: give --url https://creatio.example.com (or --hostname)\n"},
+		{"unknown flag", []string{"--bogus"}, "CREATIO OAUTH UNKNOWN - unknown flag `bogus'; see --help\n"},
+		{"positional", []string{"-U", "http://x", "extra"}, "CREATIO OAUTH UNKNOWN - unexpected argument \"extra\"; options start with - (see --help)\n"},
+		{"bad url", []string{"-U", "ftp://x"}, "CREATIO OAUTH UNKNOWN - --url \"ftp://x\" is not an http:// or https:// URL\n"},
+		{"url with password", []string{"-U", "https://u:secret@x"}, "CREATIO OAUTH UNKNOWN - --url must not carry a user or password (it would show in ps); use --user with CREATIO_PASSWORD\n"},
+		{"both url and host", []string{"-U", "http://x", "-H", "x"}, "CREATIO OAUTH UNKNOWN - give --url or --hostname, not both\n"},
+		{"bad warning", []string{"-U", "http://x", "-w", "x20"}, ""},
+		{"bad critical", []string{"-U", "http://x", "-c", "2:1"}, ""},
+		{"bad timeout", []string{"-U", "http://x", "-t", "0"}, ""},
+		{"bad timeout state", []string{"-U", "http://x", "-t", "10:maybe"}, ""},
+		{"bad unreachable state", []string{"-U", "http://x", "--unreachable-state", "9"}, ""},
+		{"bad runtime", []string{"-U", "http://x", "--runtime", "java"}, ""},
+		{"missing ca file", []string{"-U", "https://x", "--ca-file", "/nonexistent/ca.pem"}, ""},
+		{"cert without key", []string{"-U", "https://x", "--client-cert", "/nonexistent/c.pem"}, ""},
+		{"bad max body", []string{"-U", "https://x", "--max-body", "0"}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, out := runPlugin(t, nil, tc.args...)
+			if got != plugin.Unknown {
+				t.Errorf("state %v, want UNKNOWN", got)
+			}
+			if tc.want != "" && string(out) != tc.want {
+				t.Errorf("output\n%q\nwant\n%q", out, tc.want)
+			}
+			if n := bytes.Count(out, []byte("\n")); n != 1 {
+				t.Errorf("%d lines, want 1: %q", n, out)
+			}
+			golden(t, "usage_"+tc.name, out)
+			// The same mistake with --output json is one line of JSON,
+			// wherever --output json stands, so that a Zabbix item never
+			// turns unsupported.
+			for _, args := range [][]string{append([]string{"--output", "json"}, tc.args...), append(append([]string{}, tc.args...), "--output=json")} {
+				got, out := runPlugin(t, nil, args...)
+				var j struct {
+					State     *int    `json:"state"`
+					StateText string  `json:"state_text"`
+					Summary   *string `json:"summary"`
+				}
+				if err := json.Unmarshal(out, &j); err != nil || bytes.Count(out, []byte("\n")) != 1 || got != plugin.Unknown ||
+					j.State == nil || *j.State != 3 || j.StateText != "UNKNOWN" || j.Summary == nil || *j.Summary == "" {
+					t.Errorf("%v: state %v, want one line of JSON with state 3, state_text and summary (%v):\n%s", args, got, err, out)
+				}
+			}
+		})
+	}
+}
+
+// --help and --version print text and exit 3, also with --output json;
+// everything else with --output json is JSON, also an unreadable secret
+// file and a panic.
+func TestJSONForEveryOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		json bool
+	}{
+		{"help", []string{"--output", "json", "--help"}, false},
+		{"version", []string{"--output", "json", "-V"}, false},
+		{"unreadable password file", []string{"--output", "json", "-U", "http://x", "--user", "u", "--password-file", "/nonexistent/pw"}, true},
+		{"unreadable client secret file", []string{"--output", "json", "--mode", "direct", "--client-id", "c", "--client-secret-file", t.TempDir()}, true},
+		{"direct mode without settings", []string{"--output", "json", "--mode", "direct"}, true},
+		{"secret on the command line", []string{"--output=json", "-U", "http://x", "--password", "x"}, true},
+		{"option after --", []string{"-U", "http://x", "--", "--output", "json"}, false},
+	} {
+		got, out := runPlugin(t, nil, tc.args...)
+		if got != plugin.Unknown {
+			t.Errorf("%s: state %v, want UNKNOWN\n%s", tc.name, got, out)
+		}
+		if isJSON := json.Valid(out) && bytes.Count(out, []byte("\n")) == 1; isJSON != tc.json {
+			t.Errorf("%s: output is one line of JSON: %t, want %t\n%s", tc.name, isJSON, tc.json, out)
+		}
+	}
+}
+
+func TestHelpAndVersionExitUnknown(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"-V"}, {"--version"}} {
+		got, out := runPlugin(t, nil, args...)
+		if got != plugin.Unknown {
+			t.Errorf("%v: state %v, want UNKNOWN (guidelines)", args, got)
+		}
+		if !bytes.HasPrefix(out, []byte("check_creatio_oauth ")) {
+			t.Errorf("%v: output starts %q", args, out[:min(len(out), 40)])
+		}
+	}
+}
+
+// flagWord is an option named in advice: "--ca-file", "--client-id".
+var flagWord = regexp.MustCompile(`--[a-z][a-z0-9-]*[a-z0-9]`)
+
+// Every --flag that check/ and the command line name in their messages (the
+// advice on the status line) is an option of the command line: renaming an
+// option without its advice fails here.
+func TestAdviceNamesRealFlags(t *testing.T) {
+	parser := newParser(&options{})
+	files, err := filepath.Glob("check/*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mainFiles, _ := filepath.Glob("*.go")
+	named := 0
+	for _, f := range append(files, mainFiles...) {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		fset := token.NewFileSet()
+		af, err := parser2.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(af, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				return true
+			}
+			for _, w := range flagWord.FindAllString(s, -1) {
+				named++
+				if name := strings.TrimPrefix(w, "--"); name != "help" && parser.FindOptionByLongName(name) == nil {
+					t.Errorf("%s: %q names %s, which the command line does not have", fset.Position(lit.Pos()), s, w)
+				}
+			}
+			return true
+		})
+	}
+	if named < 30 {
+		t.Errorf("only %d --flag mentions found in check/ and the command line: is the scan broken?", named)
+	}
+}

@@ -1,0 +1,381 @@
+package main
+
+import (
+	"bytes"
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
+	"check_creatio_oauth/testdata/sim"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+type authCase struct {
+	name string
+	env  map[string]string
+	args []string
+	want plugin.State
+}
+
+// authCases are the login scenarios of the endpoint mode.
+func authCases(t *testing.T, s *fixture.Stand) []authCase {
+	good := s.Token(t, fixture.Client, fixture.Secret)
+	pwFile := fixture.WriteFile(t, "pw", fixture.Password+"\n")
+	badPwFile := fixture.WriteFile(t, "badpw", "wrong\n")
+	secretFile := fixture.WriteFile(t, "secret", fixture.Secret+"\n")
+	tokenFile := fixture.WriteFile(t, "token", good+"\n")
+	idp := s.ID.URL + "/ok"
+	return []authCase{
+		{"forms netfx", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.OK},
+		{"forms net", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-net", "--user", fixture.User}, plugin.OK},
+		{"forms password file wins over env", map[string]string{"CREATIO_PASSWORD": "wrong"}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", pwFile}, plugin.OK},
+		{"forms wrong password", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", badPwFile}, plugin.Unknown},
+		{"forms unknown user", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", "Nobody"}, plugin.Unknown},
+		{"forms no password", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.Unknown},
+		{"forms missing password file", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", "/nonexistent/pw"}, plugin.Unknown},
+		{"forms session refused on bearer site", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bearer", "--user", fixture.User}, plugin.Unknown},
+		{"none on forms netfx", nil, []string{"-U", s.C.URL + "/forms"}, plugin.Unknown},
+		{"none on forms net", nil, []string{"-U", s.C.URL + "/forms-net"}, plugin.Unknown},
+		{"none on bearer", nil, []string{"-U", s.C.URL + "/bearer"}, plugin.Unknown},
+		{"oauth", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.OK},
+		{"oauth secret file", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp + "/", "--client-id", fixture.Client, "--client-secret-file", secretFile}, plugin.OK},
+		{"oauth falls back to connect token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/no-discovery", "--client-id", fixture.Client}, plugin.OK},
+		{"oauth wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown},
+		{"oauth unknown client", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", "stranger"}, plugin.Unknown},
+		{"oauth token endpoint down", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/token-500", "--client-id", fixture.Client}, plugin.Critical},
+		{"oauth identity service 503", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/unavailable-503", "--client-id", fixture.Client}, plugin.Critical},
+		{"oauth identity service refuses connections", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical},
+		{"oauth identity service refuses connections unreachable warning", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "WARNING"}, plugin.Warning},
+		{"oauth identity service echoes the secret", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo", "--client-id", fixture.Client}, plugin.Unknown},
+		{"oauth identity service echoes the secret in a 500", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo-500", "--client-id", fixture.Client, "-vvv"}, plugin.Critical},
+		{"oauth byte order marks", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/bom", "--client-id", fixture.Client}, plugin.OK},
+		{"oauth form-encoded token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/form-token", "--client-id", fixture.Client}, plugin.OK},
+		{"oauth plain-http token endpoint on a plain-http stand", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/http-token-endpoint", "--client-id", fixture.Client}, plugin.OK},
+		{"oauth token endpoint on another host over http", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/other-host-token-endpoint", "--client-id", fixture.Client}, plugin.Critical},
+		{"forms bad gateway on every path", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bad-gateway", "--user", fixture.User}, plugin.Critical},
+		{"forms connection refused", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", "http://127.0.0.1:1", "--user", fixture.User}, plugin.Critical},
+		{"forms byte order marks", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-bom", "--user", fixture.User, "-vv"}, plugin.OK},
+		{"oauth no permission", map[string]string{"CREATIO_CLIENT_SECRET": fixture.NoPermSecret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.NoPermClient}, plugin.Unknown},
+		{"oauth needs secret", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown},
+		{"oauth needs identity url", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--client-id", fixture.Client}, plugin.Unknown},
+		{"bearer env", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.OK},
+		{"bearer file", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer", "--token-file", tokenFile}, plugin.OK},
+		{"bearer rejected", map[string]string{"CREATIO_TOKEN": "not-a-valid-token"}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown},
+		{"bearer missing", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown},
+		{"bearer to other host not followed", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/redirect-other-host", "--auth", "bearer"}, plugin.Unknown},
+		{"forms to other host not followed", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/redirect-other-host", "--user", fixture.User}, plugin.Unknown},
+	}
+}
+
+func TestLogin(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	for _, tc := range authCases(t, s) {
+		t.Run(tc.name, func(t *testing.T) {
+			got, out := runPlugin(t, tc.env, tc.args...)
+			if got != tc.want {
+				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
+			}
+			checkShape(t, out, !strings.Contains(tc.name, "needs") && !strings.Contains(tc.name, "missing") && !strings.Contains(tc.name, "no password"))
+			golden(t, "login_"+tc.name, out)
+		})
+	}
+	// No request ever reached the other host of redirect-other-host, so no
+	// cookie or Authorization header can have gone there.
+	for _, r := range s.Creatio.Requests() {
+		if strings.HasPrefix(r.Host, "localhost") {
+			t.Errorf("a request went to the other host: %+v", r)
+		}
+	}
+}
+
+func TestDirect(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}
+	direct := func(variant string, extra ...string) []string {
+		return append([]string{"--mode", "direct", "--identity-url", s.ID.URL + "/" + variant, "--client-id", fixture.Client}, extra...)
+	}
+	for _, tc := range []authCase{
+		{"ok", env, direct("ok"), plugin.OK},
+		{"ok trailing slash", env, direct("ok/"), plugin.OK},
+		{"ok verbose", env, direct("ok", "-vv"), plugin.OK},
+		{"wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, direct("ok"), plugin.Critical},
+		{"unknown client", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", "stranger"}, plugin.Critical},
+		{"discovery down", env, direct("discovery-down"), plugin.Critical},
+		{"discovery not json", env, direct("discovery-notjson"), plugin.Critical},
+		{"discovery without token endpoint", env, direct("discovery-no-token-endpoint"), plugin.Critical},
+		{"discovery missing", env, direct("no-discovery"), plugin.Critical},
+		{"token endpoint 500", env, direct("token-500"), plugin.Critical},
+		{"token expired", env, direct("expired"), plugin.Critical},
+		{"token from the future", env, direct("future"), plugin.Warning},
+		{"token not bearer", env, direct("not-bearer"), plugin.Critical},
+		{"identity service down", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical},
+		{"identity service down unreachable unknown", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "3"}, plugin.Unknown},
+		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Unknown},
+		{"url setting empty", env, []string{"--mode", "direct", "--client-id", fixture.Client}, plugin.Unknown},
+		{"secret setting empty", nil, direct("ok"), plugin.Unknown},
+		{"client id empty", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok"}, plugin.Unknown},
+		{"identity service 503", env, direct("unavailable-503"), plugin.Critical},
+		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical},
+		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical},
+		{"byte order marks", env, direct("bom"), plugin.OK},
+		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning},
+		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK},
+		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical},
+		{"token lifetime warning", env, direct("ok", "--token-lifetime-warning", "7200:"), plugin.Warning},
+		{"token lifetime critical", env, direct("ok", "--token-lifetime-warning", "7200:", "--token-lifetime-critical", "5000:"), plugin.Critical},
+		{"token lifetime ok", env, direct("ok", "--token-lifetime-warning", "300:"), plugin.OK},
+		{"bad identity url", env, []string{"--mode", "direct", "--identity-url", "ftp://x", "--client-id", fixture.Client}, plugin.Unknown},
+		{"both ok", env, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.OK},
+		{"both creatio cannot reach identity", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.Critical},
+		{"both identity down", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/discovery-down", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical},
+		{"both direct worse", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, out := runPlugin(t, tc.env, tc.args...)
+			if got != tc.want {
+				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
+			}
+			checkShape(t, out, tc.want != plugin.Unknown || !strings.HasPrefix(tc.name, "bad"))
+			for _, sec := range fixture.Encodings(fixture.Client, fixture.Secret) {
+				if bytes.Contains(out, []byte(sec)) {
+					t.Errorf("the client secret is printed as %q:\n%s", sec, out)
+				}
+			}
+			golden(t, "direct_"+tc.name, out)
+		})
+	}
+}
+
+func TestJSONOutput(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		args  []string
+		state plugin.State
+		mode  string
+		flags map[string]any
+	}{
+		{"endpoint ok", nil, []string{"-U", s.C.URL + "/ok"}, plugin.OK, "endpoint",
+			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}},
+		{"endpoint identity unavailable", nil, []string{"-U", s.C.URL + "/identity-unavailable"}, plugin.Critical, "endpoint",
+			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable."}},
+		{"endpoint default resource", nil, []string{"-U", s.C.URL + "/default-resource"}, plugin.Critical, "endpoint",
+			map[string]any{"HasProblem": true, "IsDefaultResourceRegistered": false}},
+		{"endpoint unreachable", nil, []string{"-U", "http://127.0.0.1:1"}, plugin.Critical, "endpoint",
+			map[string]any{"HasProblem": nil, "IsSystemSettingsFilledIn": nil}},
+		{"direct identity unavailable", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--client-id", fixture.Client, "--identity-url", s.ID.URL + "/discovery-down"}, plugin.Critical, "direct",
+			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable."}},
+		{"direct ok", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--client-id", fixture.Client, "--identity-url", s.ID.URL + "/ok"}, plugin.OK, "direct",
+			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, v := range []string{"", "-vvv"} {
+				args := append(append([]string{}, tc.args...), "--output", "json")
+				if v != "" {
+					args = append(args, v)
+				}
+				got, out := runPlugin(t, tc.env, args...)
+				if got != tc.state {
+					t.Errorf("exit %v, want %v", got, tc.state)
+				}
+				if n := bytes.Count(out, []byte("\n")); n != 1 {
+					t.Fatalf("%d lines, want exactly one:\n%s", n, out)
+				}
+				var j map[string]any
+				if err := json.Unmarshal(out, &j); err != nil {
+					t.Fatalf("not JSON: %v\n%s", err, out)
+				}
+				if j["state"] != float64(tc.state) || j["state_text"] != tc.state.String() || j["mode"] != tc.mode {
+					t.Errorf("state/state_text/mode = %v/%v/%v", j["state"], j["state_text"], j["mode"])
+				}
+				for k, want := range tc.flags {
+					if got, ok := j[k]; !ok || fmt.Sprint(got) != fmt.Sprint(want) {
+						t.Errorf("%s = %v (present %v), want %v", k, got, ok, want)
+					}
+				}
+				m, _ := j["metrics"].(map[string]any)
+				if _, ok := m["time"]; !ok && tc.name != "endpoint unreachable" {
+					t.Errorf("no metrics.time: %s", out)
+				}
+				if c, _ := j["checks"].([]any); len(c) == 0 {
+					t.Errorf("no checks: %s", out)
+				}
+				if s, _ := j["summary"].(string); s == "" || strings.ContainsAny(s, "|\n") {
+					t.Errorf("summary %q", s)
+				}
+			}
+			got, out := runPlugin(t, tc.env, append(append([]string{}, tc.args...), "--output", "json")...)
+			_ = got
+			golden(t, "json_"+tc.name, out)
+		})
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// masks hide what changes from run to run: timings and loopback ports.
+var masks = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`\b(time\w*)=[0-9.]+s`), "${1}=Ts"},
+	{regexp.MustCompile(`\b\d+\.\d+ m?s\b`), "T s"},
+	{regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]):\d+`), "${1}:PORT"},
+	{regexp.MustCompile(`"(time\w*)":[0-9.e-]+`), `"${1}":T`},
+	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "DATE"},
+	{regexp.MustCompile(`(expired|skew of) \d+ s`), "${1} N s"},
+	{regexp.MustCompile(`(?m)^< Date: .*$`), "< Date: DATE"},
+}
+
+// timePerfdata matches a time perfdata item: time, time_login, time_token ...
+var timePerfdata = regexp.MustCompile(`(^| )'?time\w*'?=[0-9.]+s`)
+
+func mask(b []byte) []byte {
+	for _, m := range masks {
+		b = m.re.ReplaceAll(b, []byte(m.with))
+	}
+	return b
+}
+
+// golden compares got (masked) with testdata/golden/<name>.golden.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	got = mask(got)
+	path := filepath.Join("testdata", "golden", strings.NewReplacer("/", "_", " ", "_").Replace(name)+".golden")
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s\n--- got\n%s--- want\n%s", path, got, want)
+	}
+}
+
+// runPlugin calls run in-process with no environment beyond env.
+func runPlugin(t *testing.T, env map[string]string, args ...string) (plugin.State, []byte) {
+	t.Helper()
+	var out bytes.Buffer
+	code := run(args, &out, func(k string) string { return env[k] })
+	return plugin.State(code), out.Bytes()
+}
+
+// checkShape asserts the plugin output conventions on any output: line 1
+// under MaxLine before the perfdata, no '|' in the text, perfdata present.
+func checkShape(t *testing.T, out []byte, wantPerf bool) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n")
+	head, perf, hasPerf := strings.Cut(lines[0], " | ")
+	if len(head) > plugin.MaxLine {
+		t.Errorf("line 1 is %d bytes before the perfdata, want at most %d", len(head), plugin.MaxLine)
+	}
+	if strings.Contains(head, "|") || strings.Contains(perf, "|") {
+		t.Errorf("a '|' in the text of line 1: %q", lines[0])
+	}
+	for _, l := range lines[1:] {
+		if strings.Contains(l, "|") {
+			t.Errorf("a '|' in long output: %q", l)
+		}
+	}
+	if wantPerf && (!hasPerf || !timePerfdata.MatchString(perf)) {
+		t.Errorf("no time perfdata on line 1: %q", lines[0])
+	}
+	if strings.Contains(perf, "=U") {
+		t.Errorf("an undetermined perfdata value, which Icinga 2 rejects: %q", lines[0])
+	}
+}
+
+func TestScenarios(t *testing.T) {
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: fixture.User, Password: fixture.Password, SlowDelay: 300 * time.Millisecond})
+	srv := httptest.NewServer(creatio)
+	t.Cleanup(srv.Close)
+	t.Cleanup(creatio.Close)
+	// Extra arguments for scenarios that need them with the default Want.
+	extra := map[string][]string{
+		"hang":       {"-t", "1"},
+		"forms-hang": {"-t", "1"},
+	}
+	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
+	t.Cleanup(func() {
+		if n := creatio.LiveSessions(); n != 0 {
+			t.Errorf("%d Creatio sessions left after the forms scenarios (logins %d, logouts %d), want 0", n, creatio.Logins(), creatio.Logouts())
+		}
+	})
+	for _, sc := range sim.Scenarios {
+		if sc.Name == "forms" || sc.Name == "forms-net" || sc.Auth == sim.AuthBearer {
+			continue // TestLogin covers these
+		}
+		if sc.Auth == sim.AuthForms {
+			extra[sc.Name] = append(extra[sc.Name], "--user", fixture.User)
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			for _, v := range []string{"", "-vv"} {
+				args := append([]string{"-U", srv.URL + "/" + sc.Name}, extra[sc.Name]...)
+				if v != "" {
+					args = append(args, v)
+				}
+				got, out := runPlugin(t, env, args...)
+				if int(got) != sc.Want {
+					t.Errorf("%v: state %v, want %v\n%s", args, got, plugin.State(sc.Want), out)
+				}
+				checkShape(t, out, true)
+				golden(t, "scenario_"+sc.Name+v, out)
+			}
+		})
+	}
+}
+
+func TestThresholds(t *testing.T) {
+	creatio := sim.NewCreatio(sim.CreatioConfig{SlowDelay: 300 * time.Millisecond})
+	srv := httptest.NewServer(creatio)
+	t.Cleanup(srv.Close)
+	t.Cleanup(creatio.Close)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want plugin.State
+	}{
+		{"slow over warning", []string{"-U", srv.URL + "/slow", "-w", "0.1", "-c", "5"}, plugin.Warning},
+		{"slow over critical", []string{"-U", srv.URL + "/slow", "-w", "0.05", "-c", "0.1"}, plugin.Critical},
+		{"fast within", []string{"-U", srv.URL + "/ok", "-w", "5", "-c", "10"}, plugin.OK},
+		{"inside range alerts", []string{"-U", srv.URL + "/ok", "-c", "@0:10"}, plugin.Critical},
+		{"critical health keeps its message", []string{"-U", srv.URL + "/identity-unavailable", "-w", "@0:10"}, plugin.Critical},
+		{"timeout state unknown", []string{"-U", srv.URL + "/hang", "-t", "0.5:UNKNOWN"}, plugin.Unknown},
+		{"timeout state warning by number", []string{"-U", srv.URL + "/hang", "-t", "0.5:1"}, plugin.Warning},
+		{"unreachable state", []string{"-U", "http://127.0.0.1:1/x", "--unreachable-state", "unknown"}, plugin.Unknown},
+		{"runtime pinned netfx on net layout", []string{"-U", srv.URL + "/ok-net", "--runtime", "netfx"}, plugin.Unknown},
+		{"runtime pinned net", []string{"-U", srv.URL + "/ok-net", "--runtime", "net"}, plugin.OK},
+		{"hostname port http", []string{"-H", "127.0.0.1", "-p", srv.Listener.Addr().(interface{ String() string }).String()[len("127.0.0.1:"):], "--http"}, plugin.Unknown},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			got, out := runPlugin(t, nil, tc.args...)
+			if got != tc.want {
+				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
+			}
+			if d := time.Since(start); d > 3*time.Second {
+				t.Errorf("took %v", d)
+			}
+			checkShape(t, out, true)
+			golden(t, "thresholds_"+tc.name, out)
+		})
+	}
+}

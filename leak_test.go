@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
+	"check_creatio_oauth/testdata/sim"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestNoSecretLeaks runs every login case, every simulated scenario with
+// credentials, and direct mode, at every verbosity and output format, and
+// fails if a secret, a token or a session cookie value is printed.
+func TestNoSecretLeaks(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	var cases []authCase
+	cases = append(cases, authCases(t, s)...)
+	good := s.Token(t, fixture.Client, fixture.Secret)
+	env := map[string]string{"CREATIO_PASSWORD": fixture.Password, "CREATIO_CLIENT_SECRET": fixture.Secret, "CREATIO_TOKEN": good}
+	for _, sc := range sim.Scenarios {
+		if strings.Contains(sc.Name, "hang") || sc.Name == "slow" {
+			continue
+		}
+		base := s.C.URL + "/" + sc.Name
+		cases = append(cases,
+			authCase{"forms " + sc.Name, env, []string{"-U", base, "--user", fixture.User}, 0},
+			authCase{"oauth " + sc.Name, env, []string{"-U", base, "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, 0},
+			authCase{"bearer " + sc.Name, env, []string{"-U", base, "--auth", "bearer"}, 0},
+		)
+	}
+	for _, v := range sim.IdentityVariants {
+		cases = append(cases, authCase{"direct " + v.Name, env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/" + v.Name, "--client-id", fixture.Client}, 0})
+	}
+	var secrets []string
+	for _, sec := range []struct{ id, secret string }{{fixture.User, fixture.Password}, {fixture.Client, fixture.Secret}, {fixture.NoPermClient, fixture.NoPermSecret}, {"", good}} {
+		secrets = append(secrets, fixture.Encodings(sec.id, sec.secret)...)
+	}
+	for _, tc := range cases {
+		for _, extra := range [][]string{nil, {"-v"}, {"-vv"}, {"-vvv"}, {"--output", "json"}, {"-vvv", "--output", "json"}} {
+			e := tc.env
+			if e == nil {
+				e = env // the leak test always has secrets in the environment
+			}
+			_, out := runPlugin(t, e, append(append([]string{}, tc.args...), extra...)...)
+			for _, sec := range secrets {
+				if bytes.Contains(out, []byte(sec)) {
+					t.Fatalf("%s %v printed a secret:\n%s", tc.name, extra, out)
+				}
+			}
+			if bytes.Contains(out, []byte("eyJ")) { // a JWT: header or payload
+				t.Fatalf("%s %v printed a token:\n%s", tc.name, extra, out)
+			}
+			for _, c := range s.Cookies() {
+				if bytes.Contains(out, []byte(c)) {
+					t.Fatalf("%s %v printed a session cookie value:\n%s", tc.name, extra, out)
+				}
+			}
+		}
+	}
+}
+
+// A forms login leaves no session behind, whatever the health request
+// found: the plugin ends it with Logout, inside the deadline, and says so
+// at -vv.
+func TestLogoutLeavesNoSession(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
+	for _, sc := range sim.Scenarios {
+		if sc.Auth != sim.AuthForms {
+			continue
+		}
+		runs := 10
+		if strings.Contains(sc.Name, "hang") {
+			runs = 2 // each waits for -t
+		}
+		before := s.Creatio.Logins()
+		for i := 0; i < runs; i++ {
+			start := time.Now()
+			got, out := runPlugin(t, env, "-U", s.C.URL+"/"+sc.Name, "--user", fixture.User, "-t", "1", "-vv")
+			if took := time.Since(start); took > time.Second {
+				t.Errorf("%s: took %v, over -t 1", sc.Name, took)
+			}
+			if int(got) != sc.Want {
+				t.Errorf("%s: state %v, want %v\n%s", sc.Name, got, plugin.State(sc.Want), out)
+			}
+			if !bytes.Contains(out, []byte("\nlogout: ended the session of Supervisor (HTTP 200)\n")) {
+				t.Errorf("%s: -vv does not say the session ended:\n%s", sc.Name, out)
+			}
+		}
+		if n := s.Creatio.Logins() - before; n != runs {
+			t.Errorf("%s: %d logins in %d runs", sc.Name, n, runs)
+		}
+		if n := s.Creatio.LiveSessions(); n != 0 {
+			t.Errorf("%s: %d live Creatio sessions after %d runs, want 0", sc.Name, n, runs)
+		}
+	}
+	if s.Creatio.Logouts() != s.Creatio.Logins() {
+		t.Errorf("%d logins, %d logouts", s.Creatio.Logins(), s.Creatio.Logouts())
+	}
+}
