@@ -9,13 +9,17 @@
 export GOTOOLCHAIN ?= go1.27.3
 
 BIN     := check_creatio_oauth
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# One version for --version, the man page and the packages: VERSION holds the
+# release, packaging/version adds ~git<time>.<commit> to any other build.
+BASE_VERSION := $(shell cat VERSION)
+VERSION := $(shell packaging/version)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 2m
-# go skips testdata/ in ./... patterns: the simulator and the demo are named.
-TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo
+# go skips testdata/ in ./... patterns: the simulator, the demo and the test
+# fixtures are named.
+TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo ./testdata/fixture
 
-.PHONY: all build demo test vet race fuzz vulncheck bench integration clean
+.PHONY: all build demo test vet race fuzz vulncheck bench integration package package-test clean
 
 all: build
 
@@ -67,5 +71,41 @@ bench: build
 integration:
 	contrib/integration/run
 
+## package: the .deb and .rpm for amd64 and arm64 in dist/ (nFPM, packaging/README.md)
+PKG_NAME   := check-creatio-oauth
+PKG_ARCHES := amd64 arm64
+PKG_BUILD  := build/package
+PKG_EPOCH   = $(shell packaging/version -epoch)
+package:
+	@test -n "$(VERSION)" || { echo "packaging/version failed"; exit 1; }
+	@head -1 packaging/changelog | grep -qF '$(PKG_NAME) ($(BASE_VERSION)) ' || \
+	  { echo "packaging/changelog: the first entry must be $(PKG_NAME) ($(BASE_VERSION)), as in VERSION"; exit 1; }
+	rm -rf dist $(PKG_BUILD)
+	mkdir -p dist $(PKG_BUILD)/host
+	go build -C packaging/tools -o $(CURDIR)/$(PKG_BUILD)/nfpm github.com/goreleaser/nfpm/v2/cmd/nfpm
+	@set -e; for arch in $(PKG_ARCHES); do \
+	  echo "CGO_ENABLED=0 GOOS=linux GOARCH=$$arch go build -trimpath -ldflags \"$(LDFLAGS)\" -o $(PKG_BUILD)/linux_$$arch/$(BIN) ."; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch go build -trimpath -ldflags "$(LDFLAGS)" -o $(PKG_BUILD)/linux_$$arch/$(BIN) .; \
+	done
+	@# the man page and the checks need a binary that runs here
+	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(PKG_BUILD)/host/$(BIN) .
+	@v=$$($(PKG_BUILD)/host/$(BIN) --version || true); test "$$v" = "$(BIN) $(VERSION)" || \
+	  { echo "--version says '$$v', not '$(BIN) $(VERSION)'"; exit 1; }
+	@for m in $$(go version -m $(PKG_BUILD)/host/$(BIN) | awk '$$1 == "dep" { print $$2 }'); do \
+	  grep -qF " $$m/*" packaging/copyright || { echo "packaging/copyright does not name $$m, linked into $(BIN)"; exit 1; }; \
+	done
+	SOURCE_DATE_EPOCH=$(PKG_EPOCH) $(PKG_BUILD)/host/$(BIN) --manpage >$(PKG_BUILD)/$(BIN).1
+	@grep -qF '"$(BIN) $(VERSION)"' $(PKG_BUILD)/$(BIN).1 || { echo "the man page's .TH does not name $(VERSION)"; exit 1; }
+	gzip -9n <$(PKG_BUILD)/$(BIN).1 >$(PKG_BUILD)/$(BIN).1.gz
+	sed '1s/^$(PKG_NAME) ($(BASE_VERSION))/$(PKG_NAME) ($(VERSION))/' packaging/changelog | gzip -9n >$(PKG_BUILD)/changelog.gz
+	@set -e; for arch in $(PKG_ARCHES); do for fmt in deb rpm; do \
+	  PKG_VERSION='$(VERSION)' PKG_ARCH=$$arch PKG_BUILD=$(PKG_BUILD) SOURCE_DATE_EPOCH=$(PKG_EPOCH) \
+	    $(PKG_BUILD)/nfpm package --config packaging/nfpm.yaml --packager $$fmt --target dist/; \
+	done; done
+
+## package-test: make package, then install, use, inspect and purge the .deb here (root, Debian 12)
+package-test:
+	.ci/package
+
 clean:
-	rm -f $(BIN)
+	rm -rf $(BIN) dist build

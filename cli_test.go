@@ -103,6 +103,12 @@ func TestUsage(t *testing.T) {
 		{"missing ca file", []string{"-U", "https://x", "--ca-file", "/nonexistent/ca.pem"}, ""},
 		{"cert without key", []string{"-U", "https://x", "--client-cert", "/nonexistent/c.pem"}, ""},
 		{"bad max body", []string{"-U", "https://x", "--max-body", "0"}, ""},
+		{"port not a number", []string{"-H", "x", "-p", "abc"}, "CREATIO OAUTH UNKNOWN - -p \"abc\": want a port number from 1 to 65535; see --help\n"},
+		{"negative timeout", []string{"-U", "http://x", "-t", "-1"}, "CREATIO OAUTH UNKNOWN - -t \"-1\": want seconds above 0 and at most 86400 (a day), e.g. 10 or 10:UNKNOWN; see --help\n"},
+		{"timeout over a day", []string{"-U", "http://x", "-t", "100000"}, "CREATIO OAUTH UNKNOWN - -t \"100000\": want seconds above 0 and at most 86400 (a day), e.g. 10 or 10:UNKNOWN; see --help\n"},
+		{"timeout followed by an option", []string{"-U", "http://x", "-t", "-v"}, ""},
+		{"url with a space", []string{"-U", "https://crm example.com"}, "CREATIO OAUTH UNKNOWN - --url \"https://crm example.com\" contains a space; write the URL without spaces (%20 in a path)\n"},
+		{"url without scheme", []string{"-U", "crm.example.com/creatio"}, "CREATIO OAUTH UNKNOWN - --url \"crm.example.com/creatio\" has no scheme; write it as https://crm.example.com/creatio\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, out := runPlugin(t, nil, tc.args...)

@@ -78,10 +78,22 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	return out.report(report, len(opts.Output.Verbose))
 }
 
-// flagError is a command-line error without go-flags' " (expected
-// main.timeoutOpt)": a Go type name no admin needs to see.
+// flagError is a command-line error in plain words: a value our option
+// types refused says so itself (they name the option), without go-flags'
+// "invalid argument for flag ... (expected main.timeoutOpt)" around it.
 func flagError(err error) string {
 	msg := plugin.Sanitize(err.Error())
+	var ferr *flags.Error
+	if errors.As(err, &ferr) && ferr.Type == flags.ErrMarshal {
+		if _, own, ok := strings.Cut(msg, "): "); ok {
+			if !strings.HasPrefix(own, "-") { // name the option
+				_, name, _ := strings.Cut(msg, "flag `")
+				name, _, _ = strings.Cut(name, "'")
+				own = strings.TrimSpace(name[strings.LastIndex(name, ",")+1:]) + ": " + own
+			}
+			return own
+		}
+	}
 	if i := strings.Index(msg, " (expected "); i >= 0 {
 		if j := strings.IndexByte(msg[i:], ')'); j >= 0 {
 			msg = msg[:i] + msg[i+j+1:]

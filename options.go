@@ -15,11 +15,11 @@ import (
 // and the man page.
 type options struct {
 	Target struct {
-		URL      string `short:"U" long:"url" value-name:"URL" description:"Creatio base URL, with any virtual directory (https://crm.example.com/creatio)"`
-		Hostname string `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
-		Port     uint16 `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
-		HTTP     bool   `long:"http" description:"plain HTTP with --hostname"`
-		Runtime  string `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect"`
+		URL      string  `short:"U" long:"url" value-name:"URL" description:"Creatio base URL, with any virtual directory (https://crm.example.com/creatio)"`
+		Hostname string  `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
+		Port     portOpt `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
+		HTTP     bool    `long:"http" description:"plain HTTP with --hostname"`
+		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect"`
 	} `group:"Target"`
 	Thresholds struct {
 		Warning     string     `short:"w" long:"warning" value-name:"RANGE" description:"warning range for the health request time in seconds, Nagios syntax: 2 (above 2 s), 0.5:2 (outside 0.5 to 2 s), @1:2 (inside 1 to 2 s)"`
@@ -87,13 +87,22 @@ func (t *timeoutOpt) UnmarshalFlag(s string) error {
 	secs, st, hasState := strings.Cut(s, ":")
 	v, err := strconv.ParseFloat(secs, 64)
 	if err != nil || !(v > 0) || v > maxTimeout {
-		return fmt.Errorf("timeout %q: want seconds above 0 (e.g. 10 or 10:UNKNOWN)", s)
+		return fmt.Errorf("-t %q: want seconds above 0 and at most %d (a day), e.g. 10 or 10:UNKNOWN", plugin.Sanitize(s), maxTimeout)
 	}
 	t.d, t.state = time.Duration(v*float64(time.Second)), plugin.Critical
 	if hasState {
 		if t.state, err = plugin.ParseState(st); err != nil {
-			return fmt.Errorf("timeout %q: %w", s, err)
+			return fmt.Errorf("-t %q: %w", plugin.Sanitize(s), err)
 		}
+	}
+	return nil
+}
+
+// IsValidValue lets a negative number through to UnmarshalFlag, which says
+// what is wrong with it, instead of go-flags taking "-1" for an option.
+func (t *timeoutOpt) IsValidValue(s string) error {
+	if strings.HasPrefix(s, "-") && (len(s) < 2 || s[1] < '0' || s[1] > '9') {
+		return fmt.Errorf("-t wants seconds, but got the option %q", plugin.Sanitize(s))
 	}
 	return nil
 }
@@ -105,4 +114,17 @@ type stateOpt struct{ plugin.State }
 func (s *stateOpt) UnmarshalFlag(v string) (err error) {
 	s.State, err = plugin.ParseState(v)
 	return err
+}
+
+// portOpt is a TCP port.
+type portOpt uint16
+
+// UnmarshalFlag parses a port number from 1 to 65535.
+func (p *portOpt) UnmarshalFlag(s string) error {
+	n, err := strconv.ParseUint(s, 10, 16)
+	if err != nil || n == 0 {
+		return fmt.Errorf("-p %q: want a port number from 1 to 65535", plugin.Sanitize(s))
+	}
+	*p = portOpt(n)
+	return nil
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -18,11 +19,22 @@ import (
 func ParseServiceURL(flag, raw string) (*url.URL, error) {
 	shown := plugin.Sanitize(hideUserInfo(raw))
 	u, err := url.Parse(raw)
+	var uerr *url.Error
 	switch {
-	case flag == "--identity-url" && (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil):
-		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL without user info", flag, shown)
-	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+	case strings.ContainsAny(raw, " \t\r\n"):
+		return nil, fmt.Errorf("%s %q contains a space; write the URL without spaces (%%20 in a path)", flag, shown)
+	case errors.As(err, &uerr):
+		return nil, fmt.Errorf("%s %q is not a URL: %s", flag, shown, plugin.Sanitize(uerr.Err.Error()))
+	case err != nil:
+		return nil, fmt.Errorf("%s %q is not a URL", flag, shown)
+	case u.Scheme == "" || u.Host == "" && u.Opaque != "":
+		return nil, fmt.Errorf("%s %q has no scheme; write it as https://%s", flag, shown, strings.TrimPrefix(shown, "//"))
+	case u.Scheme != "http" && u.Scheme != "https":
 		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL", flag, shown)
+	case u.Hostname() == "":
+		return nil, fmt.Errorf("%s %q has no host name", flag, shown)
+	case u.User != nil && flag == "--identity-url":
+		return nil, fmt.Errorf("%s must not carry a user or password (it would show in ps); use --client-id with CREATIO_CLIENT_SECRET", flag)
 	case u.User != nil:
 		return nil, fmt.Errorf("%s must not carry a user or password (it would show in ps); use --user with CREATIO_PASSWORD", flag)
 	}
