@@ -17,7 +17,7 @@ import (
 // fragment is dropped. Its errors say in plain words what is wrong, with
 // any user info hidden.
 func ParseServiceURL(flag, raw string) (*url.URL, error) {
-	shown := plugin.Sanitize(hideUserInfo(raw))
+	shown := plugin.Sanitize(redactRaw(raw))
 	u, err := url.Parse(raw)
 	var uerr *url.Error
 	switch {
@@ -57,14 +57,4 @@ func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
 		u.Host = net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(int(port)))
 	}
 	return u, nil
-}
-
-// hideUserInfo hides the user info of a URL that may not parse.
-func hideUserInfo(s string) string {
-	if i := strings.LastIndex(s, "@"); i >= 0 {
-		if j := strings.Index(s, "://"); j >= 0 && j < i {
-			return s[:j+3] + "…" + s[i:]
-		}
-	}
-	return s
 }

@@ -156,26 +156,27 @@ func (c *Client) debugHeaders(dir string, h http.Header) {
 			case secretHeaders[ck]:
 				v = redacted
 			case urlHeaders[ck]:
-				v = redactRawURL(v)
+				v = redactRaw(v)
 			}
 			c.tracef("%s %s: %s", dir, k, plugin.Sanitize(v))
 		}
 	}
 }
 
-// redactRawURL prints a URL from a header without its query string; what
-// does not parse as a URL is cut after '?'.
-func redactRawURL(raw string) string {
+// redactRaw prints a URL given as text (a header, an option) without user
+// info or query string, which may hold credentials; what does not parse as
+// a URL is cut the same way by hand.
+func redactRaw(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
-		r := *u
-		if r.RawQuery != "" || r.ForceQuery {
-			r.RawQuery, r.ForceQuery = "…", false
-		}
-		r.User, r.Fragment = nil, ""
-		return r.String()
+		return redactURL(u)
 	}
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
-		return raw[:i] + "?…"
+		raw = raw[:i] + "?…"
+	}
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		if j := strings.Index(raw, "://"); j >= 0 && j < i {
+			raw = raw[:j+3] + "…" + raw[i:]
+		}
 	}
 	return raw
 }
