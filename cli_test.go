@@ -225,3 +225,32 @@ func TestAdviceNamesRealFlags(t *testing.T) {
 		t.Errorf("only %d --flag mentions found in check/ and the command line: is the scan broken?", named)
 	}
 }
+
+// The man page comes from the same go-flags definitions as --help: every
+// option --help shows is in it, with the sections a man reader needs and
+// the version of --version.
+func TestManPage(t *testing.T) {
+	var out bytes.Buffer
+	if code := run([]string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
+		t.Fatalf("--manpage exit %d, want 0\n%s", code, out.String())
+	}
+	page := out.String()
+	if want := `.TH CHECK_CREATIO_OAUTH 1 "`; !strings.HasPrefix(page, want) || !strings.Contains(strings.SplitN(page, "\n", 2)[0], `"check_creatio_oauth `+buildVersion()+`"`) {
+		t.Errorf("the .TH line %q lacks the name or the version %s", strings.SplitN(page, "\n", 2)[0], buildVersion())
+	}
+	for _, sec := range []string{".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH OPTIONS", ".SH EXIT STATUS", ".SH PERFORMANCE DATA", ".SH ENVIRONMENT", ".SH EXAMPLES", ".SH INTEGRATION"} {
+		if !strings.Contains(page, "\n"+sec+"\n") {
+			t.Errorf("the man page has no %s section", sec)
+		}
+	}
+	var help bytes.Buffer
+	run([]string{"--help"}, &help, func(string) string { return "" })
+	for _, opt := range regexp.MustCompile(`(?m)^\s+(?:-\w, )?--([a-z-]+)`).FindAllStringSubmatch(help.String(), -1) {
+		if !strings.Contains(page, `\-\-`+strings.ReplaceAll(opt[1], "-", `\-`)+`\fR`) { // every '-' a minus sign
+			t.Errorf("--%s is in --help but not in the man page", opt[1])
+		}
+	}
+	if strings.Contains(page, "--manpage") || strings.Contains(page, `\-\-manpage`) {
+		t.Error("the hidden --manpage is in the man page")
+	}
+}

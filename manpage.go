@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	flags "github.com/jessevdk/go-flags"
@@ -22,8 +23,22 @@ func writeManPage(p *flags.Parser, w io.Writer) error {
 	th, rest, _ := strings.Cut(page, "\n")
 	th = strings.Replace(th, ".TH "+p.Name, ".TH "+strings.ToUpper(p.Name), 1)
 	th += fmt.Sprintf(" %q %q", "check_creatio_oauth "+buildVersion(), "Monitoring Plugins")
-	_, err := io.WriteString(w, th+"\n"+rest+manSections)
+	// .nh: no hyphenation, which would split option names across lines.
+	_, err := io.WriteString(w, th+"\n.nh\n"+escapeOptions(rest)+manSections)
 	return err
+}
+
+// optionWord is an option as go-flags writes it into roff: "\-\-ca-file"
+// in the OPTIONS list, or "--password-file" in a description.
+var optionWord = regexp.MustCompile(`(\\-\\-|(?:^|[\s(])--?)[A-Za-z][a-z0-9]*(?:-[a-z0-9]+)*`)
+
+// escapeOptions writes every '-' of an option as roff's "\-", a minus sign:
+// a bare '-' is a hyphen, which a terminal may show as U+2010, and an
+// option copied from the page would not work.
+func escapeOptions(roff string) string {
+	return optionWord.ReplaceAllStringFunc(roff, func(w string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(w, `\-`, "-"), "-", `\-`)
+	})
 }
 
 // manSections follow OPTIONS in the man page.
@@ -100,10 +115,10 @@ Nagios ranges: \fB\-w 2\fR alerts above 2 s, \fB\-w 0.5:2\fR outside 0.5 to 2 s,
 the package installs the CheckCommand \fBcreatio_oauth\fR into the Icinga Template Library (plugins\-contrib.d); with \fBinclude <plugins\-contrib>\fR a service needs only \fBcheck_command = "creatio_oauth"\fR and \fBvars.creatio_oauth_url\fR; secrets go through \fBvars.creatio_oauth_password\fR, \fBvars.creatio_oauth_client_secret\fR and \fBvars.creatio_oauth_token\fR, which the command exports as environment variables.
 .TP
 .B Nagios, Naemon
-command_line $USER1$/check_creatio_oauth \-U $ARG1$ $ARG2$ (see the examples in /usr/share/doc/check\-creatio\-oauth).
+command_line $USER1$/check_creatio_oauth \-U $ARG1$ $ARG2$; the commands with logins and direct mode are in /usr/share/doc/check\-creatio\-oauth/examples/nagios.
 .TP
 .B Zabbix
-an external check runs the wrapper check_creatio_oauth_zabbix.sh, which adds \fB\-\-output json\fR: one line of JSON whatever happens, read by dependent items with JSONPath (the template is in /usr/share/doc/check\-creatio\-oauth).
+an external check runs the wrapper check_creatio_oauth_zabbix.sh (in the ExternalScripts directory: /etc/zabbix/externalscripts with Debian's packages, /usr/lib/zabbix/externalscripts with Zabbix's), which adds \fB\-\-output json\fR: one line of JSON whatever happens, read by dependent items with JSONPath; the template, the wrapper and its env file are in /usr/share/doc/check\-creatio\-oauth/examples/zabbix.
 .SH SEE ALSO
 curl(1), https://www.monitoring\-plugins.org/doc/guidelines.html, Creatio Academy: "OAuth health monitoring".
 `
