@@ -10,11 +10,20 @@
 #      carry several options; empty parameters vanish; no quoting, no globbing),
 #   3. execs the plugin with --output=json (one JSON line, nothing on stderr).
 #
-# Install into the ExternalScripts directory (Debian: /etc/zabbix/externalscripts).
+# Install into the ExternalScripts directory: Debian's packages /etc/zabbix/externalscripts,
+# Zabbix's own packages (repo.zabbix.com) /usr/lib/zabbix/externalscripts.
+# The check-creatio-oauth package ships this file, not activated, in
+# /usr/share/doc/check-creatio-oauth/examples/zabbix/.
 # Item key: check_creatio_oauth_zabbix.sh["--url={$CREATIO.URL}","--timeout={$CREATIO.TIMEOUT}","{$CREATIO.OPTIONS}"]
 
 ENV_FILE=${CREATIO_ENV_FILE:-/etc/zabbix/check_creatio_oauth.env}
-CREATIO_PLUGIN=${CREATIO_PLUGIN:-/usr/lib/nagios/plugins/check_creatio_oauth}
+# where the packages install the plugin: Debian/Ubuntu, else RHEL and its rebuilds
+if [ -z "${CREATIO_PLUGIN:-}" ]; then
+	CREATIO_PLUGIN=/usr/lib/nagios/plugins/check_creatio_oauth
+	if [ ! -x "$CREATIO_PLUGIN" ] && [ -x /usr/lib64/nagios/plugins/check_creatio_oauth ]; then
+		CREATIO_PLUGIN=/usr/lib64/nagios/plugins/check_creatio_oauth
+	fi
+fi
 
 if [ -f "$ENV_FILE" ]; then
 	if [ ! -r "$ENV_FILE" ]; then
