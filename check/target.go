@@ -46,8 +46,8 @@ func ParseServiceURL(flag, raw string) (*url.URL, error) {
 // HostURL is the base URL of a Creatio at host and port (0: the scheme's
 // default), over https unless plainHTTP.
 func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
-	if host == "" || strings.ContainsAny(host, "/?#@ ") {
-		return nil, fmt.Errorf("--hostname %q is not a host name; use --url for a full URL", plugin.Sanitize(host))
+	if !isHostName(host) {
+		return nil, fmt.Errorf("--hostname %q is not a host name or IP address; use --url for a full URL", plugin.Sanitize(host))
 	}
 	u := &url.URL{Scheme: "https", Host: host}
 	if plainHTTP {
@@ -57,4 +57,21 @@ func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
 		u.Host = net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(int(port)))
 	}
 	return u, nil
+}
+
+// isHostName reports whether s is a DNS name (letters, digits, '-', '_',
+// dots) or an IP address, IPv6 with or without brackets.
+func isHostName(s string) bool {
+	if net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")) != nil {
+		return true
+	}
+	if s == "" || len(s) > 253 || s[0] == '.' || s[0] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_') {
+			return false
+		}
+	}
+	return true
 }
