@@ -55,13 +55,14 @@ func (c *Certificates) Run(ctx context.Context) *Report {
 		}
 		days := math.Round(notAfter.Sub(now()).Hours()/24*10) / 10
 		r.Perf = append(r.Perf, plugin.Perf{Label: t.label, Value: days, Warning: th.Warning, Critical: th.Critical})
+		expired := !notAfter.After(now()) // not the rounded days: -0.03 rounds to 0
 		st := plugin.Critical
-		if days >= 0 {
+		if !expired {
 			st = th.Evaluate(days)
 		}
 		detail := fmt.Sprintf("%s certificate (%s) is valid for %.1f more days, until %s", t.what, t.u.Host, days, notAfter.UTC().Format("2006-01-02 15:04 MST"))
-		if days < 0 {
-			detail = fmt.Sprintf("%s certificate (%s) expired %.1f days ago, on %s", t.what, t.u.Host, -days, notAfter.UTC().Format("2006-01-02 15:04 MST"))
+		if expired {
+			detail = fmt.Sprintf("%s certificate (%s) expired %.1f days ago, on %s", t.what, t.u.Host, math.Abs(days), notAfter.UTC().Format("2006-01-02 15:04 MST"))
 		}
 		step := Step{Name: t.step, Detail: detail}
 		if st != plugin.OK {

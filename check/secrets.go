@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"net/url"
 	"sort"
 	"strings"
@@ -20,7 +21,7 @@ const minSecret = 3
 // Secrets hides the run's secrets (password, client secret, tokens, session
 // cookies) in any text the plugin prints, in every encoding a server may
 // echo them in: as typed, URL-encoded (as in a form body or a query, either
-// hex case), JSON-escaped, and inside an HTTP Basic credential. The zero
+// hex case), JSON-escaped, HTML-escaped, and inside an HTTP Basic credential. The zero
 // value is ready to use and safe for concurrent use.
 type Secrets struct {
 	mu    sync.RWMutex
@@ -37,6 +38,9 @@ func (s *Secrets) Add(secret string) {
 		forms = append(forms, lowerHex(f))
 	}
 	forms = append(forms, jsonEscapes(secret)...)
+	// HTML, as an error page echoes it: Go's and .NET's escapes of '"' and '\''.
+	h := html.EscapeString(secret)
+	forms = append(forms, h, strings.NewReplacer("&#34;", "&quot;", "&#39;", "&#x27;").Replace(h))
 	s.add(forms...)
 }
 

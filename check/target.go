@@ -53,8 +53,12 @@ func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
 	if plainHTTP {
 		u.Scheme = "http"
 	}
-	if port != 0 {
-		u.Host = net.JoinHostPort(strings.Trim(host, "[]"), strconv.Itoa(int(port)))
+	bare := strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	switch {
+	case port != 0:
+		u.Host = net.JoinHostPort(bare, strconv.Itoa(int(port)))
+	case strings.Contains(bare, ":"): // an IPv6 address goes into brackets
+		u.Host = "[" + bare + "]"
 	}
 	return u, nil
 }
@@ -62,6 +66,9 @@ func HostURL(host string, port uint16, plainHTTP bool) (*url.URL, error) {
 // isHostName reports whether s is a DNS name (letters, digits, '-', '_',
 // dots) or an IP address, IPv6 with or without brackets.
 func isHostName(s string) bool {
+	if bracketed := strings.HasPrefix(s, "["); bracketed != strings.HasSuffix(s, "]") {
+		return false
+	}
 	if net.ParseIP(strings.TrimSuffix(strings.TrimPrefix(s, "["), "]")) != nil {
 		return true
 	}
