@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/pem"
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -36,12 +35,7 @@ func TestProxy(t *testing.T) {
 	fwd, plainBase, tlsBase, ca, creatio := proxyStand(t, sim.ProxyForward)
 	auth, _, _, _, _ := proxyStand(t, sim.ProxyAuthRequired)
 	bad, _, _, _, _ := proxyStand(t, sim.ProxyBadGateway)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + ln.Addr().String()
-	ln.Close()
+	dead := "http://" + fixture.ClosedPort(t)
 
 	for _, tc := range []struct {
 		name string

@@ -398,7 +398,7 @@ func badTokenFailure(f *failure) string {
 // The OAuth error of a token answer, as describeTokenError prints it.
 func TestIdentityTokenErrorText(t *testing.T) {
 	s := newTokenServer(t)
-	c := newTestClient(t)
+	c := newClient(t, ClientConfig{})
 	for _, tc := range []struct {
 		name   string
 		answer tokenAnswer
@@ -484,17 +484,9 @@ func (s *tokenServer) token(t testing.TB, c *Client) (*Token, *failure) {
 	return id.Token(ctx, u, Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
 }
 
-func newTestClient(t testing.TB) *Client {
-	c, err := NewClient(ClientConfig{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 func TestIdentityToken(t *testing.T) {
 	s := newTokenServer(t)
-	c := newTestClient(t)
+	c := newClient(t, ClientConfig{})
 	jwtToken := jwt(`{"exp":4102444800,"iat":1700000000,"client_id":"id"}`)
 	for _, tc := range []struct {
 		name     string
@@ -587,7 +579,7 @@ func FuzzTokenResponse(f *testing.F) {
 		f.Add(c.status, c.contentType, []byte(c.body))
 	}
 	s := newTokenServer(f)
-	c := newTestClient(f)
+	c := newClient(f, ClientConfig{})
 	f.Fuzz(func(t *testing.T, status, contentType uint8, body []byte) {
 		a := tokenAnswer{
 			status:      tokenStatuses[int(status)%len(tokenStatuses)],

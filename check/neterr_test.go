@@ -4,61 +4,24 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"io"
-	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/fixture"
 )
 
 // netPolicy gives each kind of failure its own state, so that the tests see
 // which one describeNetError picked.
 var netPolicy = Policy{Timeout: 9500 * time.Millisecond, TimeoutState: plugin.Warning, Unreachable: plugin.Critical}
-
-// closedPort returns a loopback address where nothing listens.
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
-
-// listen returns a loopback listener that serve handles, closed at the
-// test's end.
-func listen(t *testing.T, serve func(net.Conn)) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	if serve != nil {
-		go func() {
-			for {
-				c, err := l.Accept()
-				if err != nil {
-					return
-				}
-				serve(c)
-			}
-		}()
-	}
-	return l.Addr().String()
-}
 
 // nxdomainResolver is a resolver whose DNS server, on loopback, answers
 // every query with NXDOMAIN, so that the DNS test needs no network. The
@@ -101,24 +64,17 @@ func nxdomainResolver(t *testing.T, answered *atomic.Int32) *net.Resolver {
 	}}
 }
 
-// tlsServer starts an httptest TLS server that does not log the failed
-// handshakes the tests cause.
-func tlsServer(t *testing.T, h http.Handler, conf *tls.Config) *httptest.Server {
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.TLS = conf
-	srv.StartTLS()
-	t.Cleanup(srv.Close)
-	return srv
+// tlsServer is a TLS server of h with a certificate of its own CA for
+// 127.0.0.1, and the PEM file of that CA.
+func tlsServer(t *testing.T, h http.Handler, conf *tls.Config) (*httptest.Server, string) {
+	srv, _ := fixture.TLSServer(t, h, nil, fixture.Loopback, time.Now().Add(24*time.Hour), conf)
+	return srv, fixture.CAFile(t, srv)
 }
 
-// caFile writes the certificate of a TLS test server to a PEM file.
-func caFile(t *testing.T, srv *httptest.Server) string {
-	name := filepath.Join(t.TempDir(), "ca.pem")
-	if err := os.WriteFile(name, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return name
+// raw is the address of a raw TCP server that handles each connection
+// with handle, then closes it.
+func raw(t *testing.T, handle func(c net.Conn, done <-chan struct{})) string {
+	return strings.TrimPrefix(fixture.NewRawServer(t, handle).URL("http"), "http://")
 }
 
 func TestDescribeNetError(t *testing.T) {
@@ -135,7 +91,7 @@ func TestDescribeNetError(t *testing.T) {
 	}{
 		{
 			name:  "connection refused",
-			setup: func(t *testing.T) (string, *Client) { return "http://" + closedPort(t) + "/", nil },
+			setup: func(t *testing.T) (string, *Client) { return "http://" + fixture.ClosedPort(t) + "/", nil },
 			want:  netPolicy.Unreachable,
 			words: []string{"connection to 127.0.0.1:", " refused; check that the web server runs"},
 		},
@@ -143,7 +99,7 @@ func TestDescribeNetError(t *testing.T) {
 			name: "DNS failure",
 			setup: func(t *testing.T) (string, *Client) {
 				var answered atomic.Int32
-				c := newTestClient(t)
+				c := newClient(t, ClientConfig{})
 				c.hc.Transport.(*http.Transport).DialContext = (&net.Dialer{Resolver: nxdomainResolver(t, &answered)}).DialContext
 				t.Cleanup(func() {
 					if answered.Load() == 0 {
@@ -157,7 +113,7 @@ func TestDescribeNetError(t *testing.T) {
 		},
 		{
 			name:    "timeout",
-			setup:   func(t *testing.T) (string, *Client) { return "http://" + listen(t, nil) + "/", nil }, // the backlog connects; nobody answers
+			setup:   func(t *testing.T) (string, *Client) { return "http://" + raw(t, fixture.Hang) + "/", nil }, // it connects; nobody answers
 			timeout: 50 * time.Millisecond,
 			want:    netPolicy.TimeoutState,
 			words:   []string{"the health request to 127.0.0.1:", " got no answer before the 9.5 s timeout"},
@@ -165,7 +121,7 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "canceled",
 			setup: func(t *testing.T) (string, *Client) {
-				return "http://" + listen(t, nil) + "/", nil
+				return "http://" + raw(t, fixture.Hang) + "/", nil
 			},
 			timeout: -1,
 			want:    netPolicy.TimeoutState,
@@ -174,9 +130,8 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "closed without an answer",
 			setup: func(t *testing.T) (string, *Client) {
-				return "http://" + listen(t, func(c net.Conn) {
+				return "http://" + raw(t, func(c net.Conn, _ <-chan struct{}) {
 					_, _ = http.ReadRequest(bufio.NewReader(c)) // the request, then no answer
-					c.Close()
 				}) + "/", nil
 			},
 			want:  netPolicy.Unreachable,
@@ -185,7 +140,7 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "closed at once",
 			setup: func(t *testing.T) (string, *Client) {
-				return "http://" + listen(t, func(c net.Conn) { c.Close() }) + "/", nil
+				return "http://" + raw(t, func(net.Conn, <-chan struct{}) {}) + "/", nil
 			},
 			want:  netPolicy.Unreachable,
 			words: []string{" closed the connection without a complete answer"},
@@ -193,7 +148,8 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "TLS unknown authority",
 			setup: func(t *testing.T) (string, *Client) {
-				return tlsServer(t, ok, nil).URL + "/", nil
+				srv, _ := tlsServer(t, ok, nil)
+				return srv.URL + "/", nil
 			},
 			want:  netPolicy.Unreachable,
 			words: []string{"TLS certificate of 127.0.0.1:", " is not trusted (signed by an unknown authority); give its CA with --ca-file"},
@@ -201,8 +157,8 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "TLS wrong host",
 			setup: func(t *testing.T) (string, *Client) {
-				srv := tlsServer(t, ok, nil) // its certificate is for 127.0.0.1, ::1 and example.com
-				c, err := NewClient(ClientConfig{CAFiles: []string{caFile(t, srv)}})
+				srv, ca := tlsServer(t, ok, nil) // its certificate is for 127.0.0.1 alone
+				c, err := NewClient(ClientConfig{CAFiles: []string{ca}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -215,7 +171,7 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "not TLS (a non-HTTP server)",
 			setup: func(t *testing.T) (string, *Client) {
-				return "https://" + listen(t, func(c net.Conn) { fmt.Fprint(c, "SSH-2.0-OpenSSH_9.6\r\n"); c.Close() }) + "/", nil
+				return "https://" + raw(t, func(c net.Conn, _ <-chan struct{}) { fmt.Fprint(c, "SSH-2.0-OpenSSH_9.6\r\n") }) + "/", nil
 			},
 			want:  netPolicy.Unreachable,
 			words: []string{"127.0.0.1:", " does not speak TLS; use an http:// URL"},
@@ -233,8 +189,8 @@ func TestDescribeNetError(t *testing.T) {
 		{
 			name: "TLS client certificate required",
 			setup: func(t *testing.T) (string, *Client) {
-				srv := tlsServer(t, ok, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
-				c, err := NewClient(ClientConfig{CAFiles: []string{caFile(t, srv)}})
+				srv, ca := tlsServer(t, ok, &tls.Config{ClientAuth: tls.RequireAnyClientCert})
+				c, err := NewClient(ClientConfig{CAFiles: []string{ca}})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -259,7 +215,7 @@ func TestDescribeNetError(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			raw, c := tc.setup(t)
 			if c == nil {
-				c = newTestClient(t)
+				c = newClient(t, ClientConfig{})
 			}
 			u, err := url.Parse(raw)
 			if err != nil {
@@ -325,7 +281,7 @@ func TestDescribeNetErrorPolicy(t *testing.T) {
 		{"redirects are CRITICAL whatever the policy", errTooManyRedirects, Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Unknown}, plugin.Critical},
 		{"anything else is CRITICAL: not what a server speaks", errors.New("something\nodd|"), Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Unknown}, plugin.Critical},
 	} {
-		f := newTestClient(t).describe(tc.err, "the health request", u, tc.p)
+		f := newClient(t, ClientConfig{}).describe(tc.err, "the health request", u, tc.p)
 		if got, want := tc.p.state(f.kind), tc.want; got != want {
 			t.Errorf("%s: state %v (%q), want %v", tc.name, got, f.text, want)
 		}
