@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	flags "github.com/jessevdk/go-flags"
@@ -28,18 +27,52 @@ func writeManPage(p *flags.Parser, w io.Writer) error {
 	return err
 }
 
-// optionWord is an option as go-flags writes it into roff: "\-\-ca-file"
-// in the OPTIONS list, or "--password-file" in a description.
-var optionWord = regexp.MustCompile(`(\\-\\-|(?:^|[\s(])--?)[A-Za-z][a-z0-9]*(?:-[a-z0-9]+)*`)
-
 // escapeOptions writes every '-' of an option as roff's "\-", a minus sign:
 // a bare '-' is a hyphen, which a terminal may show as U+2010, and an
-// option copied from the page would not work.
+// option copied from the page would not work. An option is what go-flags
+// writes as "\-\-ca-file" in the OPTIONS list, or "--password-file" in a
+// description. (A scanner, not a regexp: the regexp package would cost
+// every check's start-up.)
 func escapeOptions(roff string) string {
-	return optionWord.ReplaceAllStringFunc(roff, func(w string) string {
-		return strings.ReplaceAll(strings.ReplaceAll(w, `\-`, "-"), "-", `\-`)
-	})
+	var b strings.Builder
+	for i := 0; i < len(roff); {
+		dashes, n := optionStart(roff, i)
+		end := i + n
+		if n > 0 && end < len(roff) && isLetter(roff[end]) {
+			for end < len(roff) && (isLower(roff[end]) || isDigit(roff[end]) || isLetter(roff[end]) && end == i+n ||
+				roff[end] == '-' && end+1 < len(roff) && (isLower(roff[end+1]) || isDigit(roff[end+1]))) {
+				end++
+			}
+			b.WriteString(strings.Repeat(`\-`, dashes))
+			b.WriteString(strings.ReplaceAll(roff[i+n:end], "-", `\-`))
+			i = end
+			continue
+		}
+		b.WriteByte(roff[i])
+		i++
+	}
+	return b.String()
 }
+
+// optionStart reports whether an option starts at roff[i]: "\-\-", or one
+// or two '-' at the start of a line or after a space or '('. It returns the
+// number of dashes and of bytes they take, 0 when none starts there.
+func optionStart(roff string, i int) (dashes, n int) {
+	if strings.HasPrefix(roff[i:], `\-\-`) {
+		return 2, 4
+	}
+	if roff[i] != '-' || i > 0 && !strings.ContainsRune(" \t\n(", rune(roff[i-1])) {
+		return 0, 0
+	}
+	if strings.HasPrefix(roff[i:], "--") {
+		return 2, 2
+	}
+	return 1, 1
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isLower(c byte) bool  { return c >= 'a' && c <= 'z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
 
 // manSections follow OPTIONS in the man page.
 const manSections = `.SH EXIT STATUS

@@ -182,11 +182,11 @@ func (e *Endpoint) responsePerf(resp *Response) []plugin.Perf {
 // documentation of OAuthHealthCheck and the rule of Policy.state.
 func (e *Endpoint) classify(r *Report, a *answer) {
 	resp := a.resp
-	if f := e.judge(resp, a.tried); f != nil {
+	h, f := e.judge(resp, a.tried)
+	if f != nil {
 		r.fail(e.Policy, f, "health_request")
 		return
 	}
-	h, _ := ParseHealth(resp.Body) // judge has parsed it
 	h.Message = e.Client.secrets.Redact(h.Message)
 	r.Health = &h
 	steps, cause := healthSteps(h)
@@ -209,9 +209,35 @@ func (e *Endpoint) classify(r *Report, a *answer) {
 	e.applyThresholds(r, resp.Timings.Total)
 }
 
-// judge is the failure of a health answer that is not usable health JSON,
-// or nil.
-func (e *Endpoint) judge(resp *Response, tried []string) *failure {
+// judge reads a health answer: Creatio's health, or the failure of an
+// answer that is not usable health JSON.
+func (e *Endpoint) judge(resp *Response, tried []string) (Health, *failure) {
+	if f := e.judgeStatus(resp, tried); f != nil {
+		return Health{}, f
+	}
+	h, err := ParseHealth(resp.Body)
+	if err == nil {
+		return h, nil
+	}
+	status := resp.StatusCode
+	var f *failure
+	switch {
+	case isLoginPage(resp):
+		return h, e.authFailure("a login page", status)
+	case status >= 500:
+		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %s%s, not the OAuth health JSON; check Creatio's application logs", plugin.Sanitize(resp.Status), e.Client.via(resp)))
+	case status >= 200 && status < 300:
+		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %d but %v; check Creatio's application logs and --url", status, err))
+	default:
+		f = fail(faultSetup, fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON; check --url", plugin.Sanitize(resp.Status)))
+	}
+	f.detail = f.text + "; the answer: " + e.Client.sample(resp)
+	return h, f
+}
+
+// judgeStatus is the failure of an answer whose status or size says it is
+// no health answer (a redirect, a login wall, 404, too large), or nil.
+func (e *Endpoint) judgeStatus(resp *Response, tried []string) *failure {
 	status := resp.StatusCode
 	switch {
 	case resp.TooLarge:
@@ -225,22 +251,7 @@ func (e *Endpoint) judge(resp *Response, tried []string) *failure {
 		f.detail = fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)
 		return f
 	}
-	_, err := ParseHealth(resp.Body)
-	var f *failure
-	switch {
-	case err == nil:
-		return nil
-	case isLoginPage(resp):
-		return e.authFailure("a login page", status)
-	case status >= 500:
-		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %s%s, not the OAuth health JSON; check Creatio's application logs", plugin.Sanitize(resp.Status), e.Client.via(resp)))
-	case status >= 200 && status < 300:
-		f = fail(faultServer, fmt.Sprintf("Creatio answered HTTP %d but %v; check Creatio's application logs and --url", status, err))
-	default:
-		f = fail(faultSetup, fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON; check --url", plugin.Sanitize(resp.Status)))
-	}
-	f.detail = f.text + "; the answer: " + e.Client.sample(resp)
-	return f
+	return nil
 }
 
 // applyThresholds checks the health request's time against -w/-c; the worst

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
-	"html"
 	"net/url"
 	"sort"
 	"strings"
@@ -38,9 +37,7 @@ func (s *Secrets) Add(secret string) {
 		forms = append(forms, lowerHex(f))
 	}
 	forms = append(forms, jsonEscapes(secret)...)
-	// HTML, as an error page echoes it: Go's and .NET's escapes of '"' and '\''.
-	h := html.EscapeString(secret)
-	forms = append(forms, h, strings.NewReplacer("&#34;", "&quot;", "&#39;", "&#x27;").Replace(h))
+	forms = append(forms, htmlEscapes(secret)...)
 	s.add(forms...)
 }
 
@@ -114,4 +111,16 @@ func jsonEscapes(s string) []string {
 	}
 	p := unquote(plain.Bytes())
 	return []string{p, unquote(html), strings.ReplaceAll(p, "/", `\/`)}
+}
+
+// htmlEscapes are the forms an HTML page may give s: '&', '<', '>' as
+// entities and the quotes as Go's html.EscapeString writes them (&#34;
+// &#39;) or as .NET's HtmlEncode does (&quot; &#x27;). (Not the html
+// package: its entity table would cost every run's start-up.)
+func htmlEscapes(s string) []string {
+	base := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return []string{
+		strings.NewReplacer(`"`, "&#34;", "'", "&#39;").Replace(base),
+		strings.NewReplacer(`"`, "&quot;", "'", "&#x27;").Replace(base),
+	}
 }
