@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"check_creatio_oauth/check"
@@ -18,7 +17,7 @@ import (
 type config struct {
 	check    check.Runner
 	deadline time.Duration
-	trace    *traceLog      // -vvv: each request and answer, secrets redacted
+	trace    *check.Trace   // -vvv: each request and answer, secrets redacted
 	secrets  *check.Secrets // hidden in everything printed
 }
 
@@ -96,8 +95,8 @@ func (cfg *config) newClient(o *options, getenv func(string) string, verbose int
 		Proxy: check.ProxyFromEnv(getenv), Secrets: cfg.secrets,
 	}
 	if verbose >= 3 {
-		cfg.trace = &traceLog{}
-		cc.Debug = cfg.trace.printf
+		cfg.trace = &check.Trace{}
+		cc.Debug = cfg.trace.Printf
 	}
 	return check.NewClient(cc)
 }
@@ -108,7 +107,7 @@ func runner(o *options, th thresholds, client *check.Client, base *url.URL, id c
 	if o.Mode.Mode == "direct" {
 		return direct, nil
 	}
-	auth, err := authenticator(o, base, id, client.Secrets(), getenv)
+	auth, err := authenticator(o, base, id, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -181,8 +180,6 @@ func identity(o *options, client *check.Client, getenv func(string) string) (che
 	}
 	secret, err := secretFrom(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
 	id.Secret = secret
-	client.Secrets().Add(secret)
-	client.Secrets().AddBasic(id.ClientID, secret)
 	return id, err
 }
 
@@ -202,7 +199,7 @@ func authMethod(o *options) string {
 
 // authenticator picks the login to Creatio for the health request; nil for
 // none.
-func authenticator(o *options, base *url.URL, id check.Identity, secrets *check.Secrets, getenv func(string) string) (check.Authenticator, error) {
+func authenticator(o *options, base *url.URL, id check.Identity, getenv func(string) string) (check.Authenticator, error) {
 	switch authMethod(o) {
 	case "forms":
 		if o.Auth.User == "" {
@@ -212,7 +209,6 @@ func authenticator(o *options, base *url.URL, id check.Identity, secrets *check.
 		if err == nil && pw == "" {
 			err = fmt.Errorf("no password for --user %s: set CREATIO_PASSWORD or --password-file", plugin.Sanitize(o.Auth.User))
 		}
-		secrets.Add(pw)
 		return &check.FormsLogin{Base: base, User: o.Auth.User, Password: pw}, err
 	case "oauth":
 		switch {
@@ -229,7 +225,6 @@ func authenticator(o *options, base *url.URL, id check.Identity, secrets *check.
 		if err == nil && tok == "" {
 			err = errors.New("--auth bearer needs a token: set CREATIO_TOKEN or --token-file")
 		}
-		secrets.Add(tok)
 		return &check.BearerLogin{Token: tok}, err
 	}
 	return nil, nil
@@ -259,27 +254,4 @@ func secretFrom(file, flag, env string, getenv func(string) string) (string, err
 func deadline(t time.Duration) time.Duration {
 	margin := min(t/10, 500*time.Millisecond)
 	return t - margin
-}
-
-// traceLog collects the client's debug lines; requests may run
-// concurrently (--mode both).
-type traceLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *traceLog) printf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-// list returns the lines so far; a nil log has none.
-func (l *traceLog) list() []string {
-	if l == nil {
-		return nil
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]string(nil), l.lines...)
 }

@@ -73,7 +73,7 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	defer cancel()
 
 	report := cfg.check.Run(ctx)
-	report.Notes = append(report.Notes, cfg.trace.list()...)
+	report.Notes = append(report.Notes, cfg.trace.Lines()...)
 	report.Redact(cfg.secrets)
 	return out.report(report, len(opts.Output.Verbose))
 }

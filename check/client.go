@@ -179,19 +179,20 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	req.Header.Set("User-Agent", c.userAgent)
 	c.debugRequest(req)
 	resp, err := c.hc.Do(req)
+	proxy := t.proxyURL()
 	if err != nil {
-		return nil, &requestError{err: err, proxy: t.proxyURL()}
+		return nil, &requestError{err: err, proxy: proxy}
 	}
 	defer resp.Body.Close()
-	if p := t.proxyURL(); p != nil && resp.StatusCode == http.StatusProxyAuthRequired && resp.Request.URL.Scheme == "http" {
+	if proxy != nil && resp.StatusCode == http.StatusProxyAuthRequired && resp.Request.URL.Scheme == "http" {
 		// A plain-http request through a proxy hears the proxy's 407 as
 		// an answer: it is the proxy's refusal, as for a CONNECT.
-		return nil, &requestError{err: &proxyError{proxy: p, status: resp.Status, code: resp.StatusCode}, proxy: p}
+		return nil, &requestError{err: &proxyError{proxy: proxy, status: resp.Status, code: resp.StatusCode}, proxy: proxy}
 	}
 	var body []byte
 	if resp.ContentLength <= c.maxBody { // a body announced too large is not read at all
 		if body, err = io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1)); err != nil {
-			return nil, &requestError{err: fmt.Errorf("reading the answer of %s: %w", redactURL(resp.Request.URL), err), proxy: t.proxyURL()}
+			return nil, &requestError{err: fmt.Errorf("reading the answer of %s: %w", redactURL(resp.Request.URL), err), proxy: proxy}
 		}
 	}
 	r := &Response{
@@ -201,7 +202,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 		Body:       bytes.TrimPrefix(body, bom),
 		Size:       max(int64(len(body)), resp.ContentLength),
 		URL:        resp.Request.URL,
-		Proxy:      t.proxyURL(),
+		Proxy:      proxy,
 	}
 	if int64(len(body)) > c.maxBody || resp.ContentLength > c.maxBody {
 		r.TooLarge = true
@@ -229,12 +230,13 @@ func (c *Client) get(ctx context.Context, u *url.URL) (*Response, error) {
 // send sends a request with the given body and content type (none when
 // contentType is empty); edit, when set, adds headers.
 func (c *Client) send(ctx context.Context, method string, u *url.URL, contentType string, body []byte, edit func(*http.Request)) (*Response, error) {
-	req, err := http.NewRequest(method, u.String(), bytes.NewReader(body))
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequest(method, u.String(), rd)
 	if err != nil {
 		return nil, err
-	}
-	if body == nil {
-		req.Body, req.ContentLength = http.NoBody, 0
 	}
 	req.Header.Set("Accept", "application/json")
 	if contentType != "" {

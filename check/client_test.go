@@ -80,8 +80,8 @@ func TestUserAgentOnEveryRequest(t *testing.T) {
 // cookies, the CSRF header and the queries of Location headers.
 func TestTrace(t *testing.T) {
 	st := newStand(t)
-	var trace traceLog
-	c := newClient(t, ClientConfig{Debug: trace.printf})
+	var trace Trace
+	c := newClient(t, ClientConfig{Debug: trace.Printf})
 	c.Secrets().Add(fixture.Password)
 	c.Secrets().Add(fixture.Secret)
 	ctx := runCtx(t, 5*time.Second)
@@ -98,7 +98,7 @@ func TestTrace(t *testing.T) {
 	if _, err := c.get(ctx, mustURL(t, st.C.URL+"/ok/0/api/OAuthHealthCheck?access_token=tok-sEcReT#frag")); err != nil {
 		t.Fatal(err)
 	}
-	out := trace.text()
+	out := strings.Join(trace.Lines(), "\n")
 	idp, cre := st.ID.URL, st.C.URL
 	for _, want := range []string{
 		"> POST " + cre + "/forms/ServiceModel/AuthService.svc/Login",
@@ -491,8 +491,8 @@ func TestClientProxy(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			timeout := cmpOr(tc.timeout, 5*time.Second)
 			p := Policy{Timeout: timeout, TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
-			var trace traceLog
-			c := newClient(t, ClientConfig{Proxy: tc.proxy, CAFiles: []string{px.ca}, Debug: trace.printf})
+			var trace Trace
+			c := newClient(t, ClientConfig{Proxy: tc.proxy, CAFiles: []string{px.ca}, Debug: trace.Printf})
 			id := Identity{Client: c, URL: mustURL(t, px.identityURL), ClientID: fixture.Client, Secret: fixture.Secret}
 			var run Runner
 			switch kind, base, _ := strings.Cut(tc.run, ":"); {
@@ -510,8 +510,8 @@ func TestClientProxy(t *testing.T) {
 			if r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
 				t.Errorf("%v %q,\nwant %v %q", r.State, r.Summary, tc.want, tc.says)
 			}
-			if tc.want == plugin.OK && !strings.Contains(trace.text(), " via proxy "+host(px.forward)) {
-				t.Errorf("the trace does not name the proxy:\n%s", trace.text())
+			if tc.want == plugin.OK && !strings.Contains(strings.Join(trace.Lines(), "\n"), " via proxy "+host(px.forward)) {
+				t.Errorf("the trace does not name the proxy:\n%s", strings.Join(trace.Lines(), "\n"))
 			}
 		})
 	}

@@ -94,12 +94,8 @@ func (d *Direct) token(ctx context.Context, r *Report, tokenURL *url.URL) *Token
 		return tok
 	}
 	r.Health.Message = creatioSteps[2].message
-	detail := fl.detail
-	if detail == "" {
-		detail = fl.text
-	}
 	d.failed(r, fail(fl.kind, tokenUnretrievable+": "+fl.text), StepToken,
-		"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+detail, creatioSteps[2].fix)
+		"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+fl.long(), creatioSteps[2].fix)
 	return nil
 }
 

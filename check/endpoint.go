@@ -88,10 +88,13 @@ func (e *Endpoint) run(ctx context.Context, r *Report) {
 	r.Perf = append(e.responsePerf(a.resp), authPerf...)
 	r.Detail = fmt.Sprintf("HTTP %d from %s", a.resp.StatusCode, redactURL(a.resp.URL))
 	e.classify(r, a)
-	if r.Health != nil && (e.Runtime == RuntimeAuto || e.Runtime == "") {
+	if r.Health != nil && e.auto() {
 		r.Notes = append(r.Notes, fmt.Sprintf("runtime: found the endpoint at %s; pin it with --runtime %s", redactURL(a.u), a.runtime))
 	}
 }
+
+// auto reports whether the runtime is to be found (--runtime auto).
+func (e *Endpoint) auto() bool { return e.Runtime == RuntimeAuto || e.Runtime == "" }
 
 // answer is the health endpoint's answer, where it came from and the
 // paths tried.
@@ -114,7 +117,7 @@ type requestFailure struct {
 // than a 404.
 func (e *Endpoint) request(ctx context.Context, r *Report) (*answer, *requestFailure) {
 	runtimes := []Runtime{e.Runtime}
-	if e.Runtime == RuntimeAuto || e.Runtime == "" {
+	if e.auto() {
 		runtimes = []Runtime{RuntimeNetFx, RuntimeNet}
 	}
 	var first *answer

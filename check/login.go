@@ -55,6 +55,7 @@ type FormsLogin struct {
 // too, with Code 1 and the reason in Message.
 func (l *FormsLogin) Login(ctx context.Context, c *Client, p Policy, r *Report) bool {
 	l.client = c
+	c.secrets.Add(l.Password)
 	u := below(l.Base, authServicePath)
 	body, _ := json.Marshal(struct{ UserName, UserPassword string }{l.User, l.Password}) // strings always marshal
 	start := time.Now()
@@ -243,8 +244,11 @@ type BearerLogin struct {
 	Token string // never printed
 }
 
-// Login has nothing to do: the token is ready.
-func (l *BearerLogin) Login(context.Context, *Client, Policy, *Report) bool { return true }
+// Login has nothing to send: the token is ready; it is a secret.
+func (l *BearerLogin) Login(_ context.Context, c *Client, _ Policy, _ *Report) bool {
+	c.secrets.Add(l.Token)
+	return true
+}
 
 // Apply sends the token.
 func (l *BearerLogin) Apply(req *http.Request) { req.Header.Set("Authorization", "Bearer "+l.Token) }

@@ -67,7 +67,7 @@ func (c *Client) describe(err error, what string, u *url.URL, p Policy) *failure
 	if errors.As(err, &uerr) {
 		msg = uerr.Err.Error()
 	}
-	return fail(faultServer, fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(c.secrets.Redact(msg))))
+	return fail(faultServer, fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(msg)))
 }
 
 // describeTLS explains a TLS failure: an untrusted, invalid or expired

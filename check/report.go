@@ -30,11 +30,7 @@ func (r *Report) fail(p Policy, f *failure, step string) *Report {
 	st := p.state(f.kind)
 	r.State = plugin.Worst(r.State, st)
 	r.Summary = f.text
-	detail := f.detail
-	if detail == "" {
-		detail = f.text
-	}
-	r.Steps = append(r.Steps, Step{Name: step, State: st, Detail: detail})
+	r.Steps = append(r.Steps, Step{Name: step, State: st, Detail: f.long()})
 	return r
 }
 

@@ -62,3 +62,11 @@ type failure struct {
 
 // fail is a failure of kind k with text.
 func fail(k fault, text string) *failure { return &failure{kind: k, text: text} }
+
+// long is what long output says of f: its detail, else its text.
+func (f *failure) long() string {
+	if f.detail != "" {
+		return f.detail
+	}
+	return f.text
+}

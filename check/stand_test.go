@@ -256,21 +256,3 @@ func (s *seen) list() []seenRequest {
 	defer s.mu.Unlock()
 	return slices.Clone(s.reqs)
 }
-
-// traceLog collects the -vvv lines of a client.
-type traceLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *traceLog) printf(format string, args ...any) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, fmt.Sprintf(format, args...))
-}
-
-func (l *traceLog) text() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}

@@ -1,7 +1,6 @@
 package check
 
 import (
-	"check_creatio_oauth/plugin"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -11,7 +10,33 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"check_creatio_oauth/plugin"
 )
+
+// Trace collects the -vvv lines of a client (ClientConfig.Debug =
+// trace.Printf); requests may run concurrently (--mode both).
+type Trace struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+// Printf adds a line.
+func (t *Trace) Printf(format string, args ...any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, fmt.Sprintf(format, args...))
+}
+
+// Lines returns the lines so far; a nil Trace has none.
+func (t *Trace) Lines() []string {
+	if t == nil {
+		return nil
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]string(nil), t.lines...)
+}
 
 // Timings are the phases of one request in seconds; a phase that did not
 // happen (a reused connection, plain HTTP) is zero.
