@@ -10,6 +10,11 @@ import (
 	"time"
 
 	"check_creatio_oauth/check"
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/redact"
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 )
 
@@ -17,8 +22,8 @@ import (
 type config struct {
 	check    check.Runner
 	deadline time.Duration
-	trace    *check.Trace   // -vvv: each request and answer, secrets redacted
-	secrets  *check.Secrets // hidden in everything printed
+	trace    *web.Trace      // -vvv: each request and answer, secrets redacted
+	secrets  *redact.Secrets // hidden in everything printed
 }
 
 // configure turns the options into the check to run, step by step. Its
@@ -31,14 +36,14 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 	if err != nil {
 		return nil, err
 	}
-	cfg := &config{deadline: deadline(th.policy.Timeout), secrets: &check.Secrets{}}
+	cfg := &config{deadline: deadline(th.policy.Timeout), secrets: &redact.Secrets{}}
 	client, err := cfg.newClient(o, getenv, verbose)
 	if err != nil {
 		return nil, err
 	}
-	var id check.Identity
+	var id identity.Identity
 	if o.Mode.Mode != "endpoint" || authMethod(o) == "oauth" {
-		if id, err = identity(o, client, getenv); err != nil {
+		if id, err = identityOf(o, client, getenv); err != nil {
 			return nil, err
 		}
 	}
@@ -60,7 +65,7 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 // thresholds are the ranges, the timeout policy and the certificate days.
 type thresholds struct {
 	time, lifetime     plugin.Thresholds
-	policy             check.Policy
+	policy             report.Policy
 	certificates       bool
 	certWarn, certCrit float64
 }
@@ -81,29 +86,31 @@ func parseThresholds(o *options) (th thresholds, err error) {
 	if timeout.d == 0 { // the default is applied through UnmarshalFlag; be safe
 		timeout = timeoutOpt{10 * time.Second, plugin.Critical}
 	}
-	th.policy = check.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
+	th.policy = report.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
 	th.certificates = o.Thresholds.Certificate != ""
 	th.certWarn, th.certCrit, err = certDays(o.Thresholds.Certificate)
 	return th, err
 }
 
 // newClient builds the HTTP client of the run, with the -vvv trace.
-func (cfg *config) newClient(o *options, getenv func(string) string, verbose int) (*check.Client, error) {
-	cc := check.ClientConfig{
+func (cfg *config) newClient(o *options, getenv func(string) string, verbose int) (*web.Client, error) {
+	cc := web.ClientConfig{
 		CAFiles: o.TLS.CAFile, ClientCert: o.TLS.ClientCert, ClientKey: o.TLS.ClientKey,
 		Insecure: o.TLS.Insecure, MaxBody: o.Thresholds.MaxBody, Version: version,
-		Proxy: check.ProxyFromEnv(getenv), Secrets: cfg.secrets,
+		Proxy: web.ProxyFromEnv(getenv), Secrets: cfg.secrets,
 	}
 	if verbose >= 3 {
-		cfg.trace = &check.Trace{}
+		cfg.trace = &web.Trace{}
 		cc.Debug = cfg.trace.Printf
 	}
-	return check.NewClient(cc)
+	return web.NewClient(cc)
 }
 
 // runner builds the check of --mode.
-func runner(o *options, th thresholds, client *check.Client, base *url.URL, id check.Identity, getenv func(string) string) (check.Runner, error) {
-	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: th.policy}
+func runner(o *options, th thresholds, client *web.Client, base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
+	settings := th.policy
+	settings.Settings = true // direct mode checks Creatio's own settings
+	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: settings}
 	if o.Mode.Mode == "direct" {
 		return direct, nil
 	}
@@ -111,7 +118,7 @@ func runner(o *options, th thresholds, client *check.Client, base *url.URL, id c
 	if err != nil {
 		return nil, err
 	}
-	ep := &check.Endpoint{Client: client, Base: base, Runtime: check.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy}
+	ep := &creatio.Endpoint{Client: client, Base: base, Runtime: creatio.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy}
 	if o.Mode.Mode == "both" {
 		return &check.Both{Endpoint: ep, Direct: direct}, nil
 	}
@@ -160,19 +167,20 @@ func baseURL(o *options) (*url.URL, error) {
 	case t.URL == "" && t.Hostname == "":
 		return nil, errors.New("no Creatio address: give --url https://creatio.example.com (or --hostname)")
 	case t.Hostname != "":
-		return check.HostURL(t.Hostname, uint16(t.Port), t.HTTP)
+		return web.HostURL(t.Hostname, uint16(t.Port), t.HTTP)
 	case t.Port != 0 || t.HTTP:
 		return nil, errors.New("--port and --http go with --hostname; put them into --url instead")
 	}
-	return check.ParseServiceURL("--url", t.URL)
+	return web.ParseServiceURL("--url", t.URL)
 }
 
-// identity builds the Identity Service settings. Empty values are left for
+// identityOf builds the Identity Service settings. Empty values are left for
 // direct mode to name; a malformed URL is a usage error.
-func identity(o *options, client *check.Client, getenv func(string) string) (check.Identity, error) {
-	id := check.Identity{Client: client, ClientID: o.Identity.ClientID}
+func identityOf(o *options, client *web.Client, getenv func(string) string) (identity.Identity, error) {
+	id := identity.Identity{Client: client, ClientID: o.Identity.ClientID, Auth: identity.ClientAuth(o.Identity.ClientAuth),
+		SecretFrom: source(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET")}
 	if raw := o.Identity.URL; raw != "" {
-		u, err := check.ParseServiceURL("--identity-url", raw)
+		u, err := web.ParseServiceURL("--identity-url", raw)
 		if err != nil {
 			return id, err
 		}
@@ -199,7 +207,7 @@ func authMethod(o *options) string {
 
 // authenticator picks the login to Creatio for the health request; nil for
 // none.
-func authenticator(o *options, base *url.URL, id check.Identity, getenv func(string) string) (check.Authenticator, error) {
+func authenticator(o *options, base *url.URL, id identity.Identity, getenv func(string) string) (creatio.Authenticator, error) {
 	switch authMethod(o) {
 	case "forms":
 		if o.Auth.User == "" {
@@ -209,7 +217,8 @@ func authenticator(o *options, base *url.URL, id check.Identity, getenv func(str
 		if err == nil && pw == "" {
 			err = fmt.Errorf("no password for --user %s: set CREATIO_PASSWORD or --password-file", plugin.Sanitize(o.Auth.User))
 		}
-		return &check.FormsLogin{Base: base, User: o.Auth.User, Password: pw}, err
+		return &creatio.FormsLogin{Base: base, User: o.Auth.User, Password: pw,
+			PasswordFrom: source(o.Auth.PasswordFile, "--password-file", "CREATIO_PASSWORD")}, err
 	case "oauth":
 		switch {
 		case id.URL == nil:
@@ -219,15 +228,24 @@ func authenticator(o *options, base *url.URL, id check.Identity, getenv func(str
 		case id.Secret == "":
 			return nil, errors.New("no client secret for --client-id: set CREATIO_CLIENT_SECRET or --client-secret-file")
 		}
-		return &check.OAuthLogin{Identity: id}, nil
+		return &creatio.OAuthLogin{Identity: id}, nil
 	case "bearer":
 		tok, err := secretFrom(o.Auth.TokenFile, "--token-file", "CREATIO_TOKEN", getenv)
 		if err == nil && tok == "" {
 			err = errors.New("--auth bearer needs a token: set CREATIO_TOKEN or --token-file")
 		}
-		return &check.BearerLogin{Token: tok}, err
+		return &creatio.BearerLogin{Token: tok}, err
 	}
 	return nil, nil
+}
+
+// source names where a secret comes from, for advice: the file of flag,
+// else the variable env.
+func source(file, flag, env string) string {
+	if file == "" {
+		return env
+	}
+	return flag
 }
 
 // secretFrom reads a secret from a file (first line, trailing newline
@@ -237,7 +255,7 @@ func secretFrom(file, flag, env string, getenv func(string) string) (string, err
 	if file == "" {
 		return getenv(env), nil
 	}
-	b, err := check.ReadFileLimited(file, 64<<10)
+	b, err := web.ReadFileLimited(file, 64<<10)
 	if err != nil {
 		return "", fmt.Errorf("%s %w", flag, err)
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 )
@@ -54,7 +55,7 @@ import (
 //	                                           parser refuses nesting
 //	                                           deeper than 10 000)
 //
-// One rule (check.Policy) decides every state: an answer that is not what
+// One rule (report.Policy) decides every state: an answer that is not what
 // the server speaks is CRITICAL, like a 5xx; only the monitoring side's own
 // configuration (another host to point --url at, a login wall) is UNKNOWN.
 //
@@ -258,7 +259,7 @@ func TestHostile(t *testing.T) {
 
 	cases := []hostileCase{
 		// Endpoint mode: transport.
-		{name: "hang after accept", args: endpoint(raw(fixture.Hang).URL("http")), timeout: true, says: "got no answer before the 1 s timeout"},
+		{name: "hang after accept", args: endpoint(raw(fixture.Hang).URL("http")), timeout: true, says: "hit the 1 s timeout"},
 		{name: "TLS handshake hang", args: endpoint(raw(fixture.Hang).URL("https")), timeout: true, says: "timeout"},
 		{name: "headers never finished", args: endpoint(raw(fixture.HeadersNeverFinished).URL("http")), timeout: true, says: "timeout"},
 		{name: "headers dripping", args: endpoint(raw(fixture.HeadersDrip).URL("http")), timeout: true, says: "timeout"},
@@ -296,7 +297,7 @@ func TestHostile(t *testing.T) {
 		{name: "oauth login token body drips", args: endpoint(selfSignedURL, "--identity-url", withDiscovery(raw(fixture.BodyDrip).URL("http")+"/connect/token"), "--client-id", fixture.Client), env: env, timeout: true, says: "timeout"},
 
 		// Direct mode: discovery.
-		{name: "direct discovery hang after accept", args: direct(raw(fixture.Hang).URL("http")), env: env, timeout: true, says: "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: the discovery request"},
+		{name: "direct discovery hang after accept", args: direct(raw(fixture.Hang).URL("http")), env: env, timeout: true, says: identity.Unavailable + ": the discovery request"},
 		{name: "direct discovery TLS handshake hang", args: direct(raw(fixture.Hang).URL("https")), env: env, timeout: true, says: "is unavailable: the discovery request"},
 		{name: "direct discovery headers never finished", args: direct(raw(fixture.HeadersNeverFinished).URL("http")), env: env, timeout: true, says: "is unavailable"},
 		{name: "direct discovery body drips", args: direct(raw(fixture.BodyDrip).URL("http")), env: env, timeout: true, says: "is unavailable"},

@@ -3,7 +3,7 @@ package main
 import (
 	"io"
 
-	"check_creatio_oauth/check"
+	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/plugin"
 )
 
@@ -16,7 +16,7 @@ type printer struct {
 }
 
 // report writes a run's report and returns its exit code.
-func (p *printer) report(r *check.Report, verbose int) int {
+func (p *printer) report(r *report.Report, verbose int) int {
 	var err error
 	if p.json {
 		err = r.WriteJSON(p.w)
@@ -31,7 +31,7 @@ func (p *printer) report(r *check.Report, verbose int) int {
 
 // usage prints a one-line UNKNOWN for bad input and returns its exit code.
 func (p *printer) usage(msg string) int {
-	return p.report(&check.Report{State: plugin.Unknown, Summary: msg}, 0)
+	return p.report(&report.Report{State: plugin.Unknown, Summary: msg}, 0)
 }
 
 // wantsJSON reports whether the command line asks for --output json, before

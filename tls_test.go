@@ -86,11 +86,13 @@ func TestCertificate(t *testing.T) {
 	t.Cleanup(creatio.Close)
 	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{fixture.Client: fixture.Secret}})
 	day := 24 * time.Hour
-	longSrv, longPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(400*day), nil)
-	soonSrv, soonPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(20*day), nil)
-	urgentSrv, urgentPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(5*day), nil)
+	longSrv, longPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(400*day+time.Hour), nil)
+	soonSrv, soonPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(20*day+time.Hour), nil)
+	// 30.5 days left: 30 whole days, which --certificate 30 warns of, as check_http -C does
+	edgeSrv, edgePEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(30*day+12*time.Hour), nil)
+	urgentSrv, urgentPEM := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(5*day+time.Hour), nil)
 	expiredSrv, _ := fixture.TLSServer(t, creatio, []string{"localhost"}, fixture.Loopback, time.Now().Add(-2*day), nil)
-	idSoon, idPEM := fixture.TLSServer(t, identity, []string{"localhost"}, fixture.Loopback, time.Now().Add(20*day), nil)
+	idSoon, idPEM := fixture.TLSServer(t, identity, []string{"localhost"}, fixture.Loopback, time.Now().Add(20*day+time.Hour), nil)
 	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}
 	for _, tc := range []struct {
 		name     string
@@ -98,14 +100,15 @@ func TestCertificate(t *testing.T) {
 		want     plugin.State
 		contains string
 	}{
-		{"long valid", []string{"-U", longSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "a.pem", longPEM), "--certificate", "30,14"}, plugin.OK, "cert_days=400;30:;14:"},
-		{"warning", []string{"-U", soonSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "b.pem", soonPEM), "--certificate", "30,14"}, plugin.Warning, "valid for 20.0 more days"},
-		{"critical", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "c.pem", urgentPEM), "--certificate", "30,14"}, plugin.Critical, "cert_days=5;30:;14:"},
-		{"warn only", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "d.pem", urgentPEM), "--certificate", "7"}, plugin.Warning, "cert_days=5;7:"},
-		{"expired insecure", []string{"-U", expiredSrv.URL + "/ok", "--insecure", "--certificate", "30,14"}, plugin.Critical, "expired 2.0 days ago"},
+		{"long valid", []string{"-U", longSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "a.pem", longPEM), "--certificate", "30,14"}, plugin.OK, "cert_days=400;@~:30;@~:14"},
+		{"warning", []string{"-U", soonSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "b.pem", soonPEM), "--certificate", "30,14"}, plugin.Warning, "expires in 20 day(s)"},
+		{"30.5 days with --certificate 30", []string{"-U", edgeSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "g.pem", edgePEM), "--certificate", "30"}, plugin.Warning, "expires in 30 day(s)"},
+		{"critical", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "c.pem", urgentPEM), "--certificate", "30,14"}, plugin.Critical, "cert_days=5;@~:30;@~:14"},
+		{"warn only", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "d.pem", urgentPEM), "--certificate", "7"}, plugin.Warning, "cert_days=5;@~:7"},
+		{"expired insecure", []string{"-U", expiredSrv.URL + "/ok", "--insecure", "--certificate", "30,14"}, plugin.Critical, "expired 2 day(s) ago"},
 		{"expired verified", []string{"-U", expiredSrv.URL + "/ok", "--certificate", "30,14"}, plugin.Critical, "certificate of 127.0.0.1"},
-		{"health critical wins the line", []string{"-U", soonSrv.URL + "/identity-unavailable", "--ca-file", fixture.WriteFile(t, "e.pem", soonPEM), "--certificate", "30"}, plugin.Critical, "IdentityService specified"},
-		{"identity service in direct mode", []string{"--mode", "direct", "--identity-url", idSoon.URL + "/ok", "--client-id", fixture.Client, "--ca-file", fixture.WriteFile(t, "f.pem", idPEM), "--certificate", "30,14"}, plugin.Warning, "ids_cert_days=20;30:;14:"},
+		{"health critical wins the line", []string{"-U", soonSrv.URL + "/identity-unavailable", "--ca-file", fixture.WriteFile(t, "e.pem", soonPEM), "--certificate", "30"}, plugin.Critical, sim.MessageIdentityUnavailable},
+		{"identity service in direct mode", []string{"--mode", "direct", "--identity-url", idSoon.URL + "/ok", "--client-id", fixture.Client, "--ca-file", fixture.WriteFile(t, "f.pem", idPEM), "--certificate", "30,14"}, plugin.Warning, "ids_cert_days=20;@~:30;@~:14"},
 		{"bad option", []string{"-U", longSrv.URL + "/ok", "--certificate", "14,30"}, plugin.Unknown, "--certificate \"14,30\": want WARN_DAYS[,CRIT_DAYS]"},
 		{"nan option", []string{"-U", longSrv.URL + "/ok", "--certificate", "NaN"}, plugin.Unknown, "want WARN_DAYS"},
 	} {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/plugin"
 )
 
@@ -11,20 +13,20 @@ import (
 // them: the worst state wins, and an Identity Service that answers this host
 // but not Creatio is named as the network problem it is.
 type Both struct {
-	Endpoint *Endpoint
+	Endpoint *creatio.Endpoint
 	Direct   *Direct
 }
 
 // Run runs both checks concurrently under the same deadline.
-func (b *Both) Run(ctx context.Context) *Report {
-	var ep, dr *Report
+func (b *Both) Run(ctx context.Context) *report.Report {
+	var ep, dr *report.Report
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); ep = b.Endpoint.Run(ctx) }()
 	go func() { defer wg.Done(); dr = b.Direct.Run(ctx) }()
 	wg.Wait()
 
-	r := &Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail}
+	r := &report.Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail}
 	if r.Health == nil {
 		r.Health = dr.Health
 	}
@@ -45,7 +47,7 @@ func (b *Both) Run(ctx context.Context) *Report {
 	r.Notes = append(ep.Notes, dr.Notes...)
 
 	switch {
-	case isFalse(ep.Health, func(h *Health) *bool { return h.IdentityServiceAvailable }) && isTrue(dr.Health, func(h *Health) *bool { return h.IdentityServiceAvailable }):
+	case isFalse(ep.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }) && isTrue(dr.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }):
 		r.State = plugin.Worst(r.State, plugin.Critical)
 		r.Summary = "Creatio says the Identity Service is unavailable, but it is reachable from this host: check DNS, proxy and firewall between the Creatio server and the Identity Service"
 	case ep.State == plugin.OK && dr.State == plugin.OK:
@@ -58,10 +60,10 @@ func (b *Both) Run(ctx context.Context) *Report {
 	return r
 }
 
-func isFalse(h *Health, f func(*Health) *bool) bool {
+func isFalse(h *report.Health, f func(*report.Health) *bool) bool {
 	return h != nil && f(h) != nil && !*f(h)
 }
 
-func isTrue(h *Health, f func(*Health) *bool) bool {
+func isTrue(h *report.Health, f func(*report.Health) *bool) bool {
 	return h != nil && f(h) != nil && *f(h)
 }

@@ -1,11 +1,15 @@
 package check
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
@@ -35,22 +39,22 @@ func TestBoth(t *testing.T) {
 		{name: "the Identity Service is down", creatio: "identity-unavailable", login: "none", variant: "discovery-down", want: plugin.Critical,
 			says: sim.MessageIdentityUnavailable + " Check the Identity Service"},
 		{name: "direct worse", creatio: "ok", login: "none", variant: "ok", secret: "wrong-sEcReT", want: plugin.Critical,
-			says: "from this host: " + unretrievable + "invalid_client (Client authentication failed); check --client-id and the client secret", available: true},
+			says: "from this host: " + unretrievable + "invalid_client (Client authentication failed); Check the client id and secret system settings.", available: true},
 		{name: "direct warns", creatio: "ok", login: "none", variant: "future", want: plugin.Warning, says: "from this host: clock skew of ", available: true},
 		{name: "endpoint worse", creatio: "html-500", login: "none", variant: "ok", want: plugin.Critical, says: "Creatio answered HTTP 500 Internal Server Error, not the OAuth health JSON", available: true},
 		{name: "endpoint unreachable", creatio: "", login: "none", variant: "ok", want: plugin.Critical, says: "connection to 127.0.0.1:", available: true},
 		{name: "endpoint slow", creatio: "ok", login: "none", variant: "ok", thresholds: slow, want: plugin.Warning, says: "health request took ", available: true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newClient(t, ClientConfig{})
-			id := Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: cmpOr(tc.secret, fixture.Secret)}
+			c := newClient(t, web.ClientConfig{})
+			id := identity.Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: cmp.Or(tc.secret, fixture.Secret)}
 			base := "http://" + fixture.ClosedPort(t)
 			if tc.creatio != "" {
 				base = st.C.URL + "/" + tc.creatio
 			}
-			ep := &Endpoint{Client: c, Base: mustURL(t, base), Runtime: RuntimeNetFx, Thresholds: tc.thresholds, Policy: testPolicy}
+			ep := &creatio.Endpoint{Client: c, Base: mustURL(t, base), Runtime: creatio.RuntimeNetFx, Thresholds: tc.thresholds, Policy: testPolicy}
 			if tc.login == "oauth" {
-				ep.Auth = &OAuthLogin{Identity: id}
+				ep.Auth = &creatio.OAuthLogin{Identity: id}
 			}
 			r := (&Both{Endpoint: ep, Direct: &Direct{Identity: id, Policy: testPolicy}}).Run(runCtx(t, 5*time.Second))
 			checkReport(t, r, st)

@@ -7,21 +7,24 @@ import (
 	"net/url"
 	"time"
 
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 )
 
 // Runner is a check that can run: Endpoint, Direct or Both.
 type Runner interface {
-	Run(ctx context.Context) *Report
+	Run(ctx context.Context) *report.Report
 }
 
-// Certificates runs a check and then rates the TLS certificates it met, like
-// check_http -C: fewer than Warn days left is WARNING, fewer than Crit days
-// is CRITICAL. It adds perfdata cert_days (Creatio) and ids_cert_days (the
-// Identity Service).
+// Certificates runs a check and then rates the TLS certificates it met as
+// check_http -C does: in whole days left (29.997 days are 29), WARNING at
+// Warn days or fewer, CRITICAL at Crit days or fewer, and an expired one
+// always CRITICAL. It adds perfdata cert_days (Creatio) and ids_cert_days
+// (the Identity Service), whole days with the ranges @~:WARN and @~:CRIT.
 type Certificates struct {
 	Check      Runner
-	Client     *Client
+	Client     *web.Client
 	Creatio    *url.URL // nil in direct mode
 	Identity   *url.URL // nil when no Identity Service was asked
 	Warn, Crit float64  // days
@@ -29,15 +32,15 @@ type Certificates struct {
 }
 
 // Run runs the check, then the certificate expiry checks.
-func (c *Certificates) Run(ctx context.Context) *Report {
+func (c *Certificates) Run(ctx context.Context) *report.Report {
 	r := c.Check.Run(ctx)
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
 	}
-	th := plugin.Thresholds{Warning: &plugin.Range{Start: c.Warn, End: math.Inf(1)}}
+	th := plugin.Thresholds{Warning: &plugin.Range{Start: math.Inf(-1), End: c.Warn, Inside: true}}
 	if c.Crit > 0 {
-		th.Critical = &plugin.Range{Start: c.Crit, End: math.Inf(1)}
+		th.Critical = &plugin.Range{Start: math.Inf(-1), End: c.Crit, Inside: true}
 	}
 	for _, t := range []struct {
 		label, step, what string
@@ -53,22 +56,23 @@ func (c *Certificates) Run(ctx context.Context) *Report {
 		if !ok {
 			continue // no TLS connection was made: the check's own failure says why
 		}
-		days := math.Round(notAfter.Sub(now()).Hours()/24*10) / 10
+		left := notAfter.Sub(now())
+		days := math.Trunc(left.Hours() / 24) // whole days, as check_http counts them
 		r.Perf = append(r.Perf, plugin.Perf{Label: t.label, Value: days, Warning: th.Warning, Critical: th.Critical})
-		expired := !notAfter.After(now()) // not the rounded days: -0.03 rounds to 0
-		st := plugin.Critical
-		if !expired {
-			st = th.Evaluate(days)
+		st := th.Evaluate(days)
+		if left <= 0 || (c.Crit == 0 && days < 1) {
+			st = plugin.Critical // expired, or expiring today with no CRIT_DAYS (as check_http -C)
 		}
-		detail := fmt.Sprintf("%s certificate (%s) is valid for %.1f more days, until %s", t.what, t.u.Host, days, notAfter.UTC().Format("2006-01-02 15:04 MST"))
-		if expired {
-			detail = fmt.Sprintf("%s certificate (%s) expired %.1f days ago, on %s", t.what, t.u.Host, math.Abs(days), notAfter.UTC().Format("2006-01-02 15:04 MST"))
+		until := notAfter.UTC().Format("2006-01-02 15:04 MST")
+		detail := fmt.Sprintf("%s certificate (%s) expires in %d day(s), on %s", t.what, t.u.Host, int(days), until)
+		if left <= 0 {
+			detail = fmt.Sprintf("%s certificate (%s) expired %d day(s) ago, on %s", t.what, t.u.Host, int(-days), until)
 		}
-		step := Step{Name: t.step, Detail: detail}
+		step := report.Step{Name: t.step, Detail: detail}
 		if st != plugin.OK {
 			step.Fix = "renew the certificate of " + t.u.Hostname()
 		}
-		r.raise(st, detail+"; renew it", step)
+		r.Raise(st, detail+"; renew it", step)
 	}
 	return r
 }

@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 )
@@ -22,9 +25,9 @@ func TestCertificates(t *testing.T) {
 	// number of days before.
 	notAfter := time.Now().Add(400 * 24 * time.Hour).Truncate(time.Second)
 	healthy := fixture.ServeBytes(http.StatusOK, "application/json", []byte(fixture.HealthyBody))
-	creatio, creatioPEM := fixture.TLSServer(t, healthy, nil, fixture.Loopback, notAfter, nil)
+	creatioSrv, creatioPEM := fixture.TLSServer(t, healthy, nil, fixture.Loopback, notAfter, nil)
 	broken, brokenPEM := fixture.TLSServer(t, fixture.ServeBytes(http.StatusInternalServerError, "text/html", []byte("<html>")), nil, fixture.Loopback, notAfter, nil)
-	identity, identityPEM := fixture.TLSServer(t, st.Identity, nil, fixture.Loopback, notAfter.Add(-100*24*time.Hour), nil)
+	idSrv, identityPEM := fixture.TLSServer(t, st.Identity, nil, fixture.Loopback, notAfter.Add(-100*24*time.Hour), nil)
 	cas := []string{fixture.WriteFile(t, "creatio.pem", creatioPEM), fixture.WriteFile(t, "broken.pem", brokenPEM), fixture.WriteFile(t, "identity.pem", identityPEM)}
 	day := 24 * time.Hour
 	before := func(d time.Duration) func() time.Time { return func() time.Time { return notAfter.Add(-d) } }
@@ -39,37 +42,37 @@ func TestCertificates(t *testing.T) {
 		says       string
 		perf       map[string]float64 // the days of each certificate rated
 	}{
-		{name: "far from expiry", creatio: creatio.URL, warn: 30, crit: 14, now: before(400 * day), want: plugin.OK, says: asExpected, perf: map[string]float64{"cert_days": 400}},
-		{name: "within the warning days", creatio: creatio.URL, warn: 30, crit: 14, now: before(20 * day), want: plugin.Warning,
-			says: "Creatio's certificate (" + creatio.Listener.Addr().String() + ") is valid for 20.0 more days, until " + notAfter.UTC().Format("2006-01-02 15:04 MST") + "; renew it", perf: map[string]float64{"cert_days": 20}},
-		{name: "within the critical days", creatio: creatio.URL, warn: 30, crit: 14, now: before(10 * day), want: plugin.Critical, says: "is valid for 10.0 more days", perf: map[string]float64{"cert_days": 10}},
-		{name: "no critical days", creatio: creatio.URL, warn: 30, now: before(10 * day), want: plugin.Warning, says: "is valid for 10.0 more days", perf: map[string]float64{"cert_days": 10}},
-		{name: "expired by the clock", creatio: creatio.URL, warn: 30, now: before(-36 * time.Hour), want: plugin.Critical,
-			says: "Creatio's certificate (" + creatio.Listener.Addr().String() + ") expired 1.5 days ago, on " + notAfter.UTC().Format("2006-01-02 15:04 MST"), perf: map[string]float64{"cert_days": -1.5}},
+		{name: "far from expiry", creatio: creatioSrv.URL, warn: 30, crit: 14, now: before(400 * day), want: plugin.OK, says: asExpected, perf: map[string]float64{"cert_days": 400}},
+		{name: "within the warning days", creatio: creatioSrv.URL, warn: 30, crit: 14, now: before(20 * day), want: plugin.Warning,
+			says: "Creatio's certificate (" + creatioSrv.Listener.Addr().String() + ") expires in 20 day(s), on " + notAfter.UTC().Format("2006-01-02 15:04 MST") + "; renew it", perf: map[string]float64{"cert_days": 20}},
+		{name: "within the critical days", creatio: creatioSrv.URL, warn: 30, crit: 14, now: before(10 * day), want: plugin.Critical, says: "expires in 10 day(s)", perf: map[string]float64{"cert_days": 10}},
+		{name: "no critical days", creatio: creatioSrv.URL, warn: 30, now: before(10 * day), want: plugin.Warning, says: "expires in 10 day(s)", perf: map[string]float64{"cert_days": 10}},
+		{name: "expired by the clock", creatio: creatioSrv.URL, warn: 30, now: before(-36 * time.Hour), want: plugin.Critical,
+			says: "Creatio's certificate (" + creatioSrv.Listener.Addr().String() + ") expired 1 day(s) ago, on " + notAfter.UTC().Format("2006-01-02 15:04 MST"), perf: map[string]float64{"cert_days": -1}},
 		{name: "a check that failed keeps its line", creatio: broken.URL, warn: 30, now: before(20 * day), want: plugin.Critical, says: "Creatio answered HTTP 500", perf: map[string]float64{"cert_days": 20}},
-		{name: "the Identity Service's in direct mode", identity: identity.URL + "/ok", warn: 30, crit: 14, now: before(20 * day), want: plugin.Critical,
-			says: "the Identity Service's certificate (" + identity.Listener.Addr().String() + ") expired 80.0 days ago", perf: map[string]float64{"ids_cert_days": -80}},
-		{name: "both", creatio: creatio.URL, identity: identity.URL + "/ok", warn: 30, now: before(200 * day), want: plugin.OK, says: "by Creatio and from this host",
+		{name: "the Identity Service's in direct mode", identity: idSrv.URL + "/ok", warn: 30, crit: 14, now: before(20 * day), want: plugin.Critical,
+			says: "the Identity Service's certificate (" + idSrv.Listener.Addr().String() + ") expired 80 day(s) ago", perf: map[string]float64{"ids_cert_days": -80}},
+		{name: "both", creatio: creatioSrv.URL, identity: idSrv.URL + "/ok", warn: 30, now: before(200 * day), want: plugin.OK, says: "by Creatio and from this host",
 			perf: map[string]float64{"cert_days": 200, "ids_cert_days": 100}},
 		{name: "plain http", creatio: st.C.URL + "/ok", warn: 30, now: before(20 * day), want: plugin.OK, says: asExpected},
 		{name: "no TLS connection made", creatio: "https://" + fixture.ClosedPort(t), warn: 30, now: before(20 * day), want: plugin.Critical, says: "refused"},
-		{name: "the real clock", creatio: creatio.URL, warn: 30, want: plugin.OK, says: asExpected, perf: map[string]float64{"cert_days": 400}},
+		{name: "the real clock", creatio: creatioSrv.URL, warn: 30, want: plugin.OK, says: asExpected, perf: map[string]float64{"cert_days": 400}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newClient(t, ClientConfig{CAFiles: cas})
+			c := newClient(t, web.ClientConfig{CAFiles: cas})
 			var creatioURL, idURL *url.URL
 			var check Runner
 			direct := &Direct{Policy: testPolicy}
 			if tc.identity != "" {
 				idURL = mustURL(t, tc.identity)
-				direct.Identity = Identity{Client: c, URL: idURL, ClientID: fixture.Client, Secret: fixture.Secret}
+				direct.Identity = identity.Identity{Client: c, URL: idURL, ClientID: fixture.Client, Secret: fixture.Secret}
 				check = direct
 			}
 			if tc.creatio != "" {
 				creatioURL = mustURL(t, tc.creatio)
-				check = &Endpoint{Client: c, Base: creatioURL, Runtime: RuntimeNetFx, Policy: testPolicy}
+				check = &creatio.Endpoint{Client: c, Base: creatioURL, Runtime: creatio.RuntimeNetFx, Policy: testPolicy}
 				if idURL != nil {
-					check = &Both{Endpoint: check.(*Endpoint), Direct: direct}
+					check = &Both{Endpoint: check.(*creatio.Endpoint), Direct: direct}
 				}
 			}
 			r := (&Certificates{Check: check, Client: c, Creatio: creatioURL, Identity: idURL, Warn: tc.warn, Crit: tc.crit, Now: tc.now}).Run(runCtx(t, 5*time.Second))
@@ -89,7 +92,7 @@ func TestCertificates(t *testing.T) {
 				if !ok || p.Value != want || p.Unit != "" {
 					t.Errorf("%s, want %v days", p, want)
 				}
-				if p.Warning == nil || p.Warning.String() != fmt.Sprintf("%g:", tc.warn) || (p.Critical != nil) != (tc.crit > 0) {
+				if p.Warning == nil || p.Warning.String() != fmt.Sprintf("@~:%g", tc.warn) || (p.Critical != nil) != (tc.crit > 0) {
 					t.Errorf("%s: want the days as thresholds", p)
 				}
 			}
@@ -117,11 +120,11 @@ func TestCertificates(t *testing.T) {
 func TestCertificateJustExpired(t *testing.T) {
 	notAfter := time.Now().Add(24 * time.Hour).Truncate(time.Second)
 	srv, _ := fixture.TLSServer(t, fixture.ServeBytes(http.StatusOK, "application/json", []byte(fixture.HealthyBody)), nil, fixture.Loopback, notAfter, nil)
-	c := newClient(t, ClientConfig{Insecure: true})
+	c := newClient(t, web.ClientConfig{Insecure: true})
 	base := mustURL(t, srv.URL)
 	for _, after := range []time.Duration{30 * time.Minute, 71 * time.Minute, 73 * time.Minute, 3 * time.Hour} {
 		now := func() time.Time { return notAfter.Add(after) }
-		r := (&Certificates{Check: &Endpoint{Client: c, Base: base, Runtime: RuntimeNet, Policy: testPolicy}, Client: c, Creatio: base, Warn: 30, Now: now}).Run(runCtx(t, 5*time.Second))
+		r := (&Certificates{Check: &creatio.Endpoint{Client: c, Base: base, Runtime: creatio.RuntimeNet, Policy: testPolicy}, Client: c, Creatio: base, Warn: 30, Now: now}).Run(runCtx(t, 5*time.Second))
 		if r.State != plugin.Critical || !strings.Contains(r.Summary, "expired") {
 			// Rounded to 0.1 days, less than 72 minutes is -0: the sign
 			// of the days must not decide.

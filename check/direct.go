@@ -3,10 +3,12 @@ package check
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 )
 
@@ -15,115 +17,105 @@ import (
 // filled in, discovery document reachable, client_credentials token
 // retrievable. It works for Creatio versions without the health endpoint.
 type Direct struct {
-	Identity   Identity          // URL nil when --identity-url is empty
+	Identity   identity.Identity // URL nil when --identity-url is empty
 	Thresholds plugin.Thresholds // on the whole run's time in seconds
 	Lifetime   plugin.Thresholds // on the token's expires_in in seconds
-	Policy     Policy
-	Now        func() time.Time // clock for the token checks; nil is time.Now
+	Policy     report.Policy     // Settings is set: the credentials are Creatio's
+	Now        func() time.Time  // clock for the token checks; nil is time.Now
 }
 
 // Run runs the steps in Creatio's order; a failed step ends the run and the
-// later flags are false, as in Creatio's answer.
-func (d *Direct) Run(ctx context.Context) *Report {
+// later flags are false, as in Creatio's answer. The run's time is measured
+// once, at its end, for the perfdata, the thresholds and the line.
+func (d *Direct) Run(ctx context.Context) *report.Report {
 	start := time.Now()
-	r := &Report{Mode: "direct"}
-	defer func() {
-		r.Perf = append([]plugin.Perf{timePerf("time", time.Since(start).Seconds(), d.Thresholds, d.Policy.Timeout.Seconds())}, r.Perf...)
-		if r.State == plugin.OK || r.State == plugin.Warning {
-			timeFinding(r, d.Thresholds, time.Since(start).Seconds(), "the direct check took", "check the load of the Identity Service, or adjust -w/-c")
-		}
-	}()
-	// 1. settings filled in: here, the monitoring host's own configuration
-	if missing := d.missing(); missing != "" {
-		r.fail(d.Policy, fail(faultSetup, "direct mode needs "+missing+": the values of Creatio's OAuth20IdentityServer* settings"), StepSettings)
-		return r
-	}
-	f, t := false, true
-	r.Health = &Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
-	r.Steps = append(r.Steps, Step{Name: StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
-	// 2. Identity Service available
-	tokenURL := d.discover(ctx, r)
-	if tokenURL == nil {
-		return r
-	}
-	r.Health.IdentityServiceAvailable = &t
-	// 3. access token retrievable
-	tok := d.token(ctx, r, tokenURL)
+	d.Policy.Settings = true // the credentials are Creatio's own settings
+	r := &report.Report{Mode: "direct"}
+	tok := d.run(ctx, r)
+	took := time.Since(start).Seconds()
+	r.Perf = append([]plugin.Perf{report.TimePerf("time", took, d.Thresholds, d.Policy.Timeout.Seconds())}, r.Perf...)
 	if tok == nil {
 		return r
 	}
-	r.Health.TokenRetrievable = &t
-	r.Health.HasProblem = false
-	r.Steps = append(r.Steps, Step{Name: StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
 	r.State = plugin.OK
-	r.Summary = "OAuth token is received from the Identity Service as expected (" + humanSeconds(time.Since(start).Seconds()) + ")"
+	r.Summary = report.AsExpected + " (" + report.HumanSeconds(took) + ")"
 	d.inspectToken(r, tok)
+	if r.State == plugin.OK || r.State == plugin.Warning {
+		r.Rate(d.Thresholds, report.Measure{What: "the direct check took", Value: took, Unit: "s", Options: [2]string{"-w", "-c"},
+			Step: "response_time", Fix: "check the load of the Identity Service, or adjust -w/-c"})
+	}
 	return r
 }
 
-// discover is step 2: the discovery document's token endpoint, or nil when
-// the step failed (r then says why).
-func (d *Direct) discover(ctx context.Context, r *Report) *url.URL {
-	start := time.Now()
-	tokenURL, _, fl := d.Identity.Discover(ctx, d.Policy)
-	r.Perf = append(r.Perf, secondsPerf("time_discovery", time.Since(start).Seconds()))
-	if fl != nil {
-		r.Health.Message = creatioSteps[1].message
-		d.failed(r, unavailable(fl), StepIdentityService, "GET "+redactURL(below(d.Identity.URL, discoveryPath))+": "+fl.text, creatioSteps[1].fix)
-		r.Steps = append(r.Steps, notChecked(StepToken))
+// run runs the three steps and returns the token, or nil when a step
+// failed (r then says why).
+func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
+	// 1. settings filled in: here, the monitoring host's own configuration
+	if missing := d.missing(); missing != "" {
+		r.Fail(d.Policy, report.Failed(report.Setup, "direct mode needs "+missing, "give the values of Creatio's OAuth20IdentityServer* settings").In(identity.StepSettings))
 		return nil
 	}
-	r.Steps = append(r.Steps, Step{Name: StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + redactURL(tokenURL)})
-	return tokenURL
-}
-
-// token is step 3: a client_credentials token from tokenURL, or nil when
-// the step failed (r then says why).
-func (d *Direct) token(ctx context.Context, r *Report, tokenURL *url.URL) *Token {
+	f, t := false, true
+	r.Health = &report.Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
+	// 2. Identity Service available
 	start := time.Now()
-	note, fl := d.Identity.checkTokenEndpoint(tokenURL)
-	var tok *Token
-	if fl == nil {
-		tok, fl = d.Identity.Token(ctx, tokenURL, d.Policy)
+	ep, fl := d.Identity.Discover(ctx, d.Policy)
+	r.Perf = append(r.Perf, report.SecondsPerf("time_discovery", time.Since(start).Seconds()))
+	if fl != nil {
+		d.failed(r, fl)
+		return nil
 	}
-	if note != "" {
-		r.Notes = append(r.Notes, note)
+	r.Health.IdentityServiceAvailable = &t
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + web.RedactURL(ep.URL)})
+	// 3. access token retrievable
+	start = time.Now()
+	tok, how, fl := d.Identity.Token(ctx, ep, d.Policy)
+	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
+	if ep.Note != "" {
+		r.Notes = append(r.Notes, ep.Note)
 	}
-	r.Perf = append(r.Perf, secondsPerf("time_token", time.Since(start).Seconds()))
-	if fl == nil {
-		return tok
+	if fl != nil {
+		d.failed(r, fl)
+		return nil
 	}
-	r.Health.Message = creatioSteps[2].message
-	d.failed(r, fail(fl.kind, tokenUnretrievable+": "+fl.text), StepToken,
-		"client_credentials for client "+plugin.Sanitize(d.Identity.ClientID)+" at "+redactURL(tokenURL)+": "+fl.long(), creatioSteps[2].fix)
-	return nil
+	r.Notes = append(r.Notes, how)
+	r.Health.TokenRetrievable = &t
+	r.Health.HasProblem = false
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
+	return tok
 }
 
-// failed ends the run at a failed step: the state by the rule, the status
-// line of f, and the step with its detail and Creatio's fix.
-func (d *Direct) failed(r *Report, f *failure, step, detail, fix string) {
-	st := d.Policy.state(f.kind)
-	r.State, r.Summary = plugin.Worst(r.State, st), f.text
-	r.Steps = append(r.Steps, Step{Name: step, State: st, Detail: detail, Fix: fix})
+// failed ends the run at a failed step: Creatio's Message for it, the
+// failure as the Identity Service judged it, and the steps that did not run.
+func (d *Direct) failed(r *report.Report, f *report.Failure) {
+	for _, c := range identity.Checks {
+		if c.Name == f.Step {
+			r.Health.Message = c.Message
+		}
+	}
+	r.Fail(d.Policy, f)
+	if f.Step == identity.StepIdentityService {
+		r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.Critical, Detail: "not checked: an earlier step failed"})
+	}
 }
 
 // inspectToken adds the checks beyond Creatio's: token type, lifetime, exp
 // and clock skew.
-func (d *Direct) inspectToken(r *Report, tok *Token) {
+func (d *Direct) inspectToken(r *report.Report, tok *identity.Token) {
 	now := time.Now
 	if d.Now != nil {
 		now = d.Now
 	}
-	if st, why := tok.inspect(now()); st != plugin.OK {
-		r.raise(st, why, Step{Name: "token_validity", Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
+	if st, why := tok.Inspect(now()); st != plugin.OK {
+		r.Raise(st, why, report.Step{Name: "token_validity", Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
 	}
 	if tok.ExpiresIn > 0 {
 		lt := float64(tok.ExpiresIn)
 		r.Perf = append(r.Perf, plugin.Perf{Label: "token_lifetime", Value: lt, Unit: "s", Warning: d.Lifetime.Warning, Critical: d.Lifetime.Critical, Min: plugin.Float(0)})
-		if st := d.Lifetime.Evaluate(lt); st != plugin.OK {
-			why := fmt.Sprintf("token lifetime %d s is outside the %s range", tok.ExpiresIn, strings.ToLower(st.String()))
-			r.raise(st, why, Step{Name: "token_lifetime", Detail: why, Fix: "check AccessTokenLifetime of the client in the Identity Service"})
-		}
+		r.Rate(d.Lifetime, report.Measure{What: "token lifetime", Value: lt, Unit: "s",
+			Options: [2]string{"--token-lifetime-warning", "--token-lifetime-critical"},
+			Step:    "token_lifetime", Fix: "check AccessTokenLifetime of the client in the Identity Service"})
 	}
 }
 
@@ -146,9 +138,4 @@ func (d *Direct) missing() string {
 		return m[0]
 	}
 	return strings.Join(m[:len(m)-1], ", ") + " and " + m[len(m)-1]
-}
-
-// notChecked is a step that did not run because an earlier one failed.
-func notChecked(name string) Step {
-	return Step{Name: name, State: plugin.Critical, Detail: "not checked: an earlier step failed"}
 }

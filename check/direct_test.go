@@ -1,6 +1,10 @@
 package check
 
 import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html"
 	"net"
 	"net/http"
 	"net/url"
@@ -9,6 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/internal/checktest"
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
@@ -17,8 +26,8 @@ import (
 // unavailable and unretrievable open the status lines of the direct
 // mode's failed steps, in Creatio's words.
 const (
-	isUnavailable = "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: "
-	unretrievable = "Can't retrieve access_token for system actions from IdentityService: "
+	isUnavailable = identity.Unavailable + ": "
+	unretrievable = identity.Unretrievable + ": "
 )
 
 // directWant is the outcome of the direct check of a variant.
@@ -34,19 +43,19 @@ type directWant struct {
 // validators tolerate for a while.
 var directVariants = map[string]directWant{
 	"ok":                          {plugin.OK, asExpected, ""},
-	"discovery-down":              {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", StepIdentityService},
-	"discovery-notjson":           {plugin.Critical, isUnavailable + "the discovery document: not JSON", StepIdentityService},
-	"discovery-no-token-endpoint": {plugin.Critical, isUnavailable + "the discovery document: no token_endpoint", StepIdentityService},
-	"token-500":                   {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint; check the Identity Service's log", StepToken},
+	"discovery-down":              {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
+	"discovery-notjson":           {plugin.Critical, isUnavailable + "the discovery document: not JSON", identity.StepIdentityService},
+	"discovery-no-token-endpoint": {plugin.Critical, isUnavailable + "the discovery document: no token_endpoint", identity.StepIdentityService},
+	"token-500":                   {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint; check the Identity Service log and load", identity.StepToken},
 	"expired":                     {plugin.Critical, "the new token expired ", ""},
 	"future":                      {plugin.Warning, "clock skew of ", ""},
 	"not-bearer":                  {plugin.Critical, `token_type is "mac", not Bearer; Creatio sends the token as Bearer`, ""},
-	"no-discovery":                {plugin.Critical, isUnavailable + "the discovery document: HTTP 404 Not Found", StepIdentityService},
-	"unavailable-503":             {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", StepIdentityService},
-	"echo":                        {plugin.Critical, unretrievable + "invalid_client (Client authentication failed. Request body: client_id=monitoring&client_secret=[redacted]&grant_type=client_credentials;); check --client-id and the client secret", StepToken},
-	"echo-500":                    {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint", StepToken},
+	"no-discovery":                {plugin.Critical, isUnavailable + "the discovery document: HTTP 404 Not Found", identity.StepIdentityService},
+	"unavailable-503":             {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
+	"echo":                        {plugin.Critical, unretrievable + "invalid_client (Client authentication failed", identity.StepToken},
+	"echo-500":                    {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint", identity.StepToken},
 	"http-token-endpoint":         {plugin.OK, asExpected, ""},
-	"other-host-token-endpoint":   {plugin.Critical, unretrievable + "insecure token_endpoint http://localhost:", StepToken},
+	"other-host-token-endpoint":   {plugin.Critical, "insecure token_endpoint http://localhost:", identity.StepToken},
 	"bom":                         {plugin.OK, asExpected, ""},
 	"form-token":                  {plugin.OK, asExpected, ""},
 }
@@ -66,8 +75,8 @@ func TestDirectVariants(t *testing.T) {
 			if want.state != plugin.State(v.Want) && v.Name != "future" {
 				t.Errorf("the simulator wants %v, the test %v", plugin.State(v.Want), want.state)
 			}
-			c := newClient(t, ClientConfig{})
-			d := &Direct{Identity: Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}
+			c := newClient(t, web.ClientConfig{})
+			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}
 			r := d.Run(runCtx(t, 5*time.Second))
 			checkReport(t, r, nil)
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
@@ -81,14 +90,14 @@ func TestDirectVariants(t *testing.T) {
 			var available, retrievable bool
 			var message string
 			switch want.failed {
-			case StepIdentityService:
+			case identity.StepIdentityService:
 				wantSteps = []string{"settings:OK", "identity_service:" + r.State.String(), "token:CRITICAL"}
 				wantPerf = []string{"time", "time_discovery"}
 				message = sim.MessageIdentityUnavailable
-			case StepToken:
+			case identity.StepToken:
 				wantSteps = []string{"settings:OK", "identity_service:OK", "token:" + r.State.String()}
 				wantPerf = []string{"time", "time_discovery", "time_token"}
-				available, message = true, creatioSteps[2].message
+				available, message = true, identity.Checks[2].Message
 			default:
 				wantSteps = []string{"settings:OK", "identity_service:OK", "token:OK"}
 				if r.State != plugin.OK {
@@ -124,7 +133,7 @@ func TestDirectVariants(t *testing.T) {
 func TestDirectMissingSettings(t *testing.T) {
 	st := newStand(t)
 	u := variant(t, st, "ok")
-	const tail = ": the values of Creatio's OAuth20IdentityServer* settings"
+	const tail = "; give the values of Creatio's OAuth20IdentityServer* settings"
 	const secret = "the secret (CREATIO_CLIENT_SECRET or --client-secret-file)"
 	for _, tc := range []struct {
 		url            *url.URL
@@ -137,8 +146,8 @@ func TestDirectMissingSettings(t *testing.T) {
 		{u, fixture.Client, "", "direct mode needs " + secret + tail},
 		{nil, fixture.Client, "", "direct mode needs --identity-url and " + secret + tail},
 	} {
-		c := newClient(t, ClientConfig{})
-		r := (&Direct{Identity: Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		c := newClient(t, web.ClientConfig{})
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
 		if r.State != plugin.Unknown || r.Summary != tc.says || r.Health != nil {
 			t.Errorf("%v %q (health %v), want UNKNOWN %q", r.State, r.Summary, r.Health, tc.says)
 		}
@@ -178,11 +187,11 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 		step     string // the step that found it
 	}{
 		{"lifetime ok", "ok", th("300:", ""), plugin.Thresholds{}, nil, plugin.OK, asExpected, ""},
-		{"lifetime warning", "ok", th("7200:", ""), plugin.Thresholds{}, nil, plugin.Warning, "token lifetime 3600 s is outside the warning range", "token_lifetime"},
-		{"lifetime critical", "ok", th("7200:", "5000:"), plugin.Thresholds{}, nil, plugin.Critical, "token lifetime 3600 s is outside the critical range", "token_lifetime"},
-		{"form-encoded lifetime", "form-token", th("7200:", ""), plugin.Thresholds{}, nil, plugin.Warning, "token lifetime 3600 s is outside the warning range", "token_lifetime"},
+		{"lifetime warning", "ok", th("7200:", ""), plugin.Thresholds{}, nil, plugin.Warning, "token lifetime 3600 s, outside --token-lifetime-warning 7200:", "token_lifetime"},
+		{"lifetime critical", "ok", th("7200:", "5000:"), plugin.Thresholds{}, nil, plugin.Critical, "token lifetime 3600 s, outside --token-lifetime-critical 5000:", "token_lifetime"},
+		{"form-encoded lifetime", "form-token", th("7200:", ""), plugin.Thresholds{}, nil, plugin.Warning, "token lifetime 3600 s, outside --token-lifetime-warning 7200:", "token_lifetime"},
 		{"time warning", "ok", plugin.Thresholds{}, th("0.000001", ""), nil, plugin.Warning, "the direct check took ", "response_time"},
-		{"time critical", "ok", plugin.Thresholds{}, th("", "0.000001"), nil, plugin.Critical, ", outside the critical range 0.000001; OAuth token is received as expected", "response_time"},
+		{"time critical", "ok", plugin.Thresholds{}, th("", "0.000001"), nil, plugin.Critical, " s, outside -c 0.000001; OAuth token is received as expected", "response_time"},
 		{"time within", "ok", plugin.Thresholds{}, th("10", "20"), nil, plugin.OK, asExpected, ""},
 		{"time over a warning finding", "future", plugin.Thresholds{}, th("", "0.000001"), nil, plugin.Critical, "the direct check took ", "response_time"},
 		{"time not rated on a failure", "token-500", plugin.Thresholds{}, th("0.000001", ""), nil, plugin.Critical, unretrievable, ""},
@@ -193,8 +202,8 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 		{"future token, clock 10 min ahead", "future", plugin.Thresholds{}, plugin.Thresholds{}, ahead(10 * time.Minute), plugin.OK, asExpected, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newClient(t, ClientConfig{})
-			d := &Direct{Identity: Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret},
+			c := newClient(t, web.ClientConfig{})
+			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret},
 				Thresholds: tc.time, Lifetime: tc.lifetime, Policy: testPolicy, Now: tc.now}
 			r := d.Run(runCtx(t, 5*time.Second))
 			if r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
@@ -226,46 +235,46 @@ func TestDirectHostile(t *testing.T) {
 	// withToken is an Identity Service whose discovery names the token
 	// endpoint of tokenBase.
 	withToken := func(tokenBase func(t *testing.T) string) func(t *testing.T) string {
-		return func(t *testing.T) string { return serve(t, discoveryFor(tokenBase(t)+"/connect/token")).URL }
+		return func(t *testing.T) string { return serve(t, checktest.DiscoveryFor(tokenBase(t)+"/connect/token")).URL }
 	}
 	st := newStand(t)
 	tlsID, pemText := fixture.TLSServer(t, st.Identity, []string{"localhost"}, fixture.Loopback, time.Now().Add(24*time.Hour), nil)
 	ca := fixture.WriteFile(t, "ca.pem", pemText)
-	p := Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
+	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
 	for _, tc := range []struct {
 		name    string
 		url     func(t *testing.T) string
-		cfg     ClientConfig
+		cfg     web.ClientConfig
 		timeout time.Duration
 		want    plugin.State
 		says    string
 		note    string
 	}{
-		{name: "discovery hangs", url: rawSrv(fixture.Hang), timeout: hangTimeout, want: plugin.Unknown, says: isUnavailable + "the discovery request to 127.0.0.1:"},
-		{name: "discovery headers never finished", url: rawSrv(fixture.HeadersNeverFinished), timeout: hangTimeout, want: plugin.Unknown, says: isUnavailable},
+		{name: "discovery hangs", url: rawSrv(fixture.Hang), timeout: checktest.HangTimeout, want: plugin.Unknown, says: isUnavailable + "the discovery request to 127.0.0.1:"},
+		{name: "discovery headers never finished", url: rawSrv(fixture.HeadersNeverFinished), timeout: checktest.HangTimeout, want: plugin.Unknown, says: isUnavailable},
 		{name: "discovery endless header line", url: rawSrv(fixture.EndlessHeader), want: plugin.Critical, says: isUnavailable + "127.0.0.1:"},
 		{name: "discovery refused", url: func(t *testing.T) string { return "http://" + fixture.ClosedPort(t) }, want: plugin.Warning, says: isUnavailable + "connection to 127.0.0.1:"},
-		{name: "discovery huge", url: srvURL(fixture.ServeStream("application/json", 3<<20)), want: plugin.Critical, says: isUnavailable + "the discovery document: the answer is larger than the 1048576-byte cap (--max-body)"},
-		{name: "discovery gzip bomb", url: srvURL(fixture.ServeBytes(http.StatusOK, "application/json", fixture.GzipBomb(), "Content-Encoding", "gzip")), want: plugin.Critical, says: "larger than"},
+		{name: "discovery huge", url: checktest.SrvURL(fixture.ServeStream("application/json", 3<<20)), want: plugin.Critical, says: isUnavailable + "the discovery document: the answer is larger than the 1048576-byte cap (--max-body)"},
+		{name: "discovery gzip bomb", url: checktest.SrvURL(fixture.ServeBytes(http.StatusOK, "application/json", fixture.GzipBomb(), "Content-Encoding", "gzip")), want: plugin.Critical, says: "larger than"},
 		{name: "discovery untrusted", url: func(*testing.T) string { return tlsID.URL + "/ok" }, want: plugin.Warning, says: isUnavailable + "TLS certificate of 127.0.0.1:"},
-		{name: "token endpoint hangs", url: withToken(rawSrv(fixture.Hang)), timeout: hangTimeout, want: plugin.Unknown, says: unretrievable + "the token request to 127.0.0.1:"},
-		{name: "token body drips", url: withToken(rawSrv(fixture.BodyDrip)), timeout: hangTimeout, want: plugin.Unknown, says: unretrievable},
+		{name: "token endpoint hangs", url: withToken(rawSrv(fixture.Hang)), timeout: checktest.HangTimeout, want: plugin.Unknown, says: unretrievable + "the token request to 127.0.0.1:"},
+		{name: "token body drips", url: withToken(rawSrv(fixture.BodyDrip)), timeout: checktest.HangTimeout, want: plugin.Unknown, says: unretrievable},
 		{name: "token endpoint refused", url: withToken(func(t *testing.T) string { return "http://" + fixture.ClosedPort(t) }), want: plugin.Warning, says: unretrievable + "connection to 127.0.0.1:"},
-		{name: "token 10 MB", url: withToken(srvURL(fixture.ServeStream("application/json", 10<<20))), want: plugin.Critical, says: unretrievable + "the token endpoint's answer is larger than"},
-		{name: "token invalid JSON", url: withToken(srvURL(fixture.ServeBytes(http.StatusOK, "application/json", []byte(`{"access_token":"abc","token_type":`)))), want: plugin.Critical,
+		{name: "token 10 MB", url: withToken(checktest.SrvURL(fixture.ServeStream("application/json", 10<<20))), want: plugin.Critical, says: unretrievable + "the token endpoint's answer exceeds --max-body"},
+		{name: "token invalid JSON", url: withToken(checktest.SrvURL(fixture.ServeBytes(http.StatusOK, "application/json", []byte(`{"access_token":"abc","token_type":`)))), want: plugin.Critical,
 			says: unretrievable + "the token endpoint answered HTTP 200 but the answer is not JSON"},
-		{name: "https discovery, plain-http token endpoint", url: func(*testing.T) string { return tlsID.URL + "/http-token-endpoint" }, cfg: ClientConfig{CAFiles: []string{ca}}, want: plugin.Critical,
-			says: unretrievable + "insecure token_endpoint http://127.0.0.1:"},
-		{name: "token endpoint on another host over https", url: func(*testing.T) string { return tlsID.URL + "/other-host-token-endpoint" }, cfg: ClientConfig{CAFiles: []string{ca}}, want: plugin.OK,
+		{name: "https discovery, plain-http token endpoint", url: func(*testing.T) string { return tlsID.URL + "/http-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.Critical,
+			says: "insecure token_endpoint http://127.0.0.1:"},
+		{name: "token endpoint on another host over https", url: func(*testing.T) string { return tlsID.URL + "/other-host-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.OK,
 			says: asExpected, note: "token endpoint on another host than --identity-url: https://localhost:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			timeout := cmpOr(tc.timeout, 5*time.Second)
+			timeout := cmp.Or(tc.timeout, 5*time.Second)
 			p := p
 			p.Timeout = timeout
 			c := newClient(t, tc.cfg)
-			d := &Direct{Identity: Identity{Client: c, URL: mustURL(t, tc.url(t)), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: p}
+			d := &Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, tc.url(t)), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: p}
 			start := time.Now()
 			r := d.Run(runCtx(t, timeout))
 			within(t, start, timeout+time.Second)
@@ -277,5 +286,37 @@ func TestDirectHostile(t *testing.T) {
 				t.Errorf("notes %q, want %q", r.Notes, tc.note)
 			}
 		})
+	}
+}
+
+// A server that echoes a secret HTML-escaped (an error page, an
+// error_description written by an HTML encoder) must not show it either.
+func TestHTMLEscapedEchoes(t *testing.T) {
+	const password = `pw<&"sEcReT`
+	loginPage := fixture.ServeBytes(http.StatusOK, "text/html", []byte("<p>Bad password "+html.EscapeString(password)+"</p>"))
+	desc, _ := json.Marshal(map[string]string{"error": "invalid_client", "error_description": "bad secret " + html.EscapeString(fixture.Secret)})
+	var problems []string
+	{
+		srv := serve(t, loginPage)
+		c := newClient(t, web.ClientConfig{})
+		c.Secrets().Add(password)
+		r := (&creatio.Endpoint{Client: c, Base: mustURL(t, srv.URL), Auth: &creatio.FormsLogin{Base: mustURL(t, srv.URL), User: fixture.User, Password: password}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		if what := leaked(everything(t, r), [2]string{fixture.User, password}); what != "" {
+			problems = append(problems, fmt.Sprintf("the sample of a login answer shows %s: %q", what, r.Summary))
+		}
+	}
+	{
+		mux := http.NewServeMux()
+		srv := serve(t, mux)
+		mux.Handle("/.well-known/openid-configuration", checktest.DiscoveryFor(srv.URL+"/connect/token"))
+		mux.Handle("/connect/token", fixture.ServeBytes(http.StatusBadRequest, "application/json", desc))
+		c := newClient(t, web.ClientConfig{})
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, srv.URL), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		if what := leaked(everything(t, r), [2]string{fixture.Client, fixture.Secret}); what != "" {
+			problems = append(problems, fmt.Sprintf("an error_description shows %s: %q", what, r.Summary))
+		}
+	}
+	if len(problems) > 0 {
+		t.Errorf("an HTML-escaped secret is shown (in a body sample or an OAuth error_description):\n%s", strings.Join(problems, "\n"))
 	}
 }

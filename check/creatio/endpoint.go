@@ -1,0 +1,324 @@
+package creatio
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
+	"check_creatio_oauth/plugin"
+)
+
+// Runtime is Creatio's runtime, which decides the health endpoint's path.
+type Runtime string
+
+// The runtimes: .NET Framework serves the endpoint under /0, .NET (Core, 6, 8)
+// at the root; Auto tries /0 first and the root on 404.
+const (
+	RuntimeAuto  Runtime = "auto"
+	RuntimeNetFx Runtime = "netfx"
+	RuntimeNet   Runtime = "net"
+)
+
+// healthPath is the endpoint's path below the base URL for each runtime.
+var healthPath = map[Runtime]string{
+	RuntimeNetFx: "/0/api/OAuthHealthCheck",
+	RuntimeNet:   "/api/OAuthHealthCheck",
+}
+
+// Endpoint checks Creatio's OAuth health endpoint.
+type Endpoint struct {
+	Client     *web.Client
+	Base       *url.URL // Creatio's base URL, with any virtual directory
+	Runtime    Runtime
+	Auth       Authenticator     // nil: no login
+	Thresholds plugin.Thresholds // on the health request's time in seconds
+	Policy     report.Policy
+}
+
+// logoutReserve is the part of the deadline kept for the logout after a
+// login: the health request ends that much earlier, so that the session
+// is ended even when Creatio does not answer, and the answer still comes
+// before -t.
+func logoutReserve(timeout time.Duration) time.Duration {
+	return min(timeout/10, 500*time.Millisecond)
+}
+
+// Run calls the endpoint and turns its answer into a report. It never
+// returns nil.
+func (e *Endpoint) Run(ctx context.Context) *report.Report {
+	r := &report.Report{Mode: "endpoint"}
+	if e.Auth == nil {
+		e.run(ctx, r)
+		return r
+	}
+	hctx := ctx
+	if d, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		hctx, cancel = context.WithDeadline(ctx, d.Add(-logoutReserve(e.Policy.Timeout)))
+		defer cancel()
+	}
+	if e.Auth.Login(hctx, e.Client, e.Policy, r) {
+		// The health request was not made without a login, so there is no
+		// "time": the login's own time is the perfdata. (An undetermined
+		// "U" would be the guidelines' way, but Icinga 2 and
+		// Monitoring::Plugin reject it.)
+		e.run(hctx, r)
+	}
+	if note := e.Auth.Logout(ctx, e.Client, e.Policy); note != "" {
+		r.Notes = append(r.Notes, note)
+	}
+	return r
+}
+
+// run makes the health request, with the login's perfdata kept last.
+func (e *Endpoint) run(ctx context.Context, r *report.Report) {
+	authPerf := r.Perf
+	r.Perf = nil
+	a, err := e.request(ctx, r)
+	if err != nil {
+		r.Perf = append([]plugin.Perf{report.TimePerf("time", err.elapsed, e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
+		r.Fail(e.Policy, err.Failure.In("health_request"))
+		return
+	}
+	r.Perf = append(e.responsePerf(a.resp), authPerf...)
+	r.Detail = fmt.Sprintf("HTTP %d from %s", a.resp.StatusCode, web.RedactURL(a.resp.URL))
+	e.classify(r, a)
+	if r.Health != nil && e.auto() {
+		r.Notes = append(r.Notes, fmt.Sprintf("runtime: found the endpoint at %s; pin it with --runtime %s", web.RedactURL(a.u), a.runtime))
+	}
+}
+
+// auto reports whether the runtime is to be found (--runtime auto).
+func (e *Endpoint) auto() bool { return e.Runtime == RuntimeAuto || e.Runtime == "" }
+
+// answer is the health endpoint's answer, where it came from and the
+// paths tried.
+type answer struct {
+	resp    *web.Response
+	u       *url.URL
+	runtime Runtime
+	tried   []string
+}
+
+// requestFailure is a health request without an answer, and its time.
+type requestFailure struct {
+	*report.Failure
+	elapsed float64
+}
+
+// request asks the health endpoint. With --runtime auto it asks the .NET
+// Framework path first and the .NET one when that answers 404, 401 or a
+// login redirect; the first answer stands unless the second is better
+// than a 404.
+func (e *Endpoint) request(ctx context.Context, r *report.Report) (*answer, *requestFailure) {
+	runtimes := []Runtime{e.Runtime}
+	if e.auto() {
+		runtimes = []Runtime{RuntimeNetFx, RuntimeNet}
+	}
+	var first *answer
+	var tried []string
+	for i, rt := range runtimes {
+		u := web.Below(e.Base, healthPath[rt])
+		tried = append(tried, u.Path)
+		start := time.Now()
+		resp, err := e.Client.Send(ctx, http.MethodGet, u, "", nil, e.apply)
+		if err != nil {
+			return nil, &requestFailure{e.Client.Describe(err, "the health request", u, e.Policy), time.Since(start).Seconds()}
+		}
+		a := &answer{resp: resp, u: u, runtime: rt, tried: tried}
+		switch {
+		case i == 0 && len(runtimes) > 1 && (resp.StatusCode == http.StatusNotFound || wantsLogin(resp)):
+			r.Notes = append(r.Notes, fmt.Sprintf("runtime: %s answered HTTP %d; trying %s", web.RedactURL(u), resp.StatusCode, healthPath[runtimes[1]]))
+			first = a
+			continue
+		case first != nil && resp.StatusCode == http.StatusNotFound && first.resp.StatusCode != http.StatusNotFound:
+			first.tried = tried
+			return first, nil
+		}
+		return a, nil
+	}
+	return first, nil
+}
+
+// apply adds the login's credentials, if any.
+func (e *Endpoint) apply(req *http.Request) {
+	if e.Auth != nil {
+		e.Auth.Apply(req)
+	}
+}
+
+// wantsLogin reports whether an answer asks for a login: 401, or a
+// redirect to a login page.
+func wantsLogin(resp *web.Response) bool {
+	if resp.StatusCode == http.StatusUnauthorized {
+		return true
+	}
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		return false
+	}
+	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
+	return err == nil && web.IsLoginPath(loc.Path)
+}
+
+// responsePerf is the perfdata of the health request.
+func (e *Endpoint) responsePerf(resp *web.Response) []plugin.Perf {
+	t := resp.Timings
+	perf := []plugin.Perf{
+		report.TimePerf("time", t.Total, e.Thresholds, e.Policy.Timeout.Seconds()),
+		report.SecondsPerf("time_connect", t.Connect),
+	}
+	if resp.URL != nil && resp.URL.Scheme == "https" {
+		perf = append(perf, report.SecondsPerf("time_tls", t.TLS))
+	}
+	return append(perf,
+		report.SecondsPerf("time_firstbyte", t.FirstByte),
+		plugin.Perf{Label: "size", Value: float64(resp.Size), Unit: "B", Min: plugin.Float(0)},
+	)
+}
+
+// classify maps the health answer to a state, following Creatio's
+// documentation of OAuthHealthCheck and the rule of Policy.state.
+func (e *Endpoint) classify(r *report.Report, a *answer) {
+	resp := a.resp
+	h, f := e.judge(resp, a.tried)
+	if f != nil {
+		r.Fail(e.Policy, f.In("health_request"))
+		return
+	}
+	h.Message = e.Client.Secrets().Redact(h.Message)
+	r.Health = &h
+	steps, cause := healthSteps(h)
+	r.Steps = append(r.Steps, steps...)
+	switch {
+	case !h.Healthy():
+		r.State = plugin.Critical
+		r.Summary = problemSummary(h, cause)
+	case web.Overloaded(resp.StatusCode):
+		text := fmt.Sprintf("Creatio answered %s although HasProblem is false", web.Status(resp))
+		r.Fail(e.Policy, report.Failed(report.Server, text, "check Creatio's application logs and load").In("health_request"))
+		return
+	default:
+		r.State = plugin.OK
+		r.Summary = report.AsExpected + " (" + report.HumanSeconds(resp.Timings.Total) + ")"
+		if resp.StatusCode != http.StatusOK {
+			r.Detail += ", healthy body"
+		}
+	}
+	e.applyThresholds(r, resp.Timings.Total)
+}
+
+// judge reads a health answer: Creatio's health, or the failure of an
+// answer that is not usable health JSON.
+func (e *Endpoint) judge(resp *web.Response, tried []string) (report.Health, *report.Failure) {
+	if f := e.judgeStatus(resp, tried); f != nil {
+		return report.Health{}, f
+	}
+	h, err := ParseHealth(resp.Body)
+	if err == nil {
+		return h, nil
+	}
+	status := resp.StatusCode
+	var f *report.Failure
+	switch {
+	case isLoginPage(resp):
+		return h, e.authFailure("a login page", status)
+	case web.Overloaded(status):
+		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered %s%s, not the OAuth health JSON", web.Status(resp), e.Client.Via(resp)), "check Creatio's application logs and load")
+	case status >= 200 && status < 300:
+		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d but %v", status, err), "check Creatio's application logs and --url")
+	default:
+		f = report.Failed(report.Setup, fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON", plugin.Sanitize(resp.Status)), "check --url")
+	}
+	f.Detail = f.Text + "; the answer: " + e.Client.Sample(resp)
+	return h, f
+}
+
+// judgeStatus is the failure of an answer whose status or size says it is
+// no health answer (a redirect, a login wall, 404, too large), or nil.
+func (e *Endpoint) judgeStatus(resp *web.Response, tried []string) *report.Failure {
+	status := resp.StatusCode
+	switch {
+	case resp.TooLarge:
+		return report.Failed(report.Server, fmt.Sprintf("the answer of %s is larger than the %d-byte cap (--max-body), so it is not the OAuth health JSON", resp.URL.Host, e.Client.MaxBody()), "check Creatio and any proxy")
+	case status >= 300 && status < 400:
+		return e.redirected(resp)
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		return e.authFailure(fmt.Sprintf("HTTP %d", status), status)
+	case status == http.StatusNotFound:
+		f := report.Failed(report.Setup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2?", "Check --url or use --mode direct")
+		f.Detail = fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)
+		return f
+	}
+	return nil
+}
+
+// applyThresholds rates the health request's time against -w/-c; the
+// worst state wins, and a breached time leads the status line only when the
+// health itself is OK.
+func (e *Endpoint) applyThresholds(r *report.Report, t float64) {
+	r.Rate(e.Thresholds, report.Measure{What: "health request took", Value: t, Unit: "s", Options: [2]string{"-w", "-c"},
+		Step: "response_time", Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
+}
+
+// problemSummary is the status line of a health answer that reports a
+// problem: Creatio's Message (or the cause it implies) and what to check.
+func problemSummary(h report.Health, cause *identity.Check) string {
+	msg := h.Message
+	hint := "Open the OAuth 2.0 diagnostic in Creatio and its logs."
+	switch {
+	case cause != nil:
+		hint = cause.Hint
+		if plugin.Sanitize(msg) == "" {
+			msg = cause.Failed
+		}
+	case plugin.Sanitize(msg) == "":
+		msg = "Creatio reports HasProblem true but names no failing check"
+	}
+	if msg = plugin.Sanitize(msg); !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return report.Fit(msg, hint)
+}
+
+// redirected explains a 3xx answer that was not followed.
+func (e *Endpoint) redirected(resp *web.Response) *report.Failure {
+	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
+	switch {
+	case err != nil || resp.Header.Get("Location") == "":
+		return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d without a usable Location", resp.StatusCode), "check Creatio's web server")
+	case web.IsLoginPath(loc.Path):
+		return e.authFailure("a redirect to "+loc.Path, resp.StatusCode)
+	case !web.SameOrigin(resp.URL, loc):
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, loc.Host), "point --url at it")
+	}
+	return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d to %s", resp.StatusCode, web.RedactURL(loc)), "point --url at the final address")
+}
+
+// authFailure says that Creatio wants authentication and which options fix
+// it, or, after a login, why Creatio rejected it.
+func (e *Endpoint) authFailure(what string, status int) *report.Failure {
+	if e.Auth != nil {
+		return e.Auth.Rejected(status)
+	}
+	f := report.Failed(report.Setup, fmt.Sprintf("Creatio asks for authentication (%s)", what), "use --user, or --client-id with --identity-url")
+	f.Detail = fmt.Sprintf("Creatio asks for authentication (%s): log in as a user with --user (password from CREATIO_PASSWORD or --password-file), with an OAuth client with --client-id and --identity-url (secret from CREATIO_CLIENT_SECRET or --client-secret-file), or with a ready token (--auth bearer, CREATIO_TOKEN or --token-file)", what)
+	return f
+}
+
+// isLoginPage reports whether a body is one of Creatio's login pages.
+func isLoginPage(resp *web.Response) bool {
+	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if ct != "text/html" {
+		return false
+	}
+	head := bytes.ToLower(resp.Body[:min(len(resp.Body), 4096)])
+	return bytes.Contains(head, []byte("/login/")) || bytes.Contains(head, []byte("bootstrap.login")) || bytes.Contains(head, []byte("nuilogin"))
+}

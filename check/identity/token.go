@@ -1,0 +1,269 @@
+package identity
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
+	"mime"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"check_creatio_oauth/check/report"
+	"check_creatio_oauth/check/web"
+	"check_creatio_oauth/plugin"
+
+	"github.com/tidwall/gjson"
+)
+
+// Token is what the plugin learns from a client_credentials token.
+type Token struct {
+	AccessToken string // never printed
+	Type        string // token_type as the server sent it
+	ExpiresIn   int64  // expires_in in seconds; 0 when not sent
+	Claims      *Claims
+}
+
+// OAuthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
+type OAuthError struct {
+	Code        string // error, e.g. "invalid_client"
+	Description string // error_description, may be empty
+}
+
+func (e *OAuthError) Error() string {
+	if e.Description == "" {
+		return e.Code
+	}
+	return e.Code + " (" + e.Description + ")"
+}
+
+// ParseToken reads a token endpoint's answer: JSON, or a form-encoded body
+// when the Content-Type says application/x-www-form-urlencoded or
+// text/plain (as some servers send). An "error" member (not null, not
+// empty) makes it an *OAuthError, whatever the status; otherwise the answer must hold an
+// access_token. expires_in may be a number or a string; one that is not a
+// positive number of seconds below 2^31 counts as absent. The status is
+// for the caller to judge.
+func ParseToken(contentType string, body []byte) (*Token, error) {
+	var get func(string) (string, bool)
+	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
+		form, err := url.ParseQuery(strings.TrimPrefix(string(body), "\ufeff"))
+		if err != nil {
+			return nil, errors.New("the answer is not form-encoded")
+		}
+		get = func(k string) (string, bool) { return form.Get(k), form.Get(k) != "" }
+	} else {
+		o, err := web.ReadObject(body)
+		if err != nil {
+			return nil, errors.New("the answer is not JSON")
+		}
+		get = func(k string) (string, bool) {
+			v, ok := o.Get(k)
+			switch {
+			case !ok || v.Type == gjson.Null:
+				return "", false
+			case v.Type == gjson.String:
+				return v.Str, v.Str != ""
+			}
+			return v.Raw, true // a number, or an object, array or boolean as its JSON
+		}
+	}
+	if code, ok := get("error"); ok {
+		desc, _ := get("error_description")
+		return nil, &OAuthError{Code: code, Description: desc}
+	}
+	access, _ := get("access_token")
+	if access == "" {
+		return nil, errors.New("no access_token in the answer")
+	}
+	tok := &Token{AccessToken: access}
+	tok.Type, _ = get("token_type")
+	if s, ok := get("expires_in"); ok {
+		if n, err := strconv.ParseFloat(s, 64); err == nil && n >= 1 && n < math.MaxInt32 {
+			tok.ExpiresIn = int64(n)
+		}
+	}
+	if c, err := ParseJWTClaims(access); err == nil {
+		tok.Claims = &c
+	}
+	return tok, nil
+}
+
+// ClientAuth is how the client authenticates to the token endpoint.
+type ClientAuth string
+
+// The client authentication methods: Basic sends id and secret in the
+// Authorization header (RFC 6749 section 2.3.1, the default every server
+// must support), Post in the form body, as Creatio does; Auto takes the one
+// the discovery document lists alone, else tries Basic and, on
+// invalid_client, the form body.
+const (
+	AuthAuto  ClientAuth = "auto"
+	AuthBasic ClientAuth = "basic"
+	AuthPost  ClientAuth = "post"
+)
+
+// method is the OAuth name of a client authentication method.
+func (a ClientAuth) method() string {
+	if a == AuthBasic {
+		return "client_secret_basic"
+	}
+	return "client_secret_post"
+}
+
+// methods are the client authentications to try, in order, for ep.
+func (id *Identity) methods(ep *Endpoint) []ClientAuth {
+	if id.Auth == AuthBasic || id.Auth == AuthPost {
+		return []ClientAuth{id.Auth}
+	}
+	basic := slices.Contains(ep.Methods, AuthBasic.method())
+	post := slices.Contains(ep.Methods, AuthPost.method())
+	switch {
+	case basic && !post:
+		return []ClientAuth{AuthBasic}
+	case post && !basic:
+		return []ClientAuth{AuthPost}
+	}
+	return []ClientAuth{AuthBasic, AuthPost}
+}
+
+// Token gets a client_credentials token from the endpoint, authenticating
+// the client as --client-auth says. Its failure is judged here, once, by
+// the rule: the status decides before any body (5xx, 429, 408: the
+// server's fault), then the OAuth error code (a refused client:
+// Credentials; unsupported_grant_type: Problem), in the token step.
+func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*Token, string, *report.Failure) {
+	if f := id.checkTokenEndpoint(ep); f != nil {
+		return nil, "", f
+	}
+	c := id.Client
+	c.Secrets().Add(id.Secret)
+	c.Secrets().AddBasic(id.ClientID, id.Secret)
+	var f *report.Failure
+	for _, auth := range id.methods(ep) {
+		var tok *Token
+		var oe *OAuthError
+		tok, oe, f = id.request(ctx, ep.URL, auth, p)
+		switch {
+		case f == nil:
+			c.Secrets().Add(tok.AccessToken)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", plugin.Sanitize(tok.Type), tok.ExpiresIn, tok.Claims != nil)
+			return tok, "token: client authentication " + auth.method() + " accepted", nil
+		case oe == nil || oe.Code != "invalid_client" || ctx.Err() != nil:
+			return nil, "", f
+		}
+		c.Tracef("token: %s refused with invalid_client", auth.method())
+	}
+	return nil, "", f
+}
+
+// request is one token request with client authentication auth: the token,
+// or the failure and the OAuth error behind it, if any.
+func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientAuth, p report.Policy) (*Token, *OAuthError, *report.Failure) {
+	c := id.Client
+	form := url.Values{"grant_type": {"client_credentials"}}
+	var edit func(*http.Request)
+	if auth == AuthBasic {
+		cred := url.QueryEscape(id.ClientID) + ":" + url.QueryEscape(id.Secret)
+		edit = func(req *http.Request) {
+			req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+		}
+		c.Tracef("> (form: grant_type=client_credentials; client %s in HTTP Basic, client_secret_basic)", plugin.Sanitize(id.ClientID))
+	} else {
+		form.Set("client_id", id.ClientID)
+		form.Set("client_secret", id.Secret)
+		c.Tracef("> (form: grant_type=client_credentials, client_id=%s, client_secret=[redacted])", plugin.Sanitize(id.ClientID))
+	}
+	resp, err := c.Send(ctx, http.MethodPost, tokenURL, "application/x-www-form-urlencoded", []byte(form.Encode()), edit)
+	if err != nil {
+		return nil, nil, id.failed(tokenURL, c.Describe(err, "the token request", tokenURL, p))
+	}
+	if resp.TooLarge {
+		return nil, nil, id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))
+	}
+	tok, err := ParseToken(resp.Header.Get("Content-Type"), resp.Body)
+	var oe *OAuthError
+	errors.As(err, &oe)
+	return tok, oe, id.judge(resp, oe, err)
+}
+
+// credentialErrors are the OAuth error codes (RFC 6749 section 5.2) that
+// refuse the client's credentials or request: the fault of whoever set
+// them up, the admin for the plugin's login, Creatio's settings in direct
+// mode.
+var credentialErrors = []string{"invalid_client", "invalid_grant", "unauthorized_client", "invalid_scope", "invalid_request"}
+
+// judge is the failure of a token answer, or nil for a token.
+func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report.Failure {
+	status, tokenURL := resp.StatusCode, resp.URL
+	said := ""
+	if oe != nil {
+		said = id.Client.Said(oe.Code, 60)
+		if said == "" {
+			said = "an empty OAuth error code"
+		}
+		if d := id.Client.Said(oe.Description, 120); d != "" {
+			said += " (" + d + ")"
+		}
+	}
+	whole := func(f *report.Failure) *report.Failure {
+		if oe != nil && oe.Description != "" { // the server's own words, whole, for -vv and JSON
+			f.Detail = f.Long() + "; error_description: " + id.Client.Said(oe.Description, 4000)
+		}
+		return f
+	}
+	switch {
+	case web.Overloaded(status):
+		text := web.Status(resp) + " from the token endpoint"
+		if said != "" {
+			text += ": " + said
+		}
+		return whole(id.failed(tokenURL, report.Failed(report.Server, text, serverFix)))
+	case status >= 200 && status <= 299 && oe != nil:
+		return whole(id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint answered HTTP %d with the error %s", status, said), serverFix)))
+	case status >= 200 && status <= 299 && err != nil:
+		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint answered HTTP %d but %v", status, err), serverFix))
+	case status >= 200 && status <= 299:
+		return nil
+	case oe != nil && oe.Code == "unsupported_grant_type":
+		return whole(id.failed(tokenURL, report.Failed(report.Problem, "the Identity Service refuses the client_credentials grant ("+said+"), to Creatio too", "allow the client_credentials grant for the client in the Identity Service")))
+	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
+		return whole(id.refused(tokenURL, said, oe.Description))
+	case status == 401:
+		return id.refused(tokenURL, web.Status(resp)+" without an OAuth error code", "")
+	}
+	return id.failed(tokenURL, report.Failed(report.Server, web.Status(resp)+" from the token endpoint, not an OAuth answer", serverFix))
+}
+
+// failed says a failure of the token request to tokenURL in Creatio's
+// words; the detail names the client and the endpoint.
+func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Failure {
+	f := *cause
+	f.Step = StepToken
+	f.Text = Unretrievable + ": " + cause.Text
+	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ": " + cause.Long()
+	return &f
+}
+
+// refused is the failure of a refused client: whose credentials they are
+// decides the words and (by the rule of report.Credentials) the state.
+func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
+	fix := "check --client-id and the client secret (" + cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET") + ")"
+	if strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post") {
+		fix += ", and --client-auth basic or post, as the server's words say"
+	}
+	if !id.Own {
+		f := report.Failed(report.Credentials, Unretrievable+": "+said, "check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret; "+credentialsFix)
+		f.Hint = "Check the client id and secret system settings."
+		f.Detail = f.Text + " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+		return f.In(StepToken)
+	}
+	f := report.Failed(report.Credentials, "cannot log in, OAuth health not measured: token request: "+said, fix).In(StepToken)
+	f.Detail = f.Text + " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+	return f
+}

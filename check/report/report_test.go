@@ -1,0 +1,286 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"check_creatio_oauth/plugin"
+)
+
+// render writes r.Result(v) as the plugin prints it.
+func render(t *testing.T, r *Report, v int) string {
+	t.Helper()
+	var b strings.Builder
+	if _, err := r.Result(v).WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestReportResult(t *testing.T) {
+	perf := []plugin.Perf{{Label: "time", Value: 0.25, Unit: "s"}}
+	healthy := func() *Report {
+		h := Health{SettingsFilledIn: yes, IdentityServiceAvailable: yes, TokenRetrievable: yes}
+		steps := []Step{
+			{Name: "settings", State: plugin.OK, Detail: "OAuth 2.0 system settings are filled in"},
+			{Name: "identity_service", State: plugin.OK, Detail: "the Identity Service is available"},
+			{Name: "token", State: plugin.OK, Detail: "an access token for system actions is retrievable"},
+		}
+		return &Report{Mode: "endpoint", State: plugin.OK, Summary: "OAuth token is received from the Identity Service as expected (0.250 s)",
+			Detail: "HTTP 200 from https://crm.example/0/api/OAuthHealthCheck", Steps: steps, Health: &h, Perf: perf,
+			Notes: []string{"runtime: found the endpoint at https://crm.example/0/api/OAuthHealthCheck; pin it with --runtime netfx"}}
+	}
+	problem := func() *Report {
+		h := Health{HasProblem: true, SettingsFilledIn: yes, IdentityServiceAvailable: no, TokenRetrievable: no, Message: "Identity Service down"}
+		steps := []Step{
+			{Name: "settings", State: plugin.OK, Detail: "OAuth 2.0 system settings are filled in"},
+			{Name: "identity_service", State: plugin.Critical, Detail: "IsIdentityServiceAvailable false: the Identity Service is not available to Creatio", Fix: identityFix},
+			{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false (follows from the identity_service step)"},
+		}
+		return &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Identity Service down.", "Check the Identity Service and that its URL is reachable from the Creatio server."), Detail: "HTTP 500",
+			Steps: steps, Health: &h, Perf: perf, Notes: []string{"a note"}}
+	}
+	unreachable := func() *Report {
+		r := &Report{Mode: "endpoint", Perf: perf, Notes: []string{"> GET https://crm.example/0/api/OAuthHealthCheck"}}
+		return r.Fail(testPolicy, Failed(Unreachable, "connection to crm.example refused", "check that the web server runs and listens there").In("health_request"))
+	}
+	withDetail := func() *Report {
+		r := &Report{Mode: "endpoint"}
+		f := Failed(Setup, "Creatio answered HTTP 200 but not the OAuth health JSON", "check --url").In("health_request")
+		f.Detail = `Creatio answered HTTP 200 but not the OAuth health JSON; the answer: text/html, 6 bytes: "<html>"`
+		return r.Fail(testPolicy, f)
+	}
+	const (
+		okLine   = "CREATIO OAUTH OK - OAuth token is received from the Identity Service as expected (0.250 s)"
+		okDetail = " (HTTP 200 from https://crm.example/0/api/OAuthHealthCheck)"
+		okSteps  = "\\_ [OK] settings: OAuth 2.0 system settings are filled in\n" +
+			"\\_ [OK] identity_service: the Identity Service is available\n" +
+			"\\_ [OK] token: an access token for system actions is retrievable\n"
+		okNote      = "runtime: found the endpoint at https://crm.example/0/api/OAuthHealthCheck; pin it with --runtime netfx\n"
+		perfText    = " | time=0.25s\n"
+		problemLine = "CREATIO OAUTH CRITICAL - Identity Service down. " +
+			"Check the Identity Service and that its URL is reachable from the Creatio server."
+		problemDetail = " (HTTP 500)"
+		problemSteps  = "\\_ [OK] settings: OAuth 2.0 system settings are filled in\n" +
+			"\\_ [CRITICAL] identity_service: IsIdentityServiceAvailable false: the Identity Service is not available to Creatio\n" +
+			"   fix: test the Identity Service (GET {OAuth20IdentityServerUrl}/.well-known/openid-configuration); if it answers, check that OAuth20IdentityServerUrl is filled in and that the Identity Service URL is reachable from the machine where Creatio runs (DNS, proxy, firewall)\n" +
+			"\\_ [CRITICAL] token: IsAccessTokenRetrievableForSystemActions false (follows from the identity_service step)\n"
+		refusedLine = "CREATIO OAUTH CRITICAL - connection to crm.example refused; check that the web server runs and listens there"
+		refusedStep = "\\_ [CRITICAL] health_request: connection to crm.example refused\n   fix: check that the web server runs and listens there\n"
+		detailLine  = "CREATIO OAUTH UNKNOWN - Creatio answered HTTP 200 but not the OAuth health JSON; check --url\n"
+		detailStep  = "\\_ [UNKNOWN] health_request: Creatio answered HTTP 200 but not the OAuth health JSON; the answer: text/html, 6 bytes: \"<html>\"\n   fix: check --url\n"
+	)
+	for _, tc := range []struct {
+		name string
+		r    func() *Report
+		v    int
+		want string
+	}{
+		// OK: one line below -v 2; the steps and the notes at -v 2 and 3.
+		{"OK -v 0", healthy, 0, okLine + perfText},
+		{"OK -v 1 adds the detail", healthy, 1, okLine + okDetail + perfText},
+		{"OK -v 2 lists the steps and notes", healthy, 2, okLine + okDetail + perfText + okSteps + okNote},
+		{"OK -v 3 is -v 2", healthy, 3, okLine + okDetail + perfText + okSteps + okNote},
+
+		// Not OK: the steps and their fixes at any level, the notes from -v 2.
+		{"problem -v 0", problem, 0, problemLine + perfText + problemSteps},
+		{"problem -v 1", problem, 1, problemLine + problemDetail + perfText + problemSteps},
+		{"problem -v 2", problem, 2, problemLine + problemDetail + perfText + problemSteps + "a note\n"},
+
+		// A step that only repeats the status line is left out below -v 2.
+		{"unreachable -v 0", unreachable, 0, refusedLine + perfText + refusedStep},
+		{"unreachable -v 1", unreachable, 1, refusedLine + perfText + refusedStep},
+		{"unreachable -v 2", unreachable, 2, refusedLine + perfText + refusedStep + "> GET https://crm.example/0/api/OAuthHealthCheck\n"},
+
+		// A step whose detail says more than the status line is shown.
+		{"detail -v 0", withDetail, 0, detailLine + detailStep},
+		{"detail -v 2", withDetail, 2, detailLine + detailStep},
+	} {
+		if got, want := render(t, tc.r(), tc.v), tc.want; got != want {
+			t.Errorf("%s: Result wrote\n%s\nwant\n%s", tc.name, got, want)
+		}
+	}
+}
+
+func TestReportResultStepRules(t *testing.T) {
+	r := &Report{State: plugin.Warning, Summary: "slow", Steps: []Step{
+		{Name: "a", State: plugin.Warning, Detail: "slow", Fix: "tune it"}, // repeats the summary, but has a fix
+		{Name: "b", State: plugin.OK, Detail: "fine", Fix: "never shown"},  // no fix line for an OK step
+		{Name: "c", State: plugin.Warning, Detail: "slow"},                 // repeats the summary: skipped below -v 2
+	}}
+	if got, want := render(t, r, 0), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\n   fix: tune it\n\\_ [OK] b: fine\n"; got != want {
+		t.Errorf("-v 0: Result wrote\n%s\nwant\n%s", got, want)
+	}
+	if got, want := render(t, r, 2), "CREATIO OAUTH WARNING - slow\n\\_ [WARNING] a: slow\n   fix: tune it\n\\_ [OK] b: fine\n\\_ [WARNING] c: slow\n"; got != want {
+		t.Errorf("-v 2: Result wrote\n%s\nwant\n%s", got, want)
+	}
+}
+
+// testPolicy is the default policy of the command line: CRITICAL for
+// timeouts and unreachable servers.
+var testPolicy = Policy{Timeout: 10 * time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}
+
+func TestReportFail(t *testing.T) {
+	r := &Report{State: plugin.Warning, Summary: "was slow"}
+	r.Fail(testPolicy, Failed(Setup, "no answer", "").In("login"))
+	f := Failed(Server, "refused", "check it").In("health_request")
+	f.Detail = "refused, long story"
+	r.Fail(testPolicy, f)
+	if got, want := r.State, plugin.Critical; got != want {
+		t.Errorf("State = %v, want %v", got, want)
+	}
+	if got, want := r.Summary, "refused; check it"; got != want {
+		t.Errorf("Summary = %q, want %q", got, want)
+	}
+	if got, want := len(r.Steps), 2; got != want {
+		t.Fatalf("%d steps, want %d", got, want)
+	}
+	if got, want := r.Steps[0], (Step{Name: "login", State: plugin.Unknown, Detail: "no answer"}); got != want {
+		t.Errorf("step 0 = %+v, want %+v", got, want)
+	}
+	if got, want := r.Steps[1], (Step{Name: "health_request", State: plugin.Critical, Detail: "refused, long story", Fix: "check it"}); got != want {
+		t.Errorf("step 1 = %+v, want %+v", got, want)
+	}
+}
+
+// writeJSON runs WriteJSON and checks the rules every output keeps: one
+// line of valid JSON whose summary is the status line's text.
+func writeJSON(t *testing.T, r *Report) map[string]any {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.WriteJSON(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.Bytes()
+	if !bytes.HasSuffix(out, []byte("\n")) || bytes.Count(out, []byte("\n")) != 1 {
+		t.Errorf("WriteJSON wrote %q, want one line", out)
+	}
+	var j map[string]any
+	if err := json.Unmarshal(out, &j); err != nil {
+		t.Fatalf("WriteJSON wrote invalid JSON %q: %v", out, err)
+	}
+	line, _, _ := strings.Cut(render(t, r, 0), "\n")
+	line, _, _ = strings.Cut(line, " | ")
+	text := strings.TrimPrefix(strings.TrimPrefix(line, Name+" "+r.State.String()), " - ")
+	if got, want := j["summary"], text; got != want {
+		t.Errorf("summary %q, want line 1's text %q", got, want)
+	}
+	return j
+}
+
+func TestReportWriteJSON(t *testing.T) {
+	h := Health{HasProblem: true, SettingsFilledIn: yes, IdentityServiceAvailable: yes, TokenRetrievable: no, Message: "Can't retrieve access_token"}
+	steps := []Step{
+		{Name: "settings", State: plugin.OK, Detail: "OAuth 2.0 system settings are filled in"},
+		{Name: "identity_service", State: plugin.OK, Detail: "the Identity Service is available"},
+		{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false: no access token for system actions is retrievable", Fix: "fill them in"},
+	}
+	r := &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Can't retrieve access_token.", "Check the client id and secret system settings."), Steps: steps, Health: &h,
+		Perf: []plugin.Perf{
+			{Label: "time", Value: 0.123456, Unit: "s"},
+			{Label: "size", Value: 380, Unit: "B"},
+			{Label: "time_login", Value: math.NaN(), Unit: "s"}, // not measured
+			{Label: "inf", Value: math.Inf(1)},
+		}}
+	j := writeJSON(t, r)
+	for key, want := range map[string]any{
+		"state":                      float64(2),
+		"state_text":                 "CRITICAL",
+		"mode":                       "endpoint",
+		"HasProblem":                 true,
+		"IsSystemSettingsFilledIn":   true,
+		"IsIdentityServiceAvailable": true,
+		"IsAccessTokenRetrievableForSystemActions": false,
+		"Message": "Can't retrieve access_token",
+	} {
+		if got := j[key]; got != want {
+			t.Errorf("%s = %#v, want %#v", key, got, want)
+		}
+	}
+	if _, ok := j["IsDefaultResourceRegistered"]; ok {
+		t.Errorf("IsDefaultResourceRegistered = %v, want it left out when unknown", j["IsDefaultResourceRegistered"])
+	}
+	metrics, _ := j["metrics"].(map[string]any)
+	if got, want := len(metrics), 2; got != want || metrics["time"] != 0.123456 || metrics["size"] != float64(380) {
+		t.Errorf("metrics = %v, want time and size only", metrics)
+	}
+	checks, _ := j["checks"].([]any)
+	if got, want := len(checks), 3; got != want {
+		t.Fatalf("%d checks, want %d: %v", got, want, checks)
+	}
+	if got, want := checks[2], any(map[string]any{
+		"name": "token", "state": float64(2), "detail": "IsAccessTokenRetrievableForSystemActions false: no access token for system actions is retrievable",
+		"fix": "fill them in",
+	}); !jsonEqual(got, want) {
+		t.Errorf("checks[2] = %v, want %v", got, want)
+	}
+	if _, ok := checks[0].(map[string]any)["fix"]; ok {
+		t.Errorf("checks[0] = %v, want no fix for an OK step", checks[0])
+	}
+}
+
+func jsonEqual(a, b any) bool {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return bytes.Equal(x, y)
+}
+
+func TestReportWriteJSONUnknownHealth(t *testing.T) {
+	r := (&Report{Mode: "direct"}).Fail(Policy{Unreachable: plugin.Unknown}, Failed(Unreachable, "cannot resolve ids.example (no such host)", "check the URL and DNS on this host").In("discovery"))
+	j := writeJSON(t, r)
+	for _, key := range []string{"HasProblem", "IsSystemSettingsFilledIn", "IsIdentityServiceAvailable", "IsAccessTokenRetrievableForSystemActions", "Message"} {
+		if v, ok := j[key]; !ok || v != nil {
+			t.Errorf("%s = %v (present %t), want null", key, v, ok)
+		}
+	}
+	if _, ok := j["IsDefaultResourceRegistered"]; ok {
+		t.Error("IsDefaultResourceRegistered present, want it left out")
+	}
+	if got, want := jsonEqual(j["metrics"], map[string]any{}), true; got != want {
+		t.Errorf("metrics = %v, want {}", j["metrics"])
+	}
+	if got, want := j["state_text"], "UNKNOWN"; got != want {
+		t.Errorf("state_text = %v, want %v", got, want)
+	}
+}
+
+func TestReportWriteJSONSummary(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		r    *Report
+	}{
+		{"default resource known", &Report{State: plugin.OK, Summary: "fine", Health: &Health{SettingsFilledIn: yes, IdentityServiceAvailable: yes, TokenRetrievable: yes, DefaultResourceRegistered: no}}},
+		{"no summary", &Report{State: plugin.OK}},
+		{"hostile summary", &Report{State: plugin.Critical, Summary: "a|b\nc\x00 d\xff", Steps: []Step{{Name: "x", State: plugin.Critical, Detail: "a|b\nc"}}}},
+		{"long summary is cut as on line 1", &Report{State: plugin.Warning, Summary: strings.Repeat("ü", 150)}},
+		{"summary with a state word", &Report{State: plugin.OK, Summary: "OK - CREATIO OAUTH OK - x"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			j := writeJSON(t, tc.r)
+			if tc.r.Health != nil && tc.r.Health.DefaultResourceRegistered != nil && j["IsDefaultResourceRegistered"] != *tc.r.Health.DefaultResourceRegistered {
+				t.Errorf("IsDefaultResourceRegistered = %v, want %v", j["IsDefaultResourceRegistered"], *tc.r.Health.DefaultResourceRegistered)
+			}
+			checks, _ := j["checks"].([]any)
+			if got, want := len(checks), len(tc.r.Steps); got != want {
+				t.Fatalf("%d checks, want %d", got, want)
+			}
+			for i, c := range tc.r.Steps {
+				if got, want := checks[i].(map[string]any)["detail"], plugin.Sanitize(c.Detail); got != want {
+					t.Errorf("checks[%d].detail = %q, want %q", i, got, want)
+				}
+			}
+		})
+	}
+}
+
+var (
+	yes = func() *bool { b := true; return &b }()
+	no  = func() *bool { b := false; return &b }()
+)
+
+// identityFix stands for a documented fix in the rendering tests.
+const identityFix = "test the Identity Service (GET {OAuth20IdentityServerUrl}/.well-known/openid-configuration); if it answers, check that OAuth20IdentityServerUrl is filled in and that the Identity Service URL is reachable from the machine where Creatio runs (DNS, proxy, firewall)"

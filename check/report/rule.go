@@ -1,0 +1,150 @@
+package report
+
+import (
+	"strings"
+	"time"
+
+	"check_creatio_oauth/plugin"
+)
+
+// Kind is what kind of thing went wrong. Every request the plugin makes
+// (login, health, logout, discovery, token) names the kind of its failure
+// where it happens, and Policy.State alone turns the kind into a state: one
+// rule, whichever request found the trouble.
+type Kind int
+
+const (
+	// Server is the server's fault: a 5xx, 429 or 408 from Creatio or the
+	// Identity Service whatever its body says, or an answer that is not
+	// what that server speaks (not its JSON, too large, endless redirects,
+	// broken HTTP, a 2xx token answer without a token): CRITICAL.
+	Server Kind = iota
+	// Problem is the OAuth problem the plugin exists to report: Creatio's
+	// HasProblem, or an Identity Service that refuses what Creatio needs
+	// of it (unsupported_grant_type): CRITICAL.
+	Problem
+	// Unreachable is a DNS, connection or TLS failure, or a connection
+	// dropped without an answer: --unreachable-state.
+	Unreachable
+	// Deadline is the run's deadline passing (or a signal): the -t state.
+	Deadline
+	// Setup is the monitoring side's own mistake: a missing secret, a
+	// permission refusal after a good login, a login wall with --auth none,
+	// a wrong --url, a proxy that wants a password: UNKNOWN, the OAuth
+	// health was not measured.
+	Setup
+	// Credentials is a refusal of the credentials themselves (a wrong
+	// password, an OAuth error invalid_client, invalid_grant,
+	// unauthorized_client, invalid_scope or invalid_request). Whose they
+	// are decides: the plugin's own login's are the monitoring side's
+	// mistake (UNKNOWN); Creatio's system settings, which direct mode
+	// checks, are the problem itself (CRITICAL). See Policy.Settings.
+	Credentials
+)
+
+// Policy holds the admin's choices of state for the failures outside the
+// services' control, and whose credentials a run checks.
+type Policy struct {
+	Timeout      time.Duration // the whole run's budget (-t), for messages
+	TimeoutState plugin.State  // state when the deadline passes (-t N:STATE)
+	Unreachable  plugin.State  // state for DNS, connect and TLS failures
+	// Settings is set when the credentials are Creatio's own system
+	// settings (direct mode): their refusal is CRITICAL, not UNKNOWN.
+	Settings bool
+}
+
+// State is the rule: the state of a failure of kind k.
+func (p Policy) State(k Kind) plugin.State {
+	switch k {
+	case Unreachable:
+		return p.Unreachable
+	case Deadline:
+		return p.TimeoutState
+	case Setup:
+		return plugin.Unknown
+	case Credentials:
+		if !p.Settings {
+			return plugin.Unknown
+		}
+	}
+	return plugin.Critical
+}
+
+// Failure is something that went wrong, said for an admin where it was
+// found: its kind, the step it ends, what happened and what to do.
+// Report.Fail alone turns it into a state and a check entry.
+type Failure struct {
+	Kind Kind
+	Step string // the check entry it fails: "login", "health_request", "token", ...
+	Text string // what failed and where: line 1, before the advice
+	// Hint is the short advice of line 1 where Fix is too long for it
+	// (Creatio's documented solutions); empty: line 1 ends with Fix.
+	Hint string
+	Fix  string // what to do: long output's "fix:" and JSON's "fix"
+	// Detail is what long output and JSON's "detail" say when it is more
+	// than Text: the server's whole error_description, the answer's start.
+	Detail string
+}
+
+// Failed is a failure of kind k: text says what failed, fix what to do.
+func Failed(k Kind, text, fix string) *Failure {
+	return &Failure{Kind: k, Text: text, Fix: fix}
+}
+
+// In sets the step the failure ends and returns f.
+func (f *Failure) In(step string) *Failure {
+	f.Step = step
+	return f
+}
+
+// Long is what long output says of f: its detail, else its text.
+func (f *Failure) Long() string {
+	if f.Detail != "" {
+		return f.Detail
+	}
+	return f.Text
+}
+
+// Line is f for line 1: the text and the advice, fitted once into the
+// room a status line has (see Fit).
+func (f *Failure) Line() string {
+	advice := f.Hint
+	if advice == "" {
+		advice = f.Fix
+	}
+	return Fit(f.Text, advice)
+}
+
+// room is what a summary may take of line 1 after "CREATIO OAUTH CRITICAL - ".
+const room = plugin.MaxLine - len(Name+" CRITICAL - ")
+
+// Fit joins what happened and what to do ("text; advice") so that line 1
+// stays within plugin.MaxLine: an advice longer than half the room is cut
+// to half (at a word, marked "..."), and the text is cut to what is left.
+// A summary is cut here once, never again by the output; long output and
+// JSON have the whole text and fix.
+func Fit(text, advice string) string {
+	text = strings.TrimRight(plugin.Sanitize(text), " ;")
+	advice = cutWords(plugin.Sanitize(advice), room/2)
+	if advice == "" {
+		return cutWords(text, room)
+	}
+	sep := "; "
+	if strings.HasSuffix(text, ".") || strings.HasSuffix(text, "?") || strings.HasSuffix(text, ":") {
+		sep = " "
+	}
+	return cutWords(text, room-len(sep)-len(advice)) + sep + advice
+}
+
+// cutWords cuts s to at most n bytes, at a space when one is near, and
+// marks the cut with "...".
+func cutWords(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	t := plugin.Truncate(s, n-3)
+	if i := strings.LastIndexByte(t, ' '); i > len(t)*3/4 {
+		t = t[:i]
+	}
+	return strings.TrimRight(t, " ,.;:") + "..."
+}

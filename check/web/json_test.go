@@ -1,0 +1,70 @@
+package web
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// ReadObject takes a JSON object nested up to encoding/json's limit and
+// refuses anything deeper before gjson's recursive reader sees it, and
+// every value that is not an object.
+func TestReadObject(t *testing.T) {
+	deep := func(n int) string { return `{"a":` + strings.Repeat("[", n) + strings.Repeat("]", n) + `}` }
+	for _, tc := range []struct {
+		name, in string
+		wantErr  string // "" for an object
+	}{
+		{"object", `{"HasProblem":false}`, ""},
+		{"byte order mark", "\xef\xbb\xbf{}", ""},
+		{"nested to the limit", deep(MaxDepth - 1), ""},
+		{"nested beyond the limit", deep(MaxDepth), "invalid JSON"},
+		{"a megabyte of brackets", strings.Repeat("[", 1<<20), "invalid JSON"},
+		{"array", `[]`, "a JSON array, not an object"},
+		{"string", `"x"`, "a JSON string, not an object"},
+		{"empty", ``, "invalid JSON"},
+		{"truncated", `{"a":`, "invalid JSON"},
+	} {
+		_, err := ReadObject([]byte(tc.in))
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%s: %v", tc.name, err)
+		case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
+			t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
+		case tc.wantErr == "invalid JSON" && !errors.Is(err, ErrNotJSON):
+			t.Errorf("%s: error %v does not wrap ErrNotJSON", tc.name, err)
+		}
+	}
+}
+
+// Keys match in any case; a key held twice, also in two spellings, is
+// named.
+func TestObjectKeys(t *testing.T) {
+	o, err := ReadObject([]byte(`{"hasProblem":true,"Message":"m","message":"n","Code":1,"Code":2,"n":3.5}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := o.Get("HasProblem"); !ok || !v.Bool() {
+		t.Errorf("HasProblem = %v, %t", v, ok)
+	}
+	if v, _ := o.Get("MESSAGE"); v.Str != "m" {
+		t.Errorf("the first spelling counts: %q", v.Str)
+	}
+	for key, want := range map[string]string{
+		"Message":    `keys "Message" and "message" both appear`,
+		"code":       `key "Code" appears twice`,
+		"HasProblem": "",
+		"absent":     "",
+	} {
+		got := ""
+		if err := o.Twice(key); err != nil {
+			got = err.Error()
+		}
+		if got != want {
+			t.Errorf("Twice(%s) = %q, want %q", key, got, want)
+		}
+	}
+	if v, ok := o.Text("n"); !ok || v != "3.5" {
+		t.Errorf("Text(n) = %q, %t", v, ok)
+	}
+}
