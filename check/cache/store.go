@@ -35,8 +35,10 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("cache directory %s: %w", dir, err)
 	}
 	uid := os.Geteuid()
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("cache directory: %w", err)
+	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
+		if err := os.MkdirAll(abs, 0o700); err != nil {
+			return nil, fmt.Errorf("cache directory: %w", err)
+		}
 	}
 	if err := checkDir(abs, uid); err != nil {
 		return nil, err
