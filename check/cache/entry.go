@@ -11,11 +11,11 @@ import (
 	"time"
 )
 
-// Format names the file format; Version is its version. A file with another
-// format or version is treated as absent.
+// fileFormat names the file format; fileVersion is its version. A file
+// with another format or version is treated as absent.
 const (
-	Format  = "check_creatio_oauth credential cache"
-	Version = 1
+	fileFormat  = "check_creatio_oauth credential cache"
+	fileVersion = 1
 )
 
 // MaxFileSize caps a cache file, 64 KiB: a larger file is treated as
@@ -127,7 +127,7 @@ var errForeign = errors.New("not a credential cache file of this version")
 
 // encode is the file content of e under the key with digest id.
 func encode(id string, kind Kind, e Entry) ([]byte, error) {
-	r := record{Format: Format, Version: Version, Key: id, Kind: kind, ObtainedAt: e.ObtainedAt, LastUsed: e.LastUsed,
+	r := record{Format: fileFormat, Version: fileVersion, Key: id, Kind: kind, ObtainedAt: e.ObtainedAt, LastUsed: e.LastUsed,
 		TokenType: e.TokenType, Token: e.AccessToken, Expiry: e.Expiry, Cookies: e.Cookies, CSRF: e.CSRF}
 	if err := r.check(); err != nil {
 		return nil, err
@@ -173,7 +173,7 @@ func decode(b []byte) (id string, kind Kind, e Entry, err error) {
 // name fields, never values.
 func (r *record) check() error {
 	switch {
-	case r.Format != Format || r.Version != Version:
+	case r.Format != fileFormat || r.Version != fileVersion:
 		return errors.New("another format or version")
 	case !isHexID(r.Key):
 		return errors.New("no key digest")

@@ -22,22 +22,22 @@ func decodeCorpus(f *testing.F) [][]byte {
 		[]byte(oauth), // valid token entry
 		[]byte(forms), // valid session entry
 		[]byte(good(KindOAuth, Entry{ObtainedAt: t0, AccessToken: "x", Expiry: t0})), // no token type, expiry = obtained
-		[]byte(oauth[:len(oauth)/2]),                                                  // truncated
-		[]byte(""),                                                                    // empty file
-		[]byte("null"),                                                                // JSON null
-		[]byte(strings.Replace(oauth, `"version":1`, `"version":2`, 1)),               // a later version
-		[]byte(strings.Replace(oauth, `"version":1`, `"version":1.0`, 1)),             // a float version
-		[]byte(strings.Replace(oauth, `"format"`, `"FORMAT"`, 1)),                     // a key in another case
-		[]byte(strings.Replace(oauth, `{`, `{"version":2,`, 1)),                       // a duplicate key
-		[]byte(strings.Replace(oauth, `{`, `{"extra":true,`, 1)),                      // an unknown field
-		[]byte(strings.Replace(oauth, `Z"`, `+14:00"`, 1)),                            // a time with an offset
-		[]byte(strings.Replace(oauth, `2026`, `9999`, 1)),                             // the last year a time encodes
+		[]byte(oauth[:len(oauth)/2]), // truncated
+		[]byte(""),                   // empty file
+		[]byte("null"),               // JSON null
+		[]byte(strings.Replace(oauth, `"version":1`, `"version":2`, 1)),                            // a later version
+		[]byte(strings.Replace(oauth, `"version":1`, `"version":1.0`, 1)),                          // a float version
+		[]byte(strings.Replace(oauth, `"format"`, `"FORMAT"`, 1)),                                  // a key in another case
+		[]byte(strings.Replace(oauth, `{`, `{"version":2,`, 1)),                                    // a duplicate key
+		[]byte(strings.Replace(oauth, `{`, `{"extra":true,`, 1)),                                   // an unknown field
+		[]byte(strings.Replace(oauth, `Z"`, `+14:00"`, 1)),                                         // a time with an offset
+		[]byte(strings.Replace(oauth, `2026`, `9999`, 1)),                                          // the last year a time encodes
 		[]byte(strings.Replace(oauth, `"2026-12-02T04:00:00Z"`, `"9999-12-31T23:59:59-23:59"`, 1)), // past year 9999 in UTC
-		[]byte(strings.Replace(oauth, `"Bearer"`, `"B\u0065arer"`, 1)),                            // a JSON escape
-		[]byte(strings.Replace(oauth, `"Bearer"`, "\"Be\xffarer\"", 1)),                           // invalid UTF-8
-		[]byte(strings.Replace(forms, `"path":"/"`, `"path":"/a b"`, 1)),                          // a space in a path
-		[]byte(strings.Replace(forms, `"secure":true`, `"secure":null`, 1)),                       // null for a bool
-		[]byte(strings.Replace(forms, `"kind":"forms"`, `"kind":"oauth"`, 1)),                     // the other kind's fields
+		[]byte(strings.Replace(oauth, `"Bearer"`, `"B\u0065arer"`, 1)),                             // a JSON escape
+		[]byte(strings.Replace(oauth, `"Bearer"`, "\"Be\xffarer\"", 1)),                            // invalid UTF-8
+		[]byte(strings.Replace(forms, `"path":"/"`, `"path":"/a b"`, 1)),                           // a space in a path
+		[]byte(strings.Replace(forms, `"secure":true`, `"secure":null`, 1)),                        // null for a bool
+		[]byte(strings.Replace(forms, `"kind":"forms"`, `"kind":"oauth"`, 1)),                      // the other kind's fields
 		[]byte(oauth + oauth),             // two records
 		[]byte(strings.Repeat("[", 4096)), // deep nesting
 		[]byte("\xef\xbb\xbf" + oauth),    // a byte order mark

@@ -94,7 +94,13 @@ func TestKeyTextHoldsNoSecret(t *testing.T) {
 	if got, want := k.String(), "oauth token of client client id/x from https://id.example for https://crm.example"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
-	if got, want := baseKey().String(), "forms session of Supervisor at https://crm.example"; got != want {
-		t.Errorf("String = %q, want %q", got, want)
+	for k, want := range map[Key]string{
+		baseKey(): "forms session of Supervisor at https://crm.example",
+		{Kind: "basic", BaseURL: "https://crm.example", User: "u"}:               "basic credential of u at https://crm.example",
+		{Kind: KindForms, BaseURL: "https://u:pa ss@crm.example/%zz", User: "u"}: "forms session of u at (an unparsable URL)",
+	} {
+		if got := k.String(); got != want {
+			t.Errorf("String = %q, want %q", got, want)
+		}
 	}
 }

@@ -336,7 +336,7 @@ func TestLoadBadFiles(t *testing.T) {
 		"another JSON":        []byte(`{"access_token":"x","expires_in":3600}`),
 		"version 2":           []byte(strings.Replace(string(good), `"version":1`, `"version":2`, 1)),
 		"version 0":           []byte(strings.Replace(string(good), `"version":1`, `"version":0`, 1)),
-		"another format":      []byte(strings.Replace(string(good), Format, "something else", 1)),
+		"another format":      []byte(strings.Replace(string(good), fileFormat, "something else", 1)),
 		"unknown field":       []byte(strings.Replace(string(good), `{`, `{"extra":1,`, 1)),
 		"two records":         append(append([]byte{}, good...), good...),
 		"trailing garbage":    append(append([]byte{}, good...), "x"...),
