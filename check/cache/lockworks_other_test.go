@@ -1,0 +1,6 @@
+//go:build !linux
+
+package cache
+
+// lockWorks: Store.Lock is a no-op on this system.
+const lockWorks = false
