@@ -310,7 +310,7 @@ func TestHostile(t *testing.T) {
 		{name: "direct discovery TLS wrong-host certificate", args: direct(idWrongHostURL, "--ca-file", caFile("idwronghost.pem", idWrongHostPEM)), env: env, want: plugin.Critical, says: "not valid for"},
 
 		// Direct mode: the token call.
-		{name: "direct token endpoint hang after accept", args: direct(withDiscovery(raw(fixture.Hang).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token for system actions from IdentityService: the token request"},
+		{name: "direct token endpoint hang after accept", args: direct(withDiscovery(raw(fixture.Hang).URL("http") + "/connect/token")), env: env, timeout: true, says: identity.Unretrievable + ": the token request"},
 		{name: "direct token endpoint headers never finished", args: direct(withDiscovery(raw(fixture.HeadersNeverFinished).URL("http") + "/connect/token")), env: env, timeout: true, says: "Can't retrieve access_token"},
 		{name: "direct token body drips", args: direct(withDiscovery(raw(fixture.BodyDrip).URL("http") + "/connect/token")), env: env, timeout: true, says: "timeout"},
 		{name: "direct token 10 MB body", args: direct(withDiscovery(httpSrv(fixture.ServeStream("application/json", 10<<20)) + "/connect/token")), env: env, want: plugin.Critical, says: "Can't retrieve access_token"},

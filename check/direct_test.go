@@ -46,19 +46,33 @@ var directVariants = map[string]directWant{
 	"discovery-down":              {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
 	"discovery-notjson":           {plugin.Critical, isUnavailable + "the discovery document: not JSON", identity.StepIdentityService},
 	"discovery-no-token-endpoint": {plugin.Critical, isUnavailable + "the discovery document: no token_endpoint", identity.StepIdentityService},
-	"token-500":                   {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint; check the Identity Service log and load", identity.StepToken},
+	"token-500":                   {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error; check the Identity Service log and load", identity.StepToken},
 	"expired":                     {plugin.Critical, "the new token expired ", ""},
 	"future":                      {plugin.Warning, "clock skew of ", ""},
 	"not-bearer":                  {plugin.Critical, `token_type is "mac", not Bearer; Creatio sends the token as Bearer`, ""},
 	"no-discovery":                {plugin.Critical, isUnavailable + "the discovery document: HTTP 404 Not Found", identity.StepIdentityService},
 	"unavailable-503":             {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
 	"echo":                        {plugin.Critical, unretrievable + "invalid_client (Client authentication failed", identity.StepToken},
-	"echo-500":                    {plugin.Critical, unretrievable + "HTTP 500 Internal Server Error from the token endpoint", identity.StepToken},
+	"echo-500":                    {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error", identity.StepToken},
 	"http-token-endpoint":         {plugin.OK, asExpected, ""},
 	"other-host-token-endpoint":   {plugin.Critical, "insecure token_endpoint http://localhost:", identity.StepToken},
 	"bom":                         {plugin.OK, asExpected, ""},
 	"form-token":                  {plugin.OK, asExpected, ""},
+	"server-error":                {plugin.Critical, unretrievable + "token endpoint HTTP 500: server_error (The authorization server", identity.StepToken},
+	"temporarily-unavailable":     {plugin.Critical, unretrievable + "token endpoint HTTP 503 (Retry-After: 120): temporarily_unavailable", identity.StepToken},
+	"oauth-502":                   {plugin.Critical, unretrievable + "token endpoint HTTP 502: invalid_client", identity.StepToken},
+	"too-many-requests":           {plugin.Critical, unretrievable + "token endpoint HTTP 429 (Retry-After: 30): invalid_request (rate limit)", identity.StepToken},
+	"error-in-200":                {plugin.Critical, unretrievable + "token endpoint HTTP 200 with the error server_error", identity.StepToken},
+	"unsupported-grant":           {plugin.Critical, unretrievable + "unsupported_grant_type: the Identity Service refuses the client_credentials grant", identity.StepToken},
+	"basic-only":                  {plugin.OK, asExpected, ""},
+	"post-only":                   {plugin.OK, asExpected, ""},
+	"basic-listed":                {plugin.OK, asExpected, ""},
+	"post-listed":                 {plugin.OK, asExpected, ""},
 }
+
+// serverFaults are the variants whose failure is the Identity Service's
+// own: the advice never points at the client id and secret.
+var serverFaults = []string{"token-500", "echo-500", "server-error", "temporarily-unavailable", "oauth-502", "too-many-requests", "error-in-200", "discovery-down", "unavailable-503"}
 
 // The direct check of every variant of the simulated Identity Service:
 // Creatio's three steps in its order, its flags and Message, the state by
@@ -81,6 +95,13 @@ func TestDirectVariants(t *testing.T) {
 			checkReport(t, r, nil)
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
 				t.Errorf("%s %v %q,\nwant direct %v %q", r.Mode, r.State, r.Summary, want.state, want.says)
+			}
+			if slices.Contains(serverFaults, v.Name) {
+				for _, s := range r.Steps {
+					if s.State != plugin.OK && (strings.Contains(s.Fix, "client id") || strings.Contains(s.Fix, "--client-id") || strings.Contains(s.Fix, "ClientSecret")) {
+						t.Errorf("the Identity Service's own failure blames the client settings: %+v", s)
+					}
+				}
 			}
 			h := r.Health
 			if h == nil || h.SettingsFilledIn == nil || !*h.SettingsFilledIn {
@@ -262,7 +283,7 @@ func TestDirectHostile(t *testing.T) {
 		{name: "token endpoint refused", url: withToken(func(t *testing.T) string { return "http://" + fixture.ClosedPort(t) }), want: plugin.Warning, says: unretrievable + "connection to 127.0.0.1:"},
 		{name: "token 10 MB", url: withToken(checktest.SrvURL(fixture.ServeStream("application/json", 10<<20))), want: plugin.Critical, says: unretrievable + "the token endpoint's answer exceeds --max-body"},
 		{name: "token invalid JSON", url: withToken(checktest.SrvURL(fixture.ServeBytes(http.StatusOK, "application/json", []byte(`{"access_token":"abc","token_type":`)))), want: plugin.Critical,
-			says: unretrievable + "the token endpoint answered HTTP 200 but the answer is not JSON"},
+			says: unretrievable + "token endpoint HTTP 200 but the answer is not JSON"},
 		{name: "https discovery, plain-http token endpoint", url: func(*testing.T) string { return tlsID.URL + "/http-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.Critical,
 			says: "insecure token_endpoint http://127.0.0.1:"},
 		{name: "token endpoint on another host over https", url: func(*testing.T) string { return tlsID.URL + "/other-host-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.OK,

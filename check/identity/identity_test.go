@@ -516,10 +516,10 @@ func TestIdentityToken(t *testing.T) {
 			"", 0, false, "unauthorized_client (grant type / not allowed)"},
 		{"error in a 200", tokenAnswer{200, "application/json", []byte(`{"error":"invalid_grant","access_token":"abc"}`)}, "", 0, false, "invalid_grant"},
 		{"401 with HTML", tokenAnswer{401, "text/html", []byte(`<html>Unauthorized</html>`)}, "", 0, false, "HTTP 401 Unauthorized without an OAuth error code"},
-		{"500 empty", tokenAnswer{500, "", nil}, "", 0, false, "HTTP 500 Internal Server Error from the token endpoint"},
-		{"200 without access_token", tokenAnswer{200, "application/json", []byte(`{"token_type":"Bearer"}`)}, "", 0, false, "the token endpoint answered HTTP 200 but no access_token in the answer"},
-		{"200 HTML", tokenAnswer{200, "text/html", []byte(`<html>`)}, "", 0, false, "the token endpoint answered HTTP 200 but the answer is not JSON"},
-		{"200 bad form", tokenAnswer{200, "text/plain", []byte(`a=%zz`)}, "", 0, false, "the token endpoint answered HTTP 200 but the answer is not form-encoded"},
+		{"500 empty", tokenAnswer{500, "", nil}, "", 0, false, "token endpoint HTTP 500 Internal Server Error"},
+		{"200 without access_token", tokenAnswer{200, "application/json", []byte(`{"token_type":"Bearer"}`)}, "", 0, false, "token endpoint HTTP 200 but no access_token in the answer"},
+		{"200 HTML", tokenAnswer{200, "text/html", []byte(`<html>`)}, "", 0, false, "token endpoint HTTP 200 but the answer is not JSON"},
+		{"200 bad form", tokenAnswer{200, "text/plain", []byte(`a=%zz`)}, "", 0, false, "token endpoint HTTP 200 but the answer is not form-encoded"},
 	} {
 		s.set(tc.answer)
 		tok, f := s.token(t, c)

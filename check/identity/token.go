@@ -218,26 +218,26 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 		return f
 	}
 	switch {
+	case web.Overloaded(status) && oe != nil:
+		return whole(id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.StatusCode(resp)+": "+said, serverFix)))
 	case web.Overloaded(status):
-		text := web.Status(resp) + " from the token endpoint"
-		if said != "" {
-			text += ": " + said
-		}
-		return whole(id.failed(tokenURL, report.Failed(report.Server, text, serverFix)))
+		return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp), serverFix))
 	case status >= 200 && status <= 299 && oe != nil:
-		return whole(id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint answered HTTP %d with the error %s", status, said), serverFix)))
+		return whole(id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d with the error %s", status, said), serverFix)))
 	case status >= 200 && status <= 299 && err != nil:
-		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint answered HTTP %d but %v", status, err), serverFix))
+		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d but %v", status, err), serverFix))
 	case status >= 200 && status <= 299:
 		return nil
 	case oe != nil && oe.Code == "unsupported_grant_type":
-		return whole(id.failed(tokenURL, report.Failed(report.Problem, "the Identity Service refuses the client_credentials grant ("+said+"), to Creatio too", "allow the client_credentials grant for the client in the Identity Service")))
+		f := report.Failed(report.Problem, "unsupported_grant_type: the Identity Service refuses the client_credentials grant", "allow the client_credentials grant for this client in the Identity Service: Creatio needs it too")
+		f.Hint = "allow client_credentials for the client"
+		return whole(id.failed(tokenURL, f))
 	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
 		return whole(id.refused(tokenURL, said, oe.Description))
 	case status == 401:
 		return id.refused(tokenURL, web.Status(resp)+" without an OAuth error code", "")
 	}
-	return id.failed(tokenURL, report.Failed(report.Server, web.Status(resp)+" from the token endpoint, not an OAuth answer", serverFix))
+	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp)+", not an OAuth answer", serverFix))
 }
 
 // failed says a failure of the token request to tokenURL in Creatio's
@@ -253,17 +253,19 @@ func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Fai
 // refused is the failure of a refused client: whose credentials they are
 // decides the words and (by the rule of report.Credentials) the state.
 func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
-	fix := "check --client-id and the client secret (" + cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET") + ")"
-	if strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post") {
-		fix += ", and --client-auth basic or post, as the server's words say"
+	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+	method := ""
+	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
+		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
 	if !id.Own {
-		f := report.Failed(report.Credentials, Unretrievable+": "+said, "check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret; "+credentialsFix)
+		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret; "+credentialsFix)
 		f.Hint = "Check the client id and secret system settings."
-		f.Detail = f.Text + " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+		f.Detail = f.Text + where
 		return f.In(StepToken)
 	}
-	f := report.Failed(report.Credentials, "cannot log in, OAuth health not measured: token request: "+said, fix).In(StepToken)
-	f.Detail = f.Text + " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
-	return f
+	f := report.Failed(report.Credentials, "cannot log in, OAuth health not measured: token request: "+said,
+		method+"check --client-id and the client secret ("+cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")+")")
+	f.Detail = f.Text + where
+	return f.In(StepToken)
 }

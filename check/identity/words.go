@@ -78,8 +78,9 @@ const (
 	// that the cause and the advice fit on line 1 too.
 	Unavailable = "IdentityService is unavailable"
 	// Unretrievable opens the line of a token that cannot be had; the
-	// cause follows.
-	Unretrievable = "Can't retrieve access_token for system actions from IdentityService"
+	// cause follows. It is Creatio's Message for it (Checks[2].Message),
+	// short enough that the cause and the advice fit on line 1 too.
+	Unretrievable = "Can't retrieve access_token from IdentityService"
 	// credentialsFix is Creatio's documented fix for refused settings.
 	credentialsFix = "make sure OAuth20IdentityServerUrl, OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret are filled in and match a client of the Identity Service; if they are, collect the Creatio and Identity Service logs of the time of the failure and contact Creatio support"
 	// serverFix is what to do when the Identity Service itself fails.

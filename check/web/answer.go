@@ -55,6 +55,16 @@ func Status(resp *Response) string {
 	return s
 }
 
+// StatusCode is an answer's status code for a status line, with any
+// Retry-After: "HTTP 503 (Retry-After: 120)".
+func StatusCode(resp *Response) string {
+	s := fmt.Sprintf("HTTP %d", resp.StatusCode)
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		s += " (Retry-After: " + plugin.Sanitize(plugin.Truncate(ra, 40)) + ")"
+	}
+	return s
+}
+
 // Overloaded reports whether a status says the server cannot answer now:
 // any 5xx, 429 Too Many Requests or 408 Request Timeout. Such an answer is
 // the server's fault whatever its body says.

@@ -106,6 +106,26 @@ var IdentityVariants = []IdentityVariant{
 		Description: "discovery and token answers start with a UTF-8 byte order mark"},
 	{Name: "form-token", Want: 0,
 		Description: "the token answer is application/x-www-form-urlencoded (access_token=...&token_type=Bearer&expires_in=3600); errors stay JSON"},
+	{Name: "server-error", Want: 2,
+		Description: `discovery works; the token endpoint answers 500 {"error":"server_error"} (an outage in OAuth words)`},
+	{Name: "temporarily-unavailable", Want: 2,
+		Description: `discovery works; the token endpoint answers 503 {"error":"temporarily_unavailable"} with Retry-After: 120`},
+	{Name: "oauth-502", Want: 2,
+		Description: `discovery works; the token endpoint answers 502 with an OAuth body {"error":"invalid_client"} (a proxy passing on a broken backend)`},
+	{Name: "too-many-requests", Want: 2,
+		Description: `discovery works; the token endpoint answers 429 {"error":"invalid_request","error_description":"rate limit"} with Retry-After: 30`},
+	{Name: "error-in-200", Want: 2,
+		Description: `discovery works; the token endpoint answers 200 {"error":"server_error"} without a token`},
+	{Name: "unsupported-grant", Want: 2,
+		Description: `discovery works; the token endpoint refuses client_credentials to every client: 400 {"error":"unsupported_grant_type"}`},
+	{Name: "basic-only", Want: 0,
+		Description: "the token endpoint takes the client's credentials only by HTTP Basic (as Ory Hydra's default clients do) and refuses the form body with 401 invalid_client naming both methods; discovery lists both"},
+	{Name: "post-only", Want: 0,
+		Description: "the token endpoint takes the client's credentials only in the form body and refuses HTTP Basic with 401 invalid_client; discovery lists both"},
+	{Name: "basic-listed", Want: 0,
+		Description: "discovery lists only client_secret_basic and the token endpoint takes only HTTP Basic"},
+	{Name: "post-listed", Want: 0,
+		Description: "discovery lists only client_secret_post and the token endpoint takes only the form body"},
 }
 
 // LookupIdentity returns the Identity Service variant called name.
@@ -419,6 +439,12 @@ func serveDiscovery(w http.ResponseWriter, r *http.Request, v IdentityVariant, i
 		RequestParameterSupported:         true,
 	}
 	switch v.Name {
+	case "basic-listed":
+		d.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
+	case "post-listed":
+		d.TokenEndpointAuthMethodsSupported = []string{"client_secret_post"}
+	}
+	switch v.Name {
 	case "discovery-no-token-endpoint":
 		d.TokenEndpoint = ""
 	case "other-host-token-endpoint":
@@ -446,6 +472,9 @@ func (id *Identity) serveToken(w http.ResponseWriter, r *http.Request, v Identit
 			serveEcho(w, r, v)
 			return
 		}
+	}
+	if serveOAuthFailure(w, r, v) {
+		return
 	}
 	srv := id.bearer
 	if v.Name == "not-bearer" {
@@ -595,3 +624,39 @@ const htmlISDefault = `<!DOCTYPE html>
 <body><div id="container"><a href="https://go.microsoft.com/fwlink/?linkid=66138&amp;clcid=0x409"><img src="iisstart.png" alt="IIS" width="960" height="600" /></a></div></body>
 </html>
 `
+
+// serveOAuthFailure answers a token request of the variants whose token
+// endpoint fails or enforces one client authentication method, and
+// reports whether it did.
+func serveOAuthFailure(w http.ResponseWriter, r *http.Request, v IdentityVariant) bool {
+	_, _, basic := r.BasicAuth()
+	oauthError := func(status int, body string) bool {
+		writeJSON(w, status, body)
+		return true
+	}
+	switch v.Name {
+	case "server-error":
+		return oauthError(http.StatusInternalServerError, `{"error":"server_error","error_description":"The authorization server encountered an unexpected condition"}`)
+	case "temporarily-unavailable":
+		w.Header().Set("Retry-After", "120")
+		return oauthError(http.StatusServiceUnavailable, `{"error":"temporarily_unavailable"}`)
+	case "oauth-502":
+		return oauthError(http.StatusBadGateway, `{"error":"invalid_client"}`)
+	case "too-many-requests":
+		w.Header().Set("Retry-After", "30")
+		return oauthError(http.StatusTooManyRequests, `{"error":"invalid_request","error_description":"rate limit"}`)
+	case "error-in-200":
+		return oauthError(http.StatusOK, `{"error":"server_error"}`)
+	case "unsupported-grant":
+		return oauthError(http.StatusBadRequest, `{"error":"unsupported_grant_type","error_description":"The authorization grant type is not supported by the authorization server."}`)
+	case "basic-only", "basic-listed":
+		if !basic {
+			return oauthError(http.StatusUnauthorized, `{"error":"invalid_client","error_description":"Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method). The OAuth 2.0 Client supports client authentication method 'client_secret_basic', but method 'client_secret_post' was requested. You must configure the OAuth 2.0 client's 'token_endpoint_auth_method' value to accept 'client_secret_post'."}`)
+		}
+	case "post-only", "post-listed":
+		if basic {
+			return oauthError(http.StatusUnauthorized, `{"error":"invalid_client","error_description":"client authentication by HTTP Basic is not allowed for this client"}`)
+		}
+	}
+	return false
+}
