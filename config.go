@@ -52,6 +52,7 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 		if base, err = baseURL(o); err != nil {
 			return nil, err
 		}
+		splitEndpointURL(o, &base)
 	}
 	if cfg.check, err = runner(o, th, client, base, id, getenv); err != nil {
 		return nil, err
@@ -118,11 +119,27 @@ func runner(o *options, th thresholds, client *web.Client, base *url.URL, id ide
 	if err != nil {
 		return nil, err
 	}
-	ep := &creatio.Endpoint{Client: client, Base: base, Runtime: creatio.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy}
+	ep := &creatio.Endpoint{Client: client, Base: base, Runtime: creatio.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy, Note: o.Target.note}
 	if o.Mode.Mode == "both" {
 		return &check.Both{Endpoint: ep, Direct: direct}, nil
 	}
 	return ep, nil
+}
+
+// splitEndpointURL takes a --url given as Creatio's documentation prints
+// the endpoint ({base}/0/api/OAuthHealthCheck) for what it is: the base URL
+// is what comes before, and the path names the runtime unless --runtime
+// did.
+func splitEndpointURL(o *options, base **url.URL) {
+	b, rt, ok := creatio.SplitEndpointURL(*base)
+	if !ok {
+		return
+	}
+	*base = b
+	if o.Target.Runtime == string(creatio.RuntimeAuto) {
+		o.Target.Runtime = string(rt)
+	}
+	o.Target.note = fmt.Sprintf("--url names the health endpoint: base URL %s, runtime %s", web.RedactURL(b), o.Target.Runtime)
 }
 
 // certDays parses --certificate WARN_DAYS[,CRIT_DAYS].

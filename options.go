@@ -19,7 +19,8 @@ type options struct {
 		Hostname string  `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
 		Port     portOpt `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
 		HTTP     bool    `long:"http" description:"plain HTTP with --hostname"`
-		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect"`
+		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect (a --url that ends in the endpoint's path names the runtime)"`
+		note     string  // how --url was read, for -vv
 	} `group:"Target"`
 	Thresholds struct {
 		Warning     string     `short:"w" long:"warning" value-name:"RANGE" description:"warning range for the health request time in seconds, Nagios syntax: 2 (above 2 s), 0.5:2 (outside 0.5 to 2 s), @1:2 (inside 1 to 2 s)"`

@@ -33,6 +33,23 @@ var healthPath = map[Runtime]string{
 	RuntimeNet:   "/api/OAuthHealthCheck",
 }
 
+// SplitEndpointURL takes a URL as Creatio's documentation prints it, the
+// health endpoint itself ({base}/0/api/OAuthHealthCheck or
+// {base}/api/OAuthHealthCheck), apart: the base URL and the runtime its path
+// names. ok is false for any other URL, which is a base URL already.
+func SplitEndpointURL(u *url.URL) (base *url.URL, rt Runtime, ok bool) {
+	p := strings.ToLower(strings.TrimRight(u.Path, "/"))
+	for _, rt := range []Runtime{RuntimeNetFx, RuntimeNet} {
+		if suffix := strings.ToLower(healthPath[rt]); strings.HasSuffix(p, suffix) {
+			b := *u
+			b.Path = u.Path[:len(p)-len(suffix)]
+			b.RawPath = ""
+			return &b, rt, true
+		}
+	}
+	return u, "", false
+}
+
 // Endpoint checks Creatio's OAuth health endpoint.
 type Endpoint struct {
 	Client     *web.Client
@@ -41,6 +58,7 @@ type Endpoint struct {
 	Auth       Authenticator     // nil: no login
 	Thresholds plugin.Thresholds // on the health request's time in seconds
 	Policy     report.Policy
+	Note       string // for -vv: how the base URL or runtime was found, if not as given
 }
 
 // logoutReserve is the part of the deadline kept for the logout after a
@@ -55,6 +73,9 @@ func logoutReserve(timeout time.Duration) time.Duration {
 // returns nil.
 func (e *Endpoint) Run(ctx context.Context) *report.Report {
 	r := &report.Report{Mode: "endpoint"}
+	if e.Note != "" {
+		r.Notes = append(r.Notes, e.Note)
+	}
 	if e.Auth == nil {
 		e.run(ctx, r)
 		return r

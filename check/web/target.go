@@ -21,6 +21,8 @@ func ParseServiceURL(flag, raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	var uerr *url.Error
 	switch {
+	case !strings.Contains(raw, "://") && !strings.HasPrefix(raw, "//"):
+		return nil, fmt.Errorf("%s %q has no scheme; write it as https://%s", flag, shown, shown)
 	case strings.ContainsAny(raw, " \t\r\n"):
 		return nil, fmt.Errorf("%s %q contains a space; write the URL without spaces (%%20 in a path)", flag, shown)
 	case errors.As(err, &uerr):

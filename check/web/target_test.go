@@ -79,3 +79,14 @@ func TestHostURL(t *testing.T) {
 		}
 	}
 }
+
+// A URL without a scheme is named as such, in the words a user can act on,
+// not Go's "first path segment in URL cannot contain colon".
+func TestParseServiceURLNoScheme(t *testing.T) {
+	for _, in := range []string{"127.0.0.1:8080/x", "crm.example.com", "crm.example.com:443"} {
+		_, err := ParseServiceURL("--url", in)
+		if err == nil || err.Error() != `--url "`+in+`" has no scheme; write it as https://`+in {
+			t.Errorf("%s: %v", in, err)
+		}
+	}
+}
