@@ -34,7 +34,7 @@ build:
 demo:
 	@set -e; t0=$$(date +%s); \
 	step() { printf 'make demo [%4ss] %s\n' $$(($$(date +%s) - t0)) "$$*"; }; \
-	step "1/5 Go $(GOTOOLCHAIN) (GOTOOLCHAIN): fetched through the module proxy on first use, about 76 MB"; \
+	step "1/5 $(if $(filter local,$(GOTOOLCHAIN)),the installed Go (GOTOOLCHAIN=local),Go $(GOTOOLCHAIN) (GOTOOLCHAIN): fetched through the module proxy on first use, about 76 MB)"; \
 	go version; \
 	step "2/5 the Go modules of the plugin and the simulator (go.mod): fetched on first use, about 4 MB"; \
 	go list -deps . ./testdata/demo >/dev/null; \
