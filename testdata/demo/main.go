@@ -36,20 +36,22 @@ var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
 func main() {
 	bin := flag.String("bin", "./check_creatio_oauth", "the plugin binary")
 	flag.Parse()
-	if err := run(*bin); err != nil {
+	if err := run(*bin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-// serve starts h on a loopback port and returns its URL.
-func serve(h http.Handler) (string, error) {
+// serve starts h on a loopback port and returns its URL and the server,
+// for Close.
+func serve(h http.Handler) (string, *http.Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	go func() { _ = http.Serve(ln, h) }()
-	return "http://" + ln.Addr().String(), nil
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), srv, nil
 }
 
 type demoCase struct {
@@ -59,22 +61,26 @@ type demoCase struct {
 	args  []string
 }
 
-func run(bin string) error {
+// run runs every scenario with the plugin bin, writing to w.
+func run(bin string, w io.Writer) error {
 	if _, err := os.Stat(bin); err != nil {
 		return fmt.Errorf("%w (run make build first)", err)
 	}
 	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, noPermClient: noPermSecret}, NoPermission: []string{noPermClient}})
 	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: 500 * time.Millisecond, ValidateToken: identity.ValidateToken})
-	cURL, err := serve(creatio)
+	defer creatio.Close()
+	cURL, cSrv, err := serve(creatio)
 	if err != nil {
 		return err
 	}
-	iURL, err := serve(identity)
+	defer cSrv.Close()
+	iURL, iSrv, err := serve(identity)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("simulated Creatio at %s, Identity Service at %s\n", cURL, iURL)
-	fmt.Printf("login: user %s (CREATIO_PASSWORD), OAuth client %s (CREATIO_CLIENT_SECRET)\n", user, clientID)
+	defer iSrv.Close()
+	fmt.Fprintf(w, "simulated Creatio at %s, Identity Service at %s\n", cURL, iURL)
+	fmt.Fprintf(w, "login: user %s (CREATIO_PASSWORD), OAuth client %s (CREATIO_CLIENT_SECRET)\n", user, clientID)
 
 	var cases []demoCase
 	for _, sc := range sim.Scenarios {
@@ -122,7 +128,7 @@ func run(bin string) error {
 		demoCase{"json output for Zabbix", 0, nil, []string{"-U", cURL + "/ok", "--output", "json"}},
 	)
 
-	fmt.Printf("%d scenarios, one after the other (those that hang wait for their -t):\n\n", len(cases))
+	fmt.Fprintf(w, "%d scenarios, one after the other (those that hang wait for their -t):\n\n", len(cases))
 	bad := 0
 	for _, c := range cases {
 		cmd := exec.Command(bin, c.args...)
@@ -147,10 +153,10 @@ func run(bin string) error {
 			k, _, _ := strings.Cut(e, "=")
 			env += k + "=… "
 		}
-		fmt.Printf("== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
+		fmt.Fprintf(w, "== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
 	}
 	t := tally{cases: len(cases), wrong: bad, sessions: creatio.LiveSessions(), logins: creatio.Logins(), logouts: creatio.Logouts()}
-	t.print(os.Stdout)
+	t.print(w)
 	return t.err()
 }
 
