@@ -328,8 +328,12 @@ func sourceLabels(t *testing.T, roots ...string) (map[string]string, []string) {
 		if s, ok := stringLit(e); ok {
 			return s, true
 		}
-		if id, ok := e.(*ast.Ident); ok {
-			s, ok := consts[id.Name]
+		switch e := e.(type) {
+		case *ast.Ident: // a constant of the package
+			s, ok := consts[e.Name]
+			return s, ok
+		case *ast.SelectorExpr: // pkg.Constant of another package under check/
+			s, ok := consts[e.Sel.Name]
 			return s, ok
 		}
 		return "", false
