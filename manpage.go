@@ -92,22 +92,34 @@ the plugin could not measure because of its own configuration: a bad option, a m
 .PP
 Line 1 is "CREATIO OAUTH STATE \- what failed and what to check | perfdata", under 200 characters; later lines list each step and, for a failed one, the fix from Creatio's documentation.
 .SH PERFORMANCE DATA
-All times are in seconds, sizes in bytes; perfdata is printed on failures too.
+All on line 1, on failures too; a label appears when its request was made. Each entry opens with the unit.
 .TP
 .B time
-the health request (direct mode: the whole run); warn and crit from \fB\-w\fR/\fB\-c\fR, max is \fB\-t\fR. Left out when the health request was not made.
+Seconds: endpoint mode: the health request, from its start to the last byte of the answer; direct mode: the whole run. Warn and crit from \fB\-w\fR/\fB\-c\fR, max is \fB\-t\fR. Left out when a failed login kept the health request from being made.
 .TP
-.B time_connect, time_tls, time_firstbyte, size
-phases and body size of the health request.
+.B time_connect, time_tls, time_firstbyte
+Seconds: the TCP connection, the TLS handshake (only with an https \fB\-\-url\fR) and the first byte of the answer, of the health request.
 .TP
-.B time_login, time_token
-the plugin's own forms login, or its OAuth token request.
+.B size
+Bytes: the body of the health answer.
 .TP
-.B time_discovery, time_token, token_lifetime
-direct mode: the discovery document, the client_credentials request, the token's expires_in.
+.B time_login
+Seconds: the forms login (\fB\-\-user\fR).
+.TP
+.B time_token
+Seconds: endpoint mode: the token request of the plugin's own OAuth login (\fB\-\-client\-id\fR); direct mode: the client_credentials token request.
+.TP
+.B time_discovery
+Seconds: direct and both mode: the discovery document request.
+.TP
+.B token_lifetime
+Seconds: direct and both mode: the token's expires_in; warn and crit from \fB\-\-token\-lifetime\-warning\fR/\fB\-critical\fR.
+.TP
+.B time_direct, time_token_direct
+Seconds: \fB\-\-mode both\fR: direct mode's time (warn and crit from \fB\-w\fR/\fB\-c\fR) and time_token; time and time_token are then the endpoint's.
 .TP
 .B cert_days, ids_cert_days
-with \fB\-\-certificate\fR: days left on Creatio's and the Identity Service's certificates.
+Days, no unit: with \fB\-\-certificate\fR: days left on the certificates of Creatio and of the Identity Service, when https; warn and crit from \fB\-\-certificate\fR.
 .SH ENVIRONMENT
 Secrets never go on the command line, where every user can read them in ps(1): \fB\-\-password\fR, \fB\-\-client\-secret\fR and \fB\-\-token\fR are refused. A file option wins over its variable; an empty variable counts as unset.
 .TP

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -19,12 +20,15 @@ import (
 	"check_creatio_oauth/testdata/sim"
 )
 
-// Demo credentials: the simulator's only user and OAuth clients.
+// Demo credentials: the simulator's only user and OAuth clients, the same
+// as those of go run ./testdata/simulator.
 const (
-	user     = "Supervisor"
-	password = "demo-password"
-	clientID = "monitoring"
-	secret   = "demo-secret"
+	user         = sim.DemoUser
+	password     = sim.DemoPassword
+	clientID     = sim.DemoClient
+	secret       = sim.DemoSecret
+	noPermClient = sim.DemoNoPermClient
+	noPermSecret = sim.DemoNoPermSecret
 )
 
 var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
@@ -32,20 +36,22 @@ var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
 func main() {
 	bin := flag.String("bin", "./check_creatio_oauth", "the plugin binary")
 	flag.Parse()
-	if err := run(*bin); err != nil {
+	if err := run(*bin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "demo:", err)
 		os.Exit(1)
 	}
 }
 
-// serve starts h on a loopback port and returns its URL.
-func serve(h http.Handler) (string, error) {
+// serve starts h on a loopback port and returns its URL and the server,
+// for Close.
+func serve(h http.Handler) (string, *http.Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
-	go func() { _ = http.Serve(ln, h) }()
-	return "http://" + ln.Addr().String(), nil
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	return "http://" + ln.Addr().String(), srv, nil
 }
 
 type demoCase struct {
@@ -55,22 +61,26 @@ type demoCase struct {
 	args  []string
 }
 
-func run(bin string) error {
+// run runs every scenario with the plugin bin, writing to w.
+func run(bin string, w io.Writer) error {
 	if _, err := os.Stat(bin); err != nil {
 		return fmt.Errorf("%w (run make build first)", err)
 	}
-	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, "noperm": "noperm-secret"}, NoPermission: []string{"noperm"}})
+	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, noPermClient: noPermSecret}, NoPermission: []string{noPermClient}})
 	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: 500 * time.Millisecond, ValidateToken: identity.ValidateToken})
-	cURL, err := serve(creatio)
+	defer creatio.Close()
+	cURL, cSrv, err := serve(creatio)
 	if err != nil {
 		return err
 	}
-	iURL, err := serve(identity)
+	defer cSrv.Close()
+	iURL, iSrv, err := serve(identity)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("simulated Creatio at %s, Identity Service at %s\n", cURL, iURL)
-	fmt.Printf("login: user %s (CREATIO_PASSWORD), OAuth client %s (CREATIO_CLIENT_SECRET)\n\n", user, clientID)
+	defer iSrv.Close()
+	fmt.Fprintf(w, "simulated Creatio at %s, Identity Service at %s\n", cURL, iURL)
+	fmt.Fprintf(w, "login: user %s (CREATIO_PASSWORD), OAuth client %s (CREATIO_CLIENT_SECRET)\n", user, clientID)
 
 	var cases []demoCase
 	for _, sc := range sim.Scenarios {
@@ -95,7 +105,7 @@ func run(bin string) error {
 	}
 	cases = append(cases,
 		demoCase{"forms: wrong password", 3, []string{"CREATIO_PASSWORD=wrong"}, []string{"-U", cURL + "/forms", "--user", user}},
-		demoCase{"bearer: OAuth app's user lacks permission", 3, []string{"CREATIO_CLIENT_SECRET=noperm-secret"}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/ok", "--client-id", "noperm"}},
+		demoCase{"bearer: OAuth app's user lacks permission", 3, []string{"CREATIO_CLIENT_SECRET=" + noPermSecret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/ok", "--client-id", noPermClient}},
 		demoCase{"forms: nginx answers 502 on every path, the login included (an outage, not a login problem)", 2, []string{"CREATIO_PASSWORD=" + password}, []string{"-U", cURL + "/bad-gateway", "--user", user}},
 		demoCase{"oauth login: the Identity Service answers 503 (Creatio's words for it)", 2, []string{"CREATIO_CLIENT_SECRET=" + secret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/unavailable-503", "--client-id", clientID}},
 		demoCase{"oauth login: the Identity Service echoes the request in its error (the secret stays hidden)", 3, []string{"CREATIO_CLIENT_SECRET=" + secret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/echo", "--client-id", clientID}},
@@ -118,6 +128,7 @@ func run(bin string) error {
 		demoCase{"json output for Zabbix", 0, nil, []string{"-U", cURL + "/ok", "--output", "json"}},
 	)
 
+	fmt.Fprintf(w, "%d scenarios, one after the other (those that hang wait for their -t):\n\n", len(cases))
 	bad := 0
 	for _, c := range cases {
 		cmd := exec.Command(bin, c.args...)
@@ -142,15 +153,34 @@ func run(bin string) error {
 			k, _, _ := strings.Cut(e, "=")
 			env += k + "=… "
 		}
-		fmt.Printf("== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
+		fmt.Fprintf(w, "== %s\n$ %scheck_creatio_oauth %s\n%sexit %d (%s) %s\n\n", c.title, env, strings.Join(c.args, " "), out.String(), code, states[min(code, 3)], mark)
 	}
-	fmt.Printf("%d scenarios, %d with the expected state, %d wrong\n", len(cases), len(cases)-bad, bad)
-	fmt.Printf("Creatio sessions left behind: %d (%d forms logins, %d logouts)\n", creatio.LiveSessions(), creatio.Logins(), creatio.Logouts())
-	if bad > 0 {
-		return fmt.Errorf("%d scenarios ended in the wrong state", bad)
+	t := tally{cases: len(cases), wrong: bad, sessions: creatio.LiveSessions(), logins: creatio.Logins(), logouts: creatio.Logouts()}
+	t.print(w)
+	return t.err()
+}
+
+// tally is what the demo says at its end, one line per measure, after a
+// "== summary" line. A new measure (say, the requests the scenarios made,
+// with and without a credential cache) is a field here and a line in print;
+// err decides the exit status from the state and the sessions only.
+type tally struct {
+	cases, wrong              int // scenarios run, and those that ended in another state than expected
+	sessions, logins, logouts int // Creatio sessions still open at the end; forms logins and logouts seen
+}
+
+func (t tally) print(w io.Writer) {
+	fmt.Fprintln(w, "== summary")
+	fmt.Fprintf(w, "%d scenarios, %d with the expected state, %d wrong\n", t.cases, t.cases-t.wrong, t.wrong)
+	fmt.Fprintf(w, "Creatio sessions left behind: %d (%d forms logins, %d logouts)\n", t.sessions, t.logins, t.logouts)
+}
+
+func (t tally) err() error {
+	if t.wrong > 0 {
+		return fmt.Errorf("%d scenarios ended in the wrong state", t.wrong)
 	}
-	if n := creatio.LiveSessions(); n > 0 {
-		return fmt.Errorf("%d Creatio sessions left behind", n)
+	if t.sessions > 0 {
+		return fmt.Errorf("%d Creatio sessions left behind", t.sessions)
 	}
 	return nil
 }

@@ -16,12 +16,12 @@
 // and the logout, .../AuthService.svc/Logout. "-list" prints the scenarios as
 // name<TAB>want<TAB>description, "-list-idp" the Identity Service variants.
 //
-// Without -password-file and -client-secret-file the simulator uses demo
-// credentials (user Supervisor / password Supervisor, client monitoring /
-// demo-secret) and says so on stderr. A second client, noperm /
-// noperm-secret, gets tokens whose Creatio system user has no permission
-// (403 from the bearer scenario). Never use these servers for anything but
-// tests.
+// Without -password-file and -client-secret-file the simulator uses the
+// demo credentials of package sim (user Supervisor / password demo-pw-Kx7q,
+// client monitoring / demo-secret), as make demo does, and says so on
+// stderr. A second client, noperm / noperm-secret, gets tokens whose
+// Creatio system user has no permission (403 from the bearer scenario).
+// Never use these servers for anything but tests.
 package main
 
 import (
@@ -51,14 +51,14 @@ import (
 	"check_creatio_oauth/testdata/sim"
 )
 
-// Demo credentials, used when no file is given.
+// Demo credentials, used when no file is given: make demo's.
 const (
-	defaultUser         = "Supervisor"
-	defaultPassword     = "Supervisor"
-	defaultClientID     = "monitoring"
-	defaultClientSecret = "demo-secret"
-	noPermClientID      = "noperm"
-	noPermClientSecret  = "noperm-secret"
+	defaultUser         = sim.DemoUser
+	defaultPassword     = sim.DemoPassword
+	defaultClientID     = sim.DemoClient
+	defaultClientSecret = sim.DemoSecret
+	noPermClientID      = sim.DemoNoPermClient
+	noPermClientSecret  = sim.DemoNoPermSecret
 )
 
 const (

@@ -265,3 +265,55 @@ func TestDisplayAddr(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoCredentials starts the simulator without secret files: it takes
+// make demo's password, which is not the user's name (a redacted password
+// then reads "[redacted]" where the user's name belongs), and says so.
+func TestDemoCredentials(t *testing.T) {
+	if sim.DemoPassword == sim.DemoUser || strings.Contains(sim.DemoPassword, sim.DemoUser) || strings.Contains(sim.DemoUser, sim.DemoPassword) {
+		t.Fatalf("the demo password %q is the user's name %q", sim.DemoPassword, sim.DemoUser)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	stderr := &lockedWriter{}
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"-listen", "127.0.0.1:0", "-idp-listen", "127.0.0.1:0"}, pw, stderr)
+		pw.Close()
+		done <- code
+	}()
+	sc := bufio.NewScanner(pr)
+	if !sc.Scan() {
+		t.Fatal("the simulator printed nothing")
+	}
+	name, creatio, _ := strings.Cut(sc.Text(), " ")
+	if name != "creatio" {
+		t.Fatalf("first line %q", sc.Text())
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, tc := range []struct {
+		password string
+		code     string
+	}{{sim.DemoPassword, `"Code":0`}, {sim.DemoUser, `"Code":1`}} {
+		body := fmt.Sprintf(`{"UserName":%q,"UserPassword":%q}`, sim.DemoUser, tc.password)
+		resp, err := client.Post(creatio+"/forms"+sim.AuthServicePath, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), tc.code) {
+			t.Errorf("login with password %q: %s, want %s", tc.password, b, tc.code)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if want := "Creatio user " + sim.DemoUser + " password " + sim.DemoPassword; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q: %s", want, stderr.String())
+	}
+}

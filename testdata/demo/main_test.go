@@ -1,0 +1,43 @@
+package main
+
+import (
+	"bytes"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"check_creatio_oauth/testdata/fixture"
+	"check_creatio_oauth/testdata/sim"
+)
+
+// TestDemo runs make demo's scenarios with a freshly built plugin: every
+// scenario ends in its expected state, the summary counts them and the
+// sessions left (none), and no demo secret is printed.
+func TestDemo(t *testing.T) {
+	bin := fixture.Binary(t)
+	var out bytes.Buffer
+	if err := run(bin, &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	body, summary, ok := strings.Cut(out.String(), "\n== summary\n")
+	if !ok {
+		t.Fatalf("no summary:\n%s", out.String())
+	}
+	blocks := strings.Count(body, "\n== ")
+	m := regexp.MustCompile(`^(\d+) scenarios, (\d+) with the expected state, 0 wrong\nCreatio sessions left behind: 0 \((\d+) forms logins, (\d+) logouts\)\n$`).FindStringSubmatch(summary)
+	if m == nil {
+		t.Fatalf("summary:\n%s", summary)
+	}
+	if m[1] != m[2] || m[1] != strconv.Itoa(blocks) || m[3] != m[4] || m[3] == "0" {
+		t.Errorf("summary does not add up with %d scenarios printed:\n%s", blocks, summary)
+	}
+	if n := strings.Count(body, " as expected\n"); strconv.Itoa(n) != m[1] {
+		t.Errorf("%d scenarios say 'as expected', the summary %s", n, m[1])
+	}
+	for _, secret := range []string{sim.DemoPassword, sim.DemoSecret, sim.DemoNoPermSecret} {
+		if strings.Contains(out.String(), secret) {
+			t.Errorf("the demo's output shows the secret %q", secret)
+		}
+	}
+}
