@@ -119,7 +119,7 @@ Seconds: direct and both mode: the token's expires_in; warn and crit from \fB\-\
 Seconds: \fB\-\-mode both\fR: direct mode's time (warn and crit from \fB\-w\fR/\fB\-c\fR) and time_token; time and time_token are then the endpoint's.
 .TP
 .B cert_days, ids_cert_days
-Days, no unit: with \fB\-\-certificate\fR: days left on the certificates of Creatio and of the Identity Service, when https; warn and crit from \fB\-\-certificate\fR.
+Days, no unit: with \fB\-\-certificate\fR: whole days left on the certificates of Creatio and of the Identity Service, when https, counted as check_http \-C counts them; warn and crit @~:WARN_DAYS and @~:CRIT_DAYS.
 .SH ENVIRONMENT
 Secrets never go on the command line, where every user can read them in ps(1): \fB\-\-password\fR, \fB\-\-client\-secret\fR and \fB\-\-token\fR are refused. A file option wins over its variable; an empty variable counts as unset.
 .TP
@@ -133,7 +133,7 @@ the OAuth client secret of \fB\-\-client\-id\fR (or \fB\-\-client\-secret\-file\
 a ready Bearer token for \fB\-\-auth bearer\fR (or \fB\-\-token\-file\fR).
 .TP
 .B HTTPS_PROXY, HTTP_PROXY, NO_PROXY
-the proxy for requests, as curl(1) reads them.
+the proxies for requests (upper case wins over lower case), by the rules of Go's net/http; no other variable is read (not ALL_PROXY); never for localhost and loopback addresses.
 .SH EXAMPLES
 Creatio answers the health endpoint without a login:
 .PP

@@ -192,6 +192,9 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			return nil, &requestError{err: fmt.Errorf("reading the answer of %s: %w", RedactURL(resp.Request.URL), err), proxy: proxy}
 		}
 	}
+	for _, ck := range resp.Cookies() {
+		c.secrets.Add(ck.Value) // every cookie may be a session: BPMSESSIONID, .ASPXAUTH, BPMCSRF, ...
+	}
 	r := &Response{
 		StatusCode: resp.StatusCode,
 		Status:     resp.Status,
