@@ -106,13 +106,13 @@ func TestClientProxy(t *testing.T) {
 // (loopback never goes through a proxy): creatio.test and identity.test
 // over http, example.com (the name of httptest's certificate) over https.
 type proxied struct {
-	creatio              *sim.Creatio
-	ca                   string
-	forward, auth, bad   string // the proxies' URLs
-	dead                 string // a proxy URL where nothing listens
-	forwardProxy         *sim.Proxy
-	plainBase, tlsBase   string
-	identityURL, tlsHost string
+	creatio            *sim.Creatio
+	ca                 string
+	forward, auth, bad string // the proxies' URLs
+	dead               string // a proxy URL where nothing listens
+	forwardProxy       *sim.Proxy
+	plainBase, tlsBase string
+	identityURL        string
 }
 
 func newProxied(t *testing.T) *proxied {

@@ -14,7 +14,6 @@ var (
 	serve        = checktest.Serve
 	mustURL      = checktest.MustURL
 	runCtx       = checktest.RunCtx
-	policy       = checktest.Policy
 	newStand     = checktest.NewStand
 	scenario     = checktest.Scenario
 	variant      = checktest.Variant

@@ -26,11 +26,9 @@ var (
 	note         = checktest.Note
 	everything   = checktest.Everything
 	within       = checktest.Within
-	standSecrets = checktest.StandSecrets
 	srvURL       = checktest.SrvURL
 	discoveryFor = checktest.DiscoveryFor
 	testPolicy   = checktest.Policy(10e9)
-	testVersion  = checktest.TestVersion
 	hangTimeout  = checktest.HangTimeout
 )
 

@@ -10,16 +10,10 @@ import (
 // The helpers of check/internal/checktest under the names the tests of
 // this package use.
 var (
-	serve        = checktest.Serve
-	mustURL      = checktest.MustURL
-	runCtx       = checktest.RunCtx
-	policy       = checktest.Policy
-	newStand     = checktest.NewStand
-	variant      = checktest.Variant
-	leaked       = checktest.Leaked
-	standSecrets = checktest.StandSecrets
-	srvURL       = checktest.SrvURL
-	discoveryFor = checktest.DiscoveryFor
+	serve    = checktest.Serve
+	mustURL  = checktest.MustURL
+	newStand = checktest.NewStand
+	variant  = checktest.Variant
 )
 
 // newClient builds a client of cfg, with checktest.TestVersion unless cfg

@@ -192,13 +192,12 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	return tok, oe, id.judge(resp, oe, err)
 }
 
-// credentialErrors are the OAuth error codes (RFC 6749 section 5.2) that
-// refuse the client's credentials or request: the fault of whoever set
-// them up, the admin for the plugin's login, Creatio's settings in direct
-// mode.
-var credentialErrors = []string{"invalid_client", "invalid_grant", "unauthorized_client", "invalid_scope", "invalid_request"}
-
-// judge is the failure of a token answer, or nil for a token.
+// judge is the failure of a token answer, or nil for a token. An OAuth
+// error at 400/401 (RFC 6749 section 5.2: invalid_client, invalid_grant,
+// unauthorized_client, invalid_scope, invalid_request, or a code of the
+// server's own) refuses the client's credentials or request: the fault of
+// whoever set them up, the admin for the plugin's login, Creatio's settings
+// in direct mode (report.Credentials).
 func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report.Failure {
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""

@@ -13,12 +13,9 @@ import (
 // The helpers of check/internal/checktest under the names the tests of
 // this package use.
 var (
-	serve    = checktest.Serve
 	mustURL  = checktest.MustURL
 	runCtx   = checktest.RunCtx
-	policy   = checktest.Policy
 	newStand = checktest.NewStand
-	srvURL   = checktest.SrvURL
 )
 
 // newClient builds a client of cfg, with checktest.TestVersion unless cfg
