@@ -244,7 +244,9 @@ func reference(name string) (rune, bool) {
 		}
 		r = min(r*base+rune(d), utf8.MaxRune+1)
 	}
-	if r == 0 || r > utf8.MaxRune || 0xD800 <= r && r <= 0xDFFF {
+	// Literally, not as HTML5 reads &#0; and &#128;-&#159;: what the writer
+	// meant, had it a secret with such bytes.
+	if r > utf8.MaxRune || 0xD800 <= r && r <= 0xDFFF {
 		r = utf8.RuneError
 	}
 	return r, true

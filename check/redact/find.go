@@ -6,11 +6,13 @@ import (
 )
 
 // maxDepth is how many decodings are stacked: a form body (percent) echoed
-// in JSON shown in an HTML page is three.
+// in JSON shown in an HTML page is three, as is a value HTML-escaped twice
+// in JSON.
 const maxDepth = 3
 
 // find returns the spans of text that hold a secret, in any decoding,
-// leaving out those that lie within a Marker already put in (marks).
+// sorted and joined where they overlap, leaving out those that lie within a
+// Marker already put in (marks, sorted and disjoint).
 func find(text string, entries []entry, marks []span) []span {
 	var found []span
 	for _, v := range views(text) {
@@ -18,26 +20,29 @@ func find(text string, entries []entry, marks []span) []span {
 			found = v.match(&entries[i], len(text), found)
 		}
 	}
-	kept := found[:0]
+	sortSpans(found)
+	var out []span
+	m := 0
 	for _, f := range found {
-		if !inside(f, marks) {
-			kept = append(kept, f)
+		for m < len(marks) && marks[m].hi <= f.lo {
+			m++
 		}
-	}
-	return kept
-}
-
-func inside(f span, marks []span) bool {
-	for _, m := range marks {
-		if m.lo <= f.lo && f.hi <= m.hi {
-			return true
+		if m < len(marks) && marks[m].lo <= f.lo && f.hi <= marks[m].hi {
+			continue // within a Marker
 		}
+		if n := len(out); n > 0 && f.lo <= out[n-1].hi {
+			out[n-1].hi = max(out[n-1].hi, f.hi)
+			continue
+		}
+		out = append(out, f)
 	}
-	return false
+	return out
 }
 
 // views returns text and its decodings: every chain of up to maxDepth
-// distinct decoders that each change something.
+// decoders that each change something. A decoder may come twice (text
+// HTML-escaped twice, percent-encoded twice); the two readings of '+' do
+// not mix.
 func views(text string) []*view {
 	vs := []*view{{s: text, open: true}}
 	for i := 0; i < len(vs); i++ {
@@ -46,7 +51,7 @@ func views(text string) []*view {
 			continue
 		}
 		for _, d := range decoders {
-			if v.used&d.bit != 0 || v.used&d.excludes != 0 {
+			if v.used&d.excludes != 0 {
 				continue
 			}
 			if nv := d.decode(v); nv != nil {
@@ -88,7 +93,7 @@ func (v *view) match(e *entry, n int, found []span) []span {
 	// A cut echo: the view ends, give or take a tail, with the secret's
 	// first MinLen+ bytes, as text or inside a final base64 word.
 	// The span ends where the tail begins (a dropped escape is hidden).
-	for end := len(s); ; {
+	for end := len(s); end+maxTail >= len(s); {
 		p := cutStart(s[:end], secret)
 		if p < 0 {
 			p = b64Cut(s[:end], e)
@@ -111,7 +116,11 @@ func (v *view) match(e *entry, n int, found []span) []span {
 			return found
 		}
 	}
+	return found
 }
+
+// maxTail is the longest tail looked past for a cut echo, in bytes.
+const maxTail = 8
 
 // isTail tells whether c may follow a cut echo: space, a closing quote or
 // bracket, a full stop or comma.

@@ -35,6 +35,7 @@ package redact
 import (
 	"encoding/base64"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -202,13 +203,9 @@ func replace(text string, found, marks []span) (string, []span) {
 	return b.String(), out
 }
 
-// sortSpans sorts spans by start (insertion sort: there are few).
+// sortSpans sorts spans by start.
 func sortSpans(a []span) {
-	for i := 1; i < len(a); i++ {
-		for j := i; j > 0 && a[j].lo < a[j-1].lo; j-- {
-			a[j], a[j-1] = a[j-1], a[j]
-		}
-	}
+	slices.SortFunc(a, func(x, y span) int { return x.lo - y.lo })
 }
 
 // cores returns dst with the base64 cores of x appended: for each offset r

@@ -363,7 +363,7 @@ func TestEntities(t *testing.T) {
 		ok   bool
 	}{
 		{"#39", '\'', true}, {"#039", '\'', true}, {"#x27", '\'', true}, {"#X2f", '/', true},
-		{"#0", utf8.RuneError, true}, {"#xD800", utf8.RuneError, true}, {"#99999999", utf8.RuneError, true},
+		{"#0", 0, true}, {"#xD800", utf8.RuneError, true}, {"#99999999", utf8.RuneError, true},
 		{"#", 0, false}, {"#x", 0, false}, {"#1a", 0, false}, {"#xg", 0, false},
 	} {
 		if r, ok := reference(tc.in); r != tc.want || ok != tc.ok {
