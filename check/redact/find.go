@@ -44,7 +44,7 @@ func find(text string, entries []entry, marks []span) []span {
 // HTML-escaped twice, percent-encoded twice); the two readings of '+' do
 // not mix.
 func views(text string) []*view {
-	vs := []*view{{s: text, open: true}}
+	vs := []*view{{s: text}}
 	for i := 0; i < len(vs); i++ {
 		v := vs[i]
 		if v.depth == maxDepth {
@@ -55,7 +55,7 @@ func views(text string) []*view {
 				continue
 			}
 			if nv := d.decode(v); nv != nil {
-				nv.used, nv.depth, nv.open = v.used|d.bit, v.depth+1, v.open
+				nv.used, nv.depth = v.used|d.bit, v.depth+1
 				vs = append(vs, nv)
 			}
 		}
@@ -86,9 +86,6 @@ func (v *view) match(e *entry, n int, found []span) []span {
 			found = append(found, v.raw(lo, hi))
 			at = hi - 1
 		}
-	}
-	if !v.open {
-		return found
 	}
 	// A cut echo: the view ends, give or take a tail, with the secret's
 	// first MinLen+ bytes, as text or inside a final base64 word.
@@ -155,11 +152,9 @@ func cutStart(s, secret string) int {
 type view struct {
 	s string
 	// from[i] delimits the raw bytes s[i] was decoded from; nil for the
-	// raw text itself.
-	from []pos
-	// open: s ends where the raw fragment ends (or where an escape cut in
-	// half begins), so a cut echo is looked for at its end.
-	open  bool
+	// raw text itself. s ends where the raw text ends, or where an escape
+	// cut in half begins.
+	from  []pos
 	used  uint8 // the decoders applied
 	depth int
 }

@@ -120,6 +120,8 @@ func FuzzRedact(f *testing.F) {
 		{"Grüße😀x", "m", "q=", "", 9, 0, 3},                                                      // cut percent
 		{strings.Repeat("x", 40), "monitoring", "Basic ", "", 13 + 4, 0, 9},                      // cut Basic
 		{"\x00\xff\xfeabc", "id", "<", ">", 12, 0, 0},                                            // bytes, every one percent-encoded
+		{"a%2Bb", "i", "", "", 0, 0, 0},                                                          // an escape in the secret (check's FuzzSecrets)
+		{"ééé", "i", `{"m":"`, `"}`, 1, 0, 0},                                                    // check's FuzzSecrets
 		{"acted]", "i", "[red", "", 0, 0, 0},                                                     // the Marker completes the secret
 		{"&amp;amp;", "i", "&", ";", 5, 5, 0},                                                    // entities in the secret
 		{`\u0041\u`, "i", `\`, "", 1, 0, 1},                                                      // escapes in the secret, cut

@@ -135,8 +135,9 @@ func (s *Secrets) add(secret string, basic bool) {
 //   - A fragment that ends with a secret's first MinLen or more bytes, in
 //     any of these forms, is a server's echo cut short: it is replaced by
 //     [Marker] from where that beginning starts to the end. "Ends" allows
-//     trailing spaces, closing quotes and brackets, '.', ',', an ellipsis
-//     and an escape or base64 group cut in half after it.
+//     an escape or a base64 group cut in half after it, and then up to 8
+//     bytes of spaces, closing quotes and brackets, '.', ',' and '…',
+//     which are kept.
 //   - Redact checks its own result; should a secret still be found in it
 //     (replacements that join into a new occurrence), after three rounds the
 //     whole fragment is replaced by [Marker].

@@ -194,6 +194,7 @@ func TestRedactCut(t *testing.T) {
 		{"cut base64 of the secret", "tok " + b64Encodings[0].enc.EncodeToString([]byte(long200))[:12], "tok [redacted]"},
 		{"cut Basic credential", "Basic " + basic(b64Encodings[0].enc, "monitoring", long200, true)[:30], "Basic [redacted]"},
 		{"3 bytes are not a cut secret", "wrong password " + long200[:3], "wrong password " + long200[:3]},
+		{"a tail over 8 bytes is not after a cut", "wrong password " + at40 + `"}         `, "wrong password " + at40 + `"}         `},
 		{"not at the end: an ordinary word", "Grüß Gott, Grü ist kein Geheimnis", "Grüß Gott, Grü ist kein Geheimnis"},
 	} {
 		if got := s.Redact(tc.in); got != tc.want {
@@ -282,12 +283,26 @@ func TestRedactMarkerInSecret(t *testing.T) {
 	for _, secret := range []string{"acte", "[redacted]", "ted]x", "x[red", "dacted]d"} {
 		var s Secrets
 		s.Add(secret)
-		for _, in := range []string{secret, "a " + secret + " b", secret + secret, "[redac" + secret, secret[:4]} {
+		for _, in := range []string{secret, "a " + secret + " b", secret + secret, "[redac" + secret, secret[:4], secret + " b " + secret} {
 			got := s.Redact(in)
 			if p := pieces(got, secret); len(p) > 0 {
 				t.Errorf("secret %q: Redact(%q) = %q keeps %q", secret, in, got, p)
 			}
 		}
+	}
+}
+
+// TestRedactWholeFragment: when replacing keeps making the secret anew
+// (each Marker completes it again), the whole fragment is hidden.
+func TestRedactWholeFragment(t *testing.T) {
+	var s Secrets
+	s.Add("x[re")
+	if got := s.Redact("xxxxx[re"); got != Marker {
+		t.Errorf("Redact = %q, want %q", got, Marker)
+	}
+	// Three rounds are enough here.
+	if got := s.Redact("xxx[re"); got != Marker {
+		t.Errorf("Redact = %q, want %q", got, Marker)
 	}
 }
 
@@ -383,13 +398,15 @@ func TestDecoders(t *testing.T) {
 	}{
 		{"json", decodeJSON, `a\u00fc\"\/\'\n\x\uD83D\uDE00\uDE00`, "aü\"/'\n\\x😀\uFFFD"},
 		{"json cut", decodeJSON, `ab\uD83D\uDE`, "ab"},
+		{"json controls", decodeJSON, `\b\f\n\r\t\uD83Dabcdefg\uD83D\n`, "\b\f\n\r\t\uFFFDabcdefg\uFFFD\n"},
 		{"json nothing", decodeJSON, `abc`, ""},
 		{"html", decodeHTML, `a&amp;&#252;&#xFC;&uuml;&foo;&`, "a&üüü&foo;"},
 		{"html too long", decodeHTML, `&#x0000000000041;`, ""},
 		{"path", decodePath, `a+b%2B%2bc%zz%4`, "a+b++c%zz"},
+		{"percent, junk at the end", decodePath, `%41%g`, "A%g"},
 		{"form", decodeForm, `a+b%2B`, "a b+"},
 	} {
-		v := tc.decode(&view{s: tc.in, open: true})
+		v := tc.decode(&view{s: tc.in})
 		got := ""
 		if v != nil {
 			got = v.s
@@ -437,8 +454,10 @@ func BenchmarkRedact(b *testing.B) {
 	s.AddBasic("monitoring-client", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")
 	s.Add("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb25pdG9yaW5nIn0.c2lnbmF0dXJlLXZhbHVl")
 	s.Add("BPMSESSIONID=x2kf93ndk2ldk3l")
-	text := `{"error":"invalid_client","error_description":"Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).","code":401}`
-	b.Logf("fragment: %d bytes", len(text))
+	text := `{"error":"invalid_client","error_description":"Client authentication failed (e.g., unknown client, no client authentication included, or unsupported authentication method).","status_code":401,"id":78}`
+	if len(text) != 200 {
+		b.Fatalf("the fragment has %d bytes, not 200", len(text))
+	}
 	b.ReportAllocs()
 	for b.Loop() {
 		s.Redact(text)
@@ -452,7 +471,7 @@ func BenchmarkRedactEscaped(b *testing.B) {
 	s.AddBasic("monitoring-client", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")
 	s.Add("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb25pdG9yaW5nIn0.c2lnbmF0dXJlLXZhbHVl")
 	s.Add("BPMSESSIONID=x2kf93ndk2ldk3l")
-	text := `{"Message":"Login failed for \u0027Supervisor\u0027 with password \u0027Supervisor-Passw0rd!\u0027: see https:\/\/crm.example.com\/0\/ServiceModel\/AuthService.svc\/Login","Code":1,"Exception":null}`
+	text := `{"Message":"Login failed for \u0027Supervisor\u0027 with password \u0027Supervisor-Passw0rd!\u0027 :  see https:\/\/crm.example.com\/0\/ServiceModel\/AuthService.svc\/Login","Code":1,"Exception":null}`
 	b.Logf("fragment: %d bytes", len(text))
 	b.ReportAllocs()
 	for b.Loop() {
