@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 )
 
 // This file writes text as servers do, independently of the decoders under
@@ -215,14 +214,4 @@ func basic(enc *base64.Encoding, id, secret string, form bool) string {
 		id, secret = url.QueryEscape(id), url.QueryEscape(secret)
 	}
 	return enc.EncodeToString([]byte(id + ":" + secret))
-}
-
-// validPrefix is the longest beginning of s, at most n bytes, that ends on
-// a character boundary.
-func validPrefix(s string, n int) string {
-	n = min(n, len(s))
-	for n > 0 && n < len(s) && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -18,11 +18,15 @@
 //     Python html.escape, Go html.EscapeString);
 //   - percent-encoding in either hex case, '+' read both as a space (a form
 //     body, a query) and as itself (a path);
-//   - the three above nested up to three deep, in any order (a form body
-//     echoed in .NET JSON, JSON in an HTML page);
+//   - the three above nested up to three deep, in any order, the same one
+//     twice included (a form body echoed in .NET JSON, JSON in an HTML
+//     page, text HTML-escaped twice);
 //   - base64, standard and URL-safe, padded or not, of the secret at any
 //     position, so of an HTTP Basic credential id:secret too, in the raw
 //     fragment or in any of its decodings.
+//
+// It knows no secret by name: callers register each value (every cookie
+// value the trace may print included) with [Secrets.Add].
 //
 // What it must not do: print, log or keep anything but the registered
 // secrets; clean text (callers redact the raw fragment first, then sanitise
@@ -172,9 +176,20 @@ func (s *Secrets) Redact(text string) string {
 // Said returns a server's words (an error_description, a body sample,
 // Creatio's Message) as a status line may show them: redacted while still
 // raw, then made one line by [plugin.Sanitize] and cut to n bytes by
-// [plugin.Truncate], so that no part of a secret survives the cut.
+// [plugin.Truncate], so that no part of a secret survives the cut. A
+// Marker the cut would halve is left out whole.
 func (s *Secrets) Said(text string, n int) string {
-	return plugin.Truncate(plugin.Sanitize(s.Redact(text)), n)
+	line := plugin.Sanitize(s.Redact(text))
+	for at := 0; at < n && at < len(line); at++ {
+		i := strings.Index(line[at:], Marker)
+		if i < 0 {
+			break
+		}
+		if at += i; at < n && n < at+len(Marker) {
+			n = at
+		}
+	}
+	return plugin.Truncate(line, n)
 }
 
 // span is the byte range [lo, hi) of a text.

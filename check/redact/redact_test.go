@@ -223,6 +223,13 @@ func TestRedactRawBeforeClean(t *testing.T) {
 			}
 		}
 	}
+	var s Secrets
+	s.Add("secret value")
+	for n, want := range map[int]string{0: "", 5: "said", 13: "said", 14: "said", 15: "said [redacted]", 16: "said [redacted]"} {
+		if got := s.Said("said secret value twice", n); got != want {
+			t.Errorf("Said(…, %d) = %q, want %q", n, got, want)
+		}
+	}
 	var none *Secrets
 	if got := none.Said("a|b  c\n", 3); got != "a/b" {
 		t.Errorf("nil Secrets: Said = %q, want %q", got, "a/b")
