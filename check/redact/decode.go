@@ -171,9 +171,9 @@ func unhex(c byte) (byte, bool) {
 	return 0, false
 }
 
-// maxEntity is the longest character reference read, "&#x0010FFFF;" or
-// "&thetasym;".
-const maxEntity = 12
+// maxEntity is the longest character reference read: HTML5's longest name,
+// &CounterClockwiseContourIntegral;, or a number with leading zeros.
+const maxEntity = 40
 
 // decodeHTML reads HTML character references: the named ones of [entity],
 // &#NNN; and &#xHH; (x and the digits in either case). Anything else stays

@@ -31,6 +31,7 @@ var textEncoders = []textEncoder{
 	{".NET WebUtility.HtmlEncode", htmlNet, true},
 	{"PHP htmlentities", htmlPHP, true},
 	{"hex character references", htmlHex, true},
+	{"HTML5 names of punctuation", htmlNames, true},
 	{"form body (url.QueryEscape)", url.QueryEscape, false},
 	{"path (url.PathEscape)", url.PathEscape, false},
 	{"form body, lower-case hex", func(s string) string { return lowerHex(url.QueryEscape(s)) }, false},
@@ -167,6 +168,29 @@ func entityName(r rune) string {
 		}
 	}
 	return ""
+}
+
+// htmlNames writes every ASCII punctuation character by its HTML5 name
+// (&plus; &sol; &equals; ...), the others as htmlPHP does.
+func htmlNames(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		name := ""
+		for _, n := range []string{"excl", "num", "dollar", "percnt", "apos", "lpar", "rpar", "ast", "plus", "comma",
+			"period", "sol", "colon", "semi", "equals", "quest", "commat", "lsqb", "bsol", "rsqb", "Hat", "lowbar",
+			"grave", "lcub", "verbar", "rcub", "Tab", "NewLine"} {
+			if html.UnescapeString("&"+n+";") == string(r) {
+				name = n
+				break
+			}
+		}
+		if name == "" {
+			b.WriteString(htmlPHP(string(r)))
+			continue
+		}
+		b.WriteString("&" + name + ";")
+	}
+	return b.String()
 }
 
 // htmlHex writes every character but letters and digits as &#xHH;, the x

@@ -1,71 +1,13 @@
 package redact
 
 // entity returns the character of the named reference &name; as HTML
-// encoders write it: the five of XML (and the upper-case legacy spellings),
-// the Latin-1 names and the Windows-1252 extras that PHP's htmlentities
-// writes. A switch and an array, not a map, so nothing is built at start-up.
+// encoders write it: the Latin-1 names, and those of [named]. Arrays, not a
+// map, so nothing is built at start-up.
 func entity(name string) (rune, bool) {
-	switch name {
-	case "amp", "AMP":
-		return '&', true
-	case "lt", "LT":
-		return '<', true
-	case "gt", "GT":
-		return '>', true
-	case "quot", "QUOT":
-		return '"', true
-	case "apos":
-		return '\'', true
-	case "OElig":
-		return 'Œ', true
-	case "oelig":
-		return 'œ', true
-	case "Scaron":
-		return 'Š', true
-	case "scaron":
-		return 'š', true
-	case "Yuml":
-		return 'Ÿ', true
-	case "fnof":
-		return 'ƒ', true
-	case "circ":
-		return 'ˆ', true
-	case "tilde":
-		return '˜', true
-	case "ndash":
-		return '–', true
-	case "mdash":
-		return '—', true
-	case "lsquo":
-		return '‘', true
-	case "rsquo":
-		return '’', true
-	case "sbquo":
-		return '‚', true
-	case "ldquo":
-		return '“', true
-	case "rdquo":
-		return '”', true
-	case "bdquo":
-		return '„', true
-	case "dagger":
-		return '†', true
-	case "Dagger":
-		return '‡', true
-	case "bull":
-		return '•', true
-	case "hellip":
-		return '…', true
-	case "permil":
-		return '‰', true
-	case "lsaquo":
-		return '‹', true
-	case "rsaquo":
-		return '›', true
-	case "euro":
-		return '€', true
-	case "trade":
-		return '™', true
+	for _, n := range named {
+		if n.name == name {
+			return n.r, true
+		}
 	}
 	for i, n := range latin1 {
 		if n == name {
@@ -73,6 +15,30 @@ func entity(name string) (rune, bool) {
 		}
 	}
 	return 0, false
+}
+
+// named are the other names read: the five of XML and the upper-case legacy
+// spellings, HTML5's names of ASCII punctuation (&plus; &sol; &equals;
+// ...), and the Windows-1252 extras PHP's htmlentities writes.
+var named = [...]struct {
+	name string
+	r    rune
+}{
+	{"amp", '&'}, {"AMP", '&'}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'},
+	{"quot", '"'}, {"QUOT", '"'}, {"apos", '\''}, {"excl", '!'}, {"num", '#'},
+	{"dollar", '$'}, {"percnt", '%'}, {"lpar", '('}, {"rpar", ')'}, {"ast", '*'},
+	{"midast", '*'}, {"plus", '+'}, {"comma", ','}, {"period", '.'}, {"sol", '/'},
+	{"colon", ':'}, {"semi", ';'}, {"equals", '='}, {"quest", '?'}, {"commat", '@'},
+	{"lsqb", '['}, {"lbrack", '['}, {"bsol", '\\'}, {"rsqb", ']'}, {"rbrack", ']'},
+	{"Hat", '^'}, {"lowbar", '_'}, {"UnderBar", '_'}, {"grave", '`'},
+	{"DiacriticalGrave", '`'}, {"lcub", '{'}, {"lbrace", '{'}, {"verbar", '|'},
+	{"vert", '|'}, {"VerticalLine", '|'}, {"rcub", '}'}, {"rbrace", '}'}, {"Tab", '\t'},
+	{"NewLine", '\n'}, {"NonBreakingSpace", '\u00a0'}, {"OElig", 'Œ'}, {"oelig", 'œ'},
+	{"Scaron", 'Š'}, {"scaron", 'š'}, {"Yuml", 'Ÿ'}, {"fnof", 'ƒ'}, {"circ", 'ˆ'},
+	{"tilde", '˜'}, {"ndash", '–'}, {"mdash", '—'}, {"lsquo", '‘'}, {"rsquo", '’'},
+	{"sbquo", '‚'}, {"ldquo", '“'}, {"rdquo", '”'}, {"bdquo", '„'}, {"dagger", '†'},
+	{"Dagger", '‡'}, {"bull", '•'}, {"hellip", '…'}, {"permil", '‰'}, {"lsaquo", '‹'},
+	{"rsaquo", '›'}, {"euro", '€'}, {"trade", '™'},
 }
 
 // latin1 are the names of U+00A0 to U+00FF.

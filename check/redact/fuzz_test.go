@@ -11,8 +11,8 @@ import (
 // JSON, JSON in an HTML page, base64 in PHP's JSON).
 var outerEncoders = []textEncoder{
 	textEncoders[1], textEncoders[2], textEncoders[3], textEncoders[4], // JSON
-	textEncoders[5], textEncoders[6], textEncoders[8], // HTML
-	textEncoders[9], textEncoders[11], // percent
+	textEncoders[5], textEncoders[6], textEncoders[8], textEncoders[9], // HTML
+	textEncoders[10], textEncoders[12], // percent
 }
 
 // fuzzEcho is an echo FuzzRedact builds: the text, and the encoded text
@@ -59,7 +59,9 @@ func buildEcho(secret, id, prefix, suffix string, enc, outer uint8, cut uint16) 
 	}
 	if o := int(outer) % (len(outerEncoders) + 1); o > 0 {
 		oe := outerEncoders[o-1]
-		if oe.utf8 && !utf8.ValidString(e.before+mid+e.after) {
+		// Each piece whole: a writer given the whole text could join the
+		// secret's last bytes and the next ones into one character.
+		if oe.utf8 && !(utf8.ValidString(e.before) && utf8.ValidString(mid) && utf8.ValidString(e.after)) {
 			return e, false
 		}
 		e.before, mid, e.after = oe.enc(e.before), oe.enc(mid), oe.enc(e.after)
@@ -94,6 +96,22 @@ func textCut(te textEncoder, secret string, c uint16) (mid, after string) {
 	return mid, ""
 }
 
+// te is the number of the text encoder called name.
+func te(name string) uint8 {
+	for i, e := range textEncoders {
+		if e.name == name {
+			return uint8(i)
+		}
+	}
+	panic("no text encoder " + name)
+}
+
+// b64 is the number of a base64 echo: kind 0 of the secret, 1 of id:secret,
+// 2 of id:secret form-encoded, in b64Encodings[b].
+func b64(kind, b int) uint8 {
+	return uint8(len(textEncoders) + kind*len(b64Encodings) + b)
+}
+
 // FuzzRedact: whatever the secret (MinLen bytes or more), the text around
 // it, the server's encoding (and a second one over it) and the cut, no
 // 4-byte piece of the secret survives Redact, except where the text around
@@ -104,27 +122,28 @@ func FuzzRedact(f *testing.F) {
 		enc, outer                 uint8
 		cut                        uint16
 	}{
-		{`S3cr3t+/=Value"\<&'`, "monitoring", `{"error_description":"secret `, ` refused"}`, 2, 0, 0}, // .NET JSON
-		{"Grüße😀𝄞 ok", "m", `{"d": "`, `"}`, 3, 0, 0},                                                 // Python ensure_ascii
-		{"pa/ss\\word", "m", `{"d":"`, `"}`, 4, 0, 0},                                                 // PHP \/
-		{`a"b'c<d>&e`, "m", "<p>", "</p>", 6, 0, 0},                                                   // WebUtility.HtmlEncode
-		{"Grüße€x", "m", "<p>", "</p>", 7, 0, 0},                                                      // htmlentities
-		{"S3cr3t+/=Value", "monitoring", "client_id=monitoring&client_secret=", "&grant_type=client_credentials", 9, 0, 0},
-		{"S3cr3t+/=Value", "monitoring", "client_secret=", "&x=1", 9, 2, 0},          // form body in .NET JSON
-		{"S3cr3t+/=Value", "monitoring", "Authorization: Basic ", "", 13 + 4, 0, 0},  // Basic plain
-		{"S3cr3t+/=Value", "monitoring", "Authorization: Basic ", "", 13 + 11, 0, 0}, // url-safe unpadded, form
-		{"S3cr3t+/=Value", "m", `{"h":"Basic `, `"}`, 13 + 8, 4, 0},                  // base64 in PHP JSON
-		{"pass|word  nb\u00a0sp\nx", "m", "Message: ", ".", 0, 0, 0},
-		{strings.Repeat("0123456789abcdefghij", 10), "m", "wrong password ", "", 0, 0, 2*36 + 1}, // 200 chars cut at 40
-		{"Grüße😀x", "m", `{"d":"`, `"}`, 3, 0, 5 + 4<<8 + 1<<13},                                 // cut inside \u escape
-		{"Grüße😀x", "m", "q=", "", 9, 0, 3},                                                      // cut percent
-		{strings.Repeat("x", 40), "monitoring", "Basic ", "", 13 + 4, 0, 9},                      // cut Basic
-		{"\x00\xff\xfeabc", "id", "<", ">", 12, 0, 0},                                            // bytes, every one percent-encoded
-		{"a%2Bb", "i", "", "", 0, 0, 0},                                                          // an escape in the secret (check's FuzzSecrets)
-		{"ééé", "i", `{"m":"`, `"}`, 1, 0, 0},                                                    // check's FuzzSecrets
-		{"acted]", "i", "[red", "", 0, 0, 0},                                                     // the Marker completes the secret
-		{"&amp;amp;", "i", "&", ";", 5, 5, 0},                                                    // entities in the secret
-		{`\u0041\u`, "i", `\`, "", 1, 0, 1},                                                      // escapes in the secret, cut
+		{`S3cr3t+/=Value"\<&'`, "monitoring", `{"error_description":"secret `, ` refused"}`, te(".NET System.Text.Json"), 0, 0}, // .NET JSON
+		{"Grüße😀𝄞 ok", "m", `{"d": "`, `"}`, te("Python json.dumps ensure_ascii"), 0, 0},                                        // Python ensure_ascii
+		{"pa/ss\\word", "m", `{"d":"`, `"}`, te("PHP json_encode"), 0, 0},                                                       // PHP \/
+		{`a"b'c<d>&e`, "m", "<p>", "</p>", te(".NET WebUtility.HtmlEncode"), 0, 0},                                              // WebUtility.HtmlEncode
+		{"Grüße€x", "m", "<p>", "</p>", te("PHP htmlentities"), 0, 0},                                                           // htmlentities
+		{"S3cr3t+/=Value", "monitoring", "client_id=monitoring&client_secret=", "&grant_type=client_credentials", te("form body (url.QueryEscape)"), 0, 0},
+		{"S3cr3t+/=Value", "monitoring", "client_secret=", "&x=1", te("form body (url.QueryEscape)"), 2, 0}, // form body in .NET JSON
+		{"S3cr3t+/=Value", "monitoring", "Authorization: Basic ", "", b64(1, 0), 0, 0},                      // Basic plain
+		{"S3cr3t+/=Value", "monitoring", "Authorization: Basic ", "", b64(2, 3), 0, 0},                      // url-safe unpadded, form
+		{"S3cr3t+/=Value", "m", `{"h":"Basic `, `"}`, b64(2, 0), 4, 0},                                      // base64 in PHP JSON
+		{"pass|word  nb\u00a0sp\nx", "m", "Message: ", ".", te("raw"), 0, 0},
+		{"a+b/c=d", "m", "<p>", "</p>", te("HTML5 names of punctuation"), 0, 0},
+		{strings.Repeat("0123456789abcdefghij", 10), "m", "wrong password ", "", 0, 0, 2*36 + 1},    // 200 chars cut at 40
+		{"Grüße😀x", "m", `{"d":"`, `"}`, te("Python json.dumps ensure_ascii"), 0, 5 + 4<<8 + 1<<13}, // cut inside \u escape
+		{"Grüße😀x", "m", "q=", "", te("form body (url.QueryEscape)"), 0, 3},                         // cut percent
+		{strings.Repeat("x", 40), "monitoring", "Basic ", "", b64(1, 0), 0, 9},                      // cut Basic
+		{"\x00\xff\xfeabc", "id", "<", ">", te("every byte percent-encoded"), 0, 0},                 // bytes, every one percent-encoded
+		{"a%2Bb", "i", "", "", 0, 0, 0},                                // an escape in the secret (check's FuzzSecrets)
+		{"ééé", "i", `{"m":"`, `"}`, te("Go encoding/json"), 0, 0},     // check's FuzzSecrets
+		{"acted]", "i", "[red", "", 0, 0, 0},                           // the Marker completes the secret
+		{"&amp;amp;", "i", "&", ";", te("Go html.EscapeString"), 5, 0}, // entities in the secret
+		{`\u0041\u`, "i", `\`, "", te("Go encoding/json"), 0, 1},       // escapes in the secret, cut
 	} {
 		f.Add(c.secret, c.id, c.prefix, c.suffix, c.enc, c.outer, c.cut)
 	}

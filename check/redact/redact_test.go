@@ -364,10 +364,10 @@ func TestConcurrent(t *testing.T) {
 
 // TestEntities holds the hand-written reference table to the html package.
 func TestEntities(t *testing.T) {
-	names := append([]string{"amp", "AMP", "lt", "LT", "gt", "GT", "quot", "QUOT", "apos",
-		"OElig", "oelig", "Scaron", "scaron", "Yuml", "fnof", "circ", "tilde", "ndash", "mdash",
-		"lsquo", "rsquo", "sbquo", "ldquo", "rdquo", "bdquo", "dagger", "Dagger", "bull", "hellip", "permil",
-		"lsaquo", "rsaquo", "euro", "trade"}, latin1[:]...)
+	names := latin1[:]
+	for _, n := range named {
+		names = append(names, n.name)
+	}
 	for _, n := range names {
 		r, ok := entity(n)
 		if want := html.UnescapeString("&" + n + ";"); !ok || string(r) != want {
@@ -385,7 +385,7 @@ func TestEntities(t *testing.T) {
 		ok   bool
 	}{
 		{"#39", '\'', true}, {"#039", '\'', true}, {"#x27", '\'', true}, {"#X2f", '/', true},
-		{"#0", 0, true}, {"#xD800", utf8.RuneError, true}, {"#99999999", utf8.RuneError, true},
+		{"#0", 0, true}, {"#00000000000000000000000039", '\'', true}, {"#xD800", utf8.RuneError, true}, {"#99999999", utf8.RuneError, true},
 		{"#", 0, false}, {"#x", 0, false}, {"#1a", 0, false}, {"#xg", 0, false},
 	} {
 		if r, ok := reference(tc.in); r != tc.want || ok != tc.ok {
@@ -408,7 +408,8 @@ func TestDecoders(t *testing.T) {
 		{"json controls", decodeJSON, `\b\f\n\r\t\uD83Dabcdefg\uD83D\n`, "\b\f\n\r\t\uFFFDabcdefg\uFFFD\n"},
 		{"json nothing", decodeJSON, `abc`, ""},
 		{"html", decodeHTML, `a&amp;&#252;&#xFC;&uuml;&foo;&`, "a&üüü&foo;"},
-		{"html too long", decodeHTML, `&#x0000000000041;`, ""},
+		{"html leading zeros", decodeHTML, `&#x0000000000041;`, "A"},
+		{"html too long", decodeHTML, "&#x" + strings.Repeat("0", 40) + "41;", ""},
 		{"path", decodePath, `a+b%2B%2bc%zz%4`, "a+b++c%zz"},
 		{"percent, junk at the end", decodePath, `%41%g`, "A%g"},
 		{"form", decodeForm, `a+b%2B`, "a b+"},
