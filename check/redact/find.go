@@ -39,12 +39,20 @@ func find(text string, entries []entry, marks []span) []span {
 	return out
 }
 
+// viewBudget bounds the memory the decodings of one fragment take, in
+// bytes (a decoded byte costs 9: itself and where it came from), unless
+// the four decodings one deep need more. A 4 KiB body sample takes at most
+// 2.4 MiB, with every decoder nested three deep; a fragment of a MiB gets
+// its decodings one deep only.
+const viewBudget = 8 << 20
+
 // views returns text and its decodings: every chain of up to maxDepth
-// decoders that each change something. A decoder may come twice (text
-// HTML-escaped twice, percent-encoded twice); the two readings of '+' do
-// not mix.
+// decoders that each change something, shallow ones first, as far as
+// viewBudget goes. A decoder may come twice (text HTML-escaped twice,
+// percent-encoded twice); the two readings of '+' do not mix.
 func views(text string) []*view {
 	vs := []*view{{s: text}}
+	spent, budget := 0, max(viewBudget, 9*len(decoders)*len(text))
 	for i := 0; i < len(vs); i++ {
 		v := vs[i]
 		if v.depth == maxDepth {
@@ -53,6 +61,9 @@ func views(text string) []*view {
 		for _, d := range decoders {
 			if v.used&d.excludes != 0 {
 				continue
+			}
+			if spent += 9 * len(v.s); spent > budget {
+				return vs
 			}
 			if nv := d.decode(v); nv != nil {
 				nv.used, nv.depth = v.used|d.bit, v.depth+1

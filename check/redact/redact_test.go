@@ -313,6 +313,25 @@ func TestRedactWholeFragment(t *testing.T) {
 	}
 }
 
+// TestRedactLargeHostile: a large fragment full of escapes of every kind
+// is decoded as far as the budget goes, shallow decodings first.
+func TestRedactLargeHostile(t *testing.T) {
+	var s Secrets
+	s.Add("S3cr3t+Value")
+	noise := strings.Repeat(`&amp;%25+\u0026`, 1<<16) // 1 MiB
+	in := noise + url.QueryEscape("S3cr3t+Value") + noise + jsonNet("S3cr3t+Value") + " end"
+	got := s.Redact(in)
+	if strings.Count(got, Marker) != 2 || !strings.HasSuffix(got, " end") || len(got) != len(in)-len(url.QueryEscape("S3cr3t+Value"))-len(jsonNet("S3cr3t+Value"))+2*len(Marker) {
+		t.Errorf("Redact of %d bytes: %d Markers, %d bytes", len(in), strings.Count(got, Marker), len(got))
+	}
+	if vs := views(in); len(vs) > 8 {
+		t.Errorf("%d views of a 2 MiB fragment, want the budget to stop them", len(vs))
+	}
+	if vs := views(noise[:4096]); vs[len(vs)-1].depth != maxDepth {
+		t.Errorf("%d views of a 4 KiB fragment, the deepest %d deep, want %d", len(vs), vs[len(vs)-1].depth, maxDepth)
+	}
+}
+
 // TestRedactOverlapping: overlapping and adjacent secrets become one Marker.
 func TestRedactOverlapping(t *testing.T) {
 	var s Secrets
