@@ -505,3 +505,18 @@ func BenchmarkRedactEscaped(b *testing.B) {
 		s.Redact(text)
 	}
 }
+
+// BenchmarkRedactHostile4K: a 4 KiB body sample (the most a caller passes)
+// made of every escape, so that every decoding nests three deep.
+func BenchmarkRedactHostile4K(b *testing.B) {
+	var s Secrets
+	s.Add("Supervisor-Passw0rd!")
+	s.AddBasic("monitoring-client", "9f8e7d6c5b4a39281706f5e4d3c2b1a0")
+	s.Add("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJtb25pdG9yaW5nIn0.c2lnbmF0dXJlLXZhbHVl")
+	s.Add("BPMSESSIONID=x2kf93ndk2ldk3l")
+	text := strings.Repeat(`&amp;%25+\u0026`, 4096/16)
+	b.ReportAllocs()
+	for b.Loop() {
+		s.Redact(text)
+	}
+}
