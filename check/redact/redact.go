@@ -12,15 +12,18 @@
 //     \/ \' \b \f \n \r \t (Go, .NET System.Text.Json's \u002B \u0022
 //     \u0027, Python's ensure_ascii \u00fc, PHP's \/);
 //   - HTML character references: the named ones HTML encoders write (&quot;
-//     &amp; &lt; &gt; &apos;, the Latin-1 names such as &nbsp; and &uuml;,
-//     the Windows-1252 extras such as &euro;), decimal &#39; &#252; and hex
-//     &#x27; in any case (.NET WebUtility.HtmlEncode, PHP htmlentities,
-//     Python html.escape, Go html.EscapeString);
+//     &amp; &lt; &gt; &apos;, HTML5's names of ASCII punctuation such as
+//     &plus; and &sol;, the Latin-1 names such as &nbsp; and &uuml;, the
+//     Windows-1252 extras such as &euro;), decimal &#39; &#252; and hex
+//     &#x27; in any case, leading zeros allowed (.NET WebUtility.HtmlEncode,
+//     PHP htmlentities, Python html.escape, Go html.EscapeString);
 //   - percent-encoding in either hex case, '+' read both as a space (a form
 //     body, a query) and as itself (a path);
 //   - the three above nested up to three deep, in any order, the same one
 //     twice included (a form body echoed in .NET JSON, JSON in an HTML
-//     page, text HTML-escaped twice);
+//     page, text HTML-escaped twice), as far as 8 MiB of decoded text goes
+//     (every nesting of a 4 KiB body sample; a fragment of a MiB is decoded
+//     one deep);
 //   - base64, standard and URL-safe, padded or not, of the secret at any
 //     position, so of an HTTP Basic credential id:secret too, in the raw
 //     fragment or in any of its decodings.
