@@ -41,7 +41,7 @@ type Authenticator interface {
 }
 
 // sessionCookies are the forms session's cookies: secrets, never printed.
-var sessionCookies = []string{".ASPXAUTH", "BPMCSRF", "BPMLOADER", "ASP.NET_SessionId"}
+var sessionCookies = []string{".ASPXAUTH", "BPMCSRF", "BPMLOADER", "BPMSESSIONID", "ASP.NET_SessionId"}
 
 // FormsLogin logs in to Creatio as a user through AuthService.svc and keeps
 // the session cookies; the health request then carries them and the BPMCSRF

@@ -30,9 +30,11 @@ func (c *Client) Sample(resp *Response) string {
 	if len(resp.Body) == 0 {
 		return plugin.Sanitize(ct) + ", empty body"
 	}
-	body := c.secrets.Redact(string(resp.Body[:min(len(resp.Body), 4096)]))
-	s := plugin.Sanitize(plugin.Truncate(body, 40))
-	if len(body) > 40 || len(resp.Body) > 4096 {
+	// The raw body is redacted before it is cleaned or cut, so no part of
+	// a secret survives either; a body beyond 64 KiB is read for that no
+	// further than its start.
+	s := c.secrets.Said(string(resp.Body[:min(len(resp.Body), 64<<10)]), 40)
+	if len(plugin.Sanitize(string(resp.Body))) > len(s) {
 		s += "..."
 	}
 	return fmt.Sprintf("%s, %d bytes: %q", plugin.Sanitize(ct), resp.Size, s)
@@ -42,7 +44,7 @@ func (c *Client) Sample(resp *Response) string {
 // raw text first (so no part of one survives the cleaning or the cut), then
 // one clean line of at most n bytes.
 func (c *Client) Said(s string, n int) string {
-	return plugin.Truncate(plugin.Sanitize(c.secrets.Redact(s)), n)
+	return c.secrets.Said(s, n)
 }
 
 // Status is an answer's status for a status line, with any Retry-After

@@ -51,6 +51,7 @@ type Client struct {
 	caFiles   []string
 	proxy     ProxyEnv
 	secrets   *redact.Secrets
+	cookies   redact.Secrets // every cookie value seen, hidden in the -vvv trace
 	debug     func(format string, args ...any)
 }
 
@@ -192,8 +193,10 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			return nil, &requestError{err: fmt.Errorf("reading the answer of %s: %w", RedactURL(resp.Request.URL), err), proxy: proxy}
 		}
 	}
-	for _, ck := range resp.Cookies() {
-		c.secrets.Add(ck.Value) // every cookie may be a session: BPMSESSIONID, .ASPXAUTH, BPMCSRF, ...
+	if c.debug != nil {
+		for _, ck := range resp.Cookies() {
+			c.cookies.Add(ck.Value) // every cookie value is hidden in the -vvv trace
+		}
 	}
 	r := &Response{
 		StatusCode: resp.StatusCode,

@@ -139,7 +139,7 @@ var secretHeaders = map[string]bool{
 // Tracef writes a -vvv trace line, with the secrets hidden.
 func (c *Client) Tracef(format string, args ...any) {
 	if c.debug != nil {
-		c.debug("%s", c.secrets.Redact(fmt.Sprintf(format, args...)))
+		c.debug("%s", c.cookies.Redact(c.secrets.Redact(fmt.Sprintf(format, args...))))
 	}
 }
 
@@ -183,7 +183,9 @@ func (c *Client) debugHeaders(dir string, h http.Header) {
 			case urlHeaders[ck]:
 				v = RedactRaw(v)
 			}
-			c.Tracef("%s %s: %s", dir, k, plugin.Sanitize(v))
+			// the raw value is redacted before it is cleaned: a secret with
+			// a '|' or two spaces is still found
+			c.Tracef("%s %s: %s", dir, k, plugin.Sanitize(c.secrets.Redact(v)))
 		}
 	}
 }
