@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -109,11 +110,23 @@ func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *repo
 	}
 }
 
-// cacheNotUsed says at -v why the cache was not used: on line 1's detail,
-// before the HTTP detail when both do not fit, and whole in a note.
+// cacheNotUsed says at -v why the cache was not used: on line 1's detail
+// (the reason without its fix, long paths cut to their last element),
+// instead of the HTTP detail when both do not fit, and whole, with the fix,
+// in a note for -vv.
 func cacheNotUsed(r *report.Report, why string) {
 	r.Notes = append(r.Notes, "cache: not used: "+why)
-	short := "credential cache not used: " + why
+	reason, _, hasFix := strings.Cut(why, "; ")
+	words := strings.Fields(reason)
+	for i, w := range words {
+		if strings.HasPrefix(w, "/") && len(w) > 24 {
+			words[i] = ".../" + path.Base(w)
+		}
+	}
+	short := "credential cache not used: " + strings.Join(words, " ")
+	if hasFix {
+		short += " (-vv: what to do)"
+	}
 	switch room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - len(r.Summary) - 3; {
 	case r.Detail != "" && len(r.Detail)+2+len(short) <= room:
 		r.Detail += "; " + short
