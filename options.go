@@ -56,7 +56,7 @@ type options struct {
 		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
 	} `group:"Identity Service"`
 	Cache struct {
-		Dir     string `long:"cache-dir" value-name:"DIR" description:"directory of the credential cache: the OAuth token and the forms session, reused by the next checks until they expire, so a check logs in once per token lifetime or session (mode 0700, owned by the running user, else not used); default $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth (the Debian nagios user's home is /var/lib/nagios); without either and without this option there is no cache"`
+		Dir     string `long:"cache-dir" value-name:"DIR" description:"credential cache: the OAuth token and the forms session are reused by the next checks until they expire, one login per token lifetime or session; the directory must be the running user's and not writable by others, else it is not used (-v says why); default $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth (the Debian nagios user's home is /var/lib/nagios); with neither variable set, no cache unless this option is given"`
 		NoCache bool   `long:"no-cache" description:"no credential cache: log in on every check, and log out after a forms check"`
 	} `group:"Credential cache"`
 	Output struct {
