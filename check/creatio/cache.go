@@ -30,8 +30,12 @@ type Cache struct {
 // writes it again: once a minute at most, not an fsync per check.
 const touchAfter = time.Minute
 
-// maxLockWait bounds the wait for another check's login.
-const maxLockWait = 5 * time.Second
+// maxLockWait bounds the wait for another check's login; touchLockWait the
+// wait to note a last use, which is worth no delay of the answer.
+const (
+	maxLockWait   = 5 * time.Second
+	touchLockWait = 100 * time.Millisecond
+)
 
 func (k *Cache) on() bool { return k != nil && k.Store != nil }
 
@@ -171,7 +175,13 @@ func (u *cacheUse) touch(ctx context.Context, k *Cache, c *web.Client) {
 	if !k.on() || !u.saved || now.Sub(latest(u.entry.ObtainedAt, u.entry.LastUsed)) <= touchAfter {
 		return
 	}
-	unlock := k.lock(ctx, c, u.key)
+	lctx, cancel := context.WithTimeout(ctx, touchLockWait)
+	defer cancel()
+	unlock, err := k.Store.Lock(lctx, u.key)
+	if err != nil { // another check logs in: it writes a new entry anyway
+		c.Tracef("cache: last use not saved: %v", err)
+		return
+	}
 	defer unlock()
 	e, ok, err := k.Store.Load(u.key, now)
 	if err != nil || !ok || !e.ObtainedAt.Equal(u.entry.ObtainedAt) {
