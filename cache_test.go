@@ -280,3 +280,40 @@ func TestCacheHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheModes: direct mode never uses the cache (its token request is
+// the check), nor does a check without a login or with --auth bearer;
+// --mode both caches the endpoint's login only.
+func TestCacheModes(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	secret := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}
+	for _, tc := range []struct {
+		name   string
+		env    map[string]string
+		args   []string
+		tokens int // token requests over three checks
+		files  int // entries in the cache at the end
+	}{
+		{"direct", secret, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, 3, 0},
+		{"no login", nil, []string{"-U", s.C.URL + "/ok"}, 0, 0},
+		{"bearer", map[string]string{"CREATIO_TOKEN": s.Token(t, fixture.Client, fixture.Secret)}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, 0, 0},
+		{"both", secret, []string{"--mode", "both", "-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, 3 + 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "cache")
+			before := logins(s, "oauth")
+			for range 3 {
+				if got, out := runPlugin(t, tc.env, append(append([]string{}, tc.args...), "--cache-dir", dir)...); got != plugin.OK {
+					t.Fatalf("state %v:\n%s", got, out)
+				}
+			}
+			if n := logins(s, "oauth") - before; n != tc.tokens {
+				t.Errorf("%d token requests over 3 checks, want %d", n, tc.tokens)
+			}
+			names, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+			if len(names) != tc.files {
+				t.Errorf("the cache holds %d entries, want %d", len(names), tc.files)
+			}
+		})
+	}
+}
