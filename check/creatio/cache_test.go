@@ -163,7 +163,7 @@ func TestCacheSixtyChecks(t *testing.T) {
 // timeout) between two checks; the next check is refused, drops the
 // entry, logs in again within its run and is OK.
 func TestCacheSessionExpired(t *testing.T) {
-	for _, sc := range []string{"forms", "forms-net"} {
+	for _, sc := range []string{"forms", "forms-net", "forms-secure", "forms-bom"} {
 		t.Run(sc, func(t *testing.T) {
 			k := openCache(t)
 			cs := newCacheStand(t, "forms", k)
