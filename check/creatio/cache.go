@@ -205,7 +205,7 @@ func describe(e cache.Entry, now time.Time) string {
 	s := "obtained " + ago(e.ObtainedAt, now)
 	if e.AccessToken != "" {
 		return s + ", " + expiryText(e, now) + ", used until " + stamp(cache.UsableUntil(e.ObtainedAt, e.Expiry)) +
-			" (" + report.HumanSeconds(cache.UsableUntil(e.ObtainedAt, e.Expiry).Sub(now).Seconds()) + " from now)"
+			" (in " + span(cache.UsableUntil(e.ObtainedAt, e.Expiry).Sub(now)) + ")"
 	}
 	if !e.LastUsed.IsZero() {
 		s += ", last used " + ago(e.LastUsed, now)
@@ -216,13 +216,22 @@ func describe(e cache.Entry, now time.Time) string {
 // expiryText says when a token expires or expired.
 func expiryText(e cache.Entry, now time.Time) string {
 	if e.Expiry.After(now) {
-		return "expires " + stamp(e.Expiry) + " (in " + report.HumanSeconds(e.Expiry.Sub(now).Seconds()) + ")"
+		return "expires " + stamp(e.Expiry) + " (in " + span(e.Expiry.Sub(now)) + ")"
 	}
 	return "expired " + stamp(e.Expiry)
 }
 
 func ago(t, now time.Time) string {
-	return stamp(t) + " (" + report.HumanSeconds(max(0, now.Sub(t).Seconds())) + " ago)"
+	return stamp(t) + " (" + span(max(0, now.Sub(t))) + " ago)"
+}
+
+// span is a duration for -vv: milliseconds under a second, else whole
+// seconds as Go writes them (59m59s, 1h0m0s).
+func span(d time.Duration) string {
+	if d < time.Second {
+		return report.HumanSeconds(d.Seconds())
+	}
+	return d.Round(time.Second).String()
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }

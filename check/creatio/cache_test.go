@@ -518,3 +518,36 @@ func TestCacheRenewTakesAnotherChecksLogin(t *testing.T) {
 		t.Errorf("%d logins, want 2: the second refused check logged in itself:\n%s", cs.st.Creatio.Logins(), everything(t, r))
 	}
 }
+
+// TestCacheNotUsedDetail: the reason goes on line 1's detail at -v, cut
+// at a word when line 1 has no room for it, never beyond line 1.
+func TestCacheNotUsedDetail(t *testing.T) {
+	why := "cache directory /var/lib/nagios/.cache/check_creatio_oauth is group- or world-writable (mode 0777); run chmod 700 /var/lib/nagios/.cache/check_creatio_oauth"
+	short := "credential cache not used: cache directory .../check_creatio_oauth is group- or world-writable (mode 0777)"
+	long := short + " (-vv: what to do)"
+	room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - 3 // for summary and detail
+	for _, tc := range []struct {
+		summary, detail, want string
+	}{
+		{"short", "HTTP 200", "HTTP 200; " + long},
+		{strings.Repeat("s", room-len(long)), "HTTP 200 from http://127.0.0.1:1/forms/0/api/OAuthHealthCheck", long},
+		{strings.Repeat("s", room-len(short)), "", short},
+		{strings.Repeat("s", room-len("credential cache not used: cache directory...")), "", "credential cache not used: cache directory..."},
+	} {
+		r := &report.Report{State: plugin.OK, Summary: tc.summary, Detail: tc.detail}
+		cacheNotUsed(r, why)
+		if r.Detail != tc.want {
+			t.Errorf("summary of %d bytes: detail\n%q, want\n%q", len(tc.summary), r.Detail, tc.want)
+		}
+		var b strings.Builder
+		if _, err := r.Result(1).WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		if line, _, _ := strings.Cut(b.String(), "\n"); !strings.Contains(line, r.Detail) || len(line) > plugin.MaxLine {
+			t.Errorf("line 1 %q: want the detail, within %d bytes", line, plugin.MaxLine)
+		}
+		if n := note(r, "cache: not used: "); !strings.Contains(n, "run chmod 700 /var/lib/nagios/.cache/check_creatio_oauth") {
+			t.Errorf("note %q: want the whole reason with its fix", n)
+		}
+	}
+}

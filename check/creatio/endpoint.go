@@ -124,17 +124,33 @@ func cacheNotUsed(r *report.Report, why string) {
 		}
 	}
 	short := "credential cache not used: " + strings.Join(words, " ")
+	long := short
 	if hasFix {
-		short += " (-vv: what to do)"
+		long += " (-vv: what to do)"
 	}
-	switch room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - len(r.Summary) - 3; {
-	case r.Detail != "" && len(r.Detail)+2+len(short) <= room:
-		r.Detail += "; " + short
+	room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - len(r.Summary) - 3
+	switch {
+	case r.Detail != "" && len(r.Detail)+2+len(long) <= room:
+		r.Detail += "; " + long
+	case len(long) <= room:
+		r.Detail = long
 	case len(short) <= room:
 		r.Detail = short
 	default:
-		r.Detail = plugin.Truncate(short, max(room, 0))
+		r.Detail = cutAtWord(short, room)
 	}
+}
+
+// cutAtWord cuts s to at most n bytes at a space, marked with "...".
+func cutAtWord(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := plugin.Truncate(s, n-3)
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && s[len(cut)] != ' ' {
+		cut = cut[:i] // not within a word
+	}
+	return strings.TrimRight(cut, " ,;:(") + "..."
 }
 
 // run makes the health request, with the login's perfdata kept last.
