@@ -144,8 +144,8 @@ func (u *cacheUse) fresh(k *Cache, cr credential) bool {
 
 // renew replaces a cached credential that Creatio refused: under the lock,
 // the entry is loaded again, and when another check has saved a new one
-// meanwhile (another ObtainedAt) that one is used; else the entry is
-// dropped, the login made and its credential saved. It returns false when
+// meanwhile (another ObtainedAt) that one is used (the first time only);
+// else the entry is dropped, the login made and its credential saved. It returns false when
 // the login failed.
 func (u *cacheUse) renew(ctx context.Context, k *Cache, cr credential) bool {
 	u.renewed++
@@ -154,7 +154,7 @@ func (u *cacheUse) renew(ctx context.Context, k *Cache, cr credential) bool {
 	cr.forget()
 	now := k.clock()
 	e, ok, err := k.Store.Load(u.key, now)
-	if err == nil && ok && !e.ObtainedAt.Equal(u.entry.ObtainedAt) {
+	if u.renewed == 1 && err == nil && ok && !e.ObtainedAt.Equal(u.entry.ObtainedAt) {
 		cr.restore(e)
 		u.entry, u.cached, u.saved = e, true, true
 		cr.r.Notes = append(cr.r.Notes, "cache: another check saved a new credential meanwhile: "+describe(e, now))
@@ -165,6 +165,23 @@ func (u *cacheUse) renew(ctx context.Context, k *Cache, cr credential) bool {
 	}
 	u.entry, u.cached, u.saved = cache.Entry{}, false, false
 	return u.fresh(k, cr)
+}
+
+// discard drops a new credential that Creatio refused at once, so that no
+// check reuses it (and a forms session is logged out after all).
+func (u *cacheUse) discard(ctx context.Context, k *Cache, c *web.Client, r *report.Report) {
+	if !k.on() || !u.saved || u.cached {
+		return
+	}
+	unlock := k.lock(ctx, c, u.key)
+	defer unlock()
+	if e, ok, err := k.Store.Load(u.key, k.clock()); err == nil && ok && e.ObtainedAt.Equal(u.entry.ObtainedAt) {
+		if err := k.Store.Drop(u.key); err != nil {
+			r.Notes = append(r.Notes, "cache: "+err.Error())
+		}
+	}
+	u.entry, u.saved = cache.Entry{}, false
+	r.Notes = append(r.Notes, "cache: Creatio refused the new credential too; it is not kept")
 }
 
 // touch writes a forms entry's LastUsed when it is more than touchAfter
@@ -257,4 +274,6 @@ type cachedAuth interface {
 	// renew replaces a refused cached credential, adding its login to r;
 	// false when the login failed.
 	renew(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool
+	// discard drops a new credential that Creatio refused.
+	discard(ctx context.Context, c *web.Client, r *report.Report)
 }

@@ -551,3 +551,101 @@ func TestCacheNotUsedDetail(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheRefusedAtOnce: a site that refuses even a new credential (a
+// login page, 401 to every token) gets the state it gets without the
+// cache, and nothing is kept: the forms session is logged out.
+func TestCacheRefusedAtOnce(t *testing.T) {
+	for _, tc := range []struct{ kind, scenario string }{{"forms", "login-page"}, {"forms", "unauthorized"}, {"oauth", "unauthorized"}, {"oauth", "forbidden"}} {
+		t.Run(tc.kind+" "+tc.scenario, func(t *testing.T) {
+			plain := newCacheStand(t, tc.kind, nil)
+			plain.scenario, plain.password = tc.scenario, fixture.Password // password set: non-OK states expected
+			want := plain.check()
+			k := openCache(t)
+			cs := newCacheStand(t, tc.kind, k)
+			cs.scenario, cs.password = tc.scenario, fixture.Password
+			for i := range 2 {
+				r := cs.check()
+				if r.State != want.State || r.Summary != want.Summary {
+					t.Errorf("check %d: %v %q, want as without the cache: %v %q", i+1, r.State, r.Summary, want.State, want.Summary)
+				}
+				if note(r, "cache: Creatio refused the new credential too") == "" {
+					t.Errorf("check %d: no note that the new credential is not kept:\n%s", i+1, everything(t, r))
+				}
+			}
+			if names, _ := os.ReadDir(k.Store.Dir()); len(names) != 0 {
+				t.Errorf("the cache keeps %v", names)
+			}
+			if cs.logins() != 2 || cs.st.Creatio.LiveSessions() != 0 {
+				t.Errorf("%d logins, %d live sessions; want 2 and 0", cs.logins(), cs.st.Creatio.LiveSessions())
+			}
+		})
+	}
+}
+
+// TestCacheLockHeld: a lock another check holds for longer than the wait
+// is gone around: the check logs in itself and is OK within its -t.
+func TestCacheLockHeld(t *testing.T) {
+	k := openCache(t)
+	cs := newCacheStand(t, "oauth", k)
+	unlock, err := k.Store.Lock(runCtx(t, time.Second), cs.key(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	c := newClient(t, web.ClientConfig{})
+	base := scenario(t, cs.st, cs.scenario)
+	start := time.Now()
+	r := (&Endpoint{Client: c, Base: base, Runtime: RuntimeNetFx, Policy: policy(2 * time.Second),
+		Auth: &OAuthLogin{Identity: identity.Identity{Client: c, URL: variant(t, cs.st, "ok"), ClientID: fixture.Client, Secret: fixture.Secret}, Base: base, Cache: k},
+	}).Run(runCtx(t, 2*time.Second))
+	within(t, start, 2*time.Second)
+	if r.State != plugin.OK || cs.logins() != 1 {
+		t.Errorf("state %v, %d token requests; want OK and 1:\n%s", r.State, cs.logins(), everything(t, r))
+	}
+}
+
+// TestCacheRenewalFails: when the login that replaces a refused cached
+// session fails, the state is the login's, as without the cache.
+func TestCacheRenewalFails(t *testing.T) {
+	k := openCache(t)
+	cs := newCacheStand(t, "forms", k)
+	var down atomic.Bool
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if down.Load() && strings.HasSuffix(r.URL.Path, "/AuthService.svc/Login") {
+			http.Error(w, "503 Service Unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		cs.st.Creatio.ServeHTTP(w, r)
+	}))
+	cs.checkAt(srv.URL)
+	cs.st.Creatio.ExpireSessions()
+	down.Store(true)
+	cs.password = fixture.Password // a non-OK state is expected
+	r := cs.checkAt(srv.URL)
+	s, _ := step(r, "login")
+	if r.State != plugin.Critical || s.State != plugin.Critical || !strings.Contains(r.Summary, "503") || note(r, "cache: Creatio refused the cached credential") == "" {
+		t.Errorf("state %v %q, want CRITICAL for the login's 503:\n%s", r.State, r.Summary, everything(t, r))
+	}
+}
+
+// TestTokenEntry: a token's expiry comes from expires_in, else from its
+// exp claim; a token without either, or too short-lived, is not kept.
+func TestTokenEntry(t *testing.T) {
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		tok    identity.Token
+		expiry time.Time
+	}{
+		{"expires_in", identity.Token{AccessToken: "a", ExpiresIn: 3600, Claims: &identity.Claims{Exp: start.Unix() + 60}}, start.Add(time.Hour)},
+		{"exp claim", identity.Token{AccessToken: "a", Claims: &identity.Claims{Exp: start.Unix() + 600}}, start.Add(10 * time.Minute)},
+		{"neither", identity.Token{AccessToken: "a"}, time.Time{}},
+		{"30 s", identity.Token{AccessToken: "a", ExpiresIn: 30}, time.Time{}},
+	} {
+		e := tokenEntry(&tc.tok, start)
+		if !e.Expiry.Equal(tc.expiry) || (e.AccessToken != "") != !tc.expiry.IsZero() {
+			t.Errorf("%s: entry %v (token %t), want expiry %v", tc.name, e.Expiry, e.AccessToken != "", tc.expiry)
+		}
+	}
+}

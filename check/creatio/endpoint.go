@@ -94,15 +94,19 @@ const maxRenewals = 2
 func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *report.Report {
 	for {
 		a, f := e.request(ctx, r)
-		ca, cached := e.Auth.(cachedAuth)
-		if f == nil && cached && ca.cacheUse().cached && ca.cacheUse().renewed < maxRenewals {
-			if what, refused := refusedAnswer(a.resp); refused {
+		ca, cachable := e.Auth.(cachedAuth)
+		if f == nil && cachable {
+			what, refused := refusedAnswer(a.resp)
+			switch {
+			case refused && ca.cacheUse().cached && ca.cacheUse().renewed < maxRenewals:
 				r = &report.Report{Mode: r.Mode, Notes: append(r.Notes,
 					"cache: Creatio refused the cached credential ("+what+"); dropped it, logging in again")}
 				if !ca.renew(ctx, e.Client, e.Policy, r) {
 					return r
 				}
 				continue
+			case refused:
+				ca.discard(ctx, e.Client, r)
 			}
 		}
 		e.judgeAnswer(r, a, f)

@@ -91,6 +91,12 @@ func (l *FormsLogin) renew(ctx context.Context, c *web.Client, p report.Policy, 
 	return l.use.renew(ctx, l.Cache, l.credential(ctx, c, p, r))
 }
 
+// discard implements cachedAuth: Creatio refused the new session, which
+// Logout then ends.
+func (l *FormsLogin) discard(ctx context.Context, c *web.Client, r *report.Report) {
+	l.use.discard(ctx, l.Cache, c, r)
+}
+
 // restore puts a cached session into the client's cookie jar; its cookie
 // values are secrets, as after a login.
 func (l *FormsLogin) restore(e cache.Entry, r *report.Report) {
@@ -304,6 +310,11 @@ func (l *OAuthLogin) cacheUse() *cacheUse { return &l.use }
 // renew implements cachedAuth: Creatio refused the cached token.
 func (l *OAuthLogin) renew(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
 	return l.use.renew(ctx, l.Cache, l.credential(ctx, c, p, r))
+}
+
+// discard implements cachedAuth: Creatio refused the new token.
+func (l *OAuthLogin) discard(ctx context.Context, c *web.Client, r *report.Report) {
+	l.use.discard(ctx, l.Cache, c, r)
 }
 
 // login finds the token endpoint (discovery, else /connect/token) and gets
