@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"check_creatio_oauth/check"
+	"check_creatio_oauth/check/cache"
 	"check_creatio_oauth/check/creatio"
 	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/redact"
@@ -119,6 +120,12 @@ func runner(o *options, th thresholds, client *web.Client, base *url.URL, id ide
 	if err != nil {
 		return nil, err
 	}
+	switch a := auth.(type) {
+	case *creatio.FormsLogin:
+		a.Cache = credentialCache(o, getenv)
+	case *creatio.OAuthLogin:
+		a.Base, a.Cache = base, credentialCache(o, getenv)
+	}
 	ep := &creatio.Endpoint{Client: client, Base: base, Runtime: creatio.Runtime(o.Target.Runtime), Auth: auth, Thresholds: th.time, Policy: th.policy, Note: o.Target.note}
 	if o.Mode.Mode == "both" {
 		return &check.Both{Endpoint: ep, Direct: direct}, nil
@@ -140,6 +147,28 @@ func splitEndpointURL(o *options, base **url.URL) {
 		o.Target.Runtime = string(rt)
 	}
 	o.Target.note = fmt.Sprintf("--url names the health endpoint: base URL %s, runtime %s", web.RedactURL(b), o.Target.Runtime)
+}
+
+// credentialCache is the credential cache of the login: nil with
+// --no-cache, or when there is no directory for it (no --cache-dir and
+// neither XDG_CACHE_HOME nor HOME, as for a plugin started without an
+// environment); a directory that is not safe to use is no cache either, and
+// the check says why at -v.
+func credentialCache(o *options, getenv func(string) string) *creatio.Cache {
+	if o.Cache.NoCache {
+		return nil
+	}
+	dir := o.Cache.Dir
+	if dir == "" {
+		if dir = cache.DefaultDir(getenv); dir == "" {
+			return nil
+		}
+	}
+	st, err := cache.Open(dir)
+	if err != nil {
+		return &creatio.Cache{Refused: err}
+	}
+	return &creatio.Cache{Store: st}
 }
 
 // certDays parses --certificate WARN_DAYS[,CRIT_DAYS].

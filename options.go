@@ -41,7 +41,7 @@ type options struct {
 	} `group:"Mode"`
 	Auth struct {
 		Auth         string `long:"auth" choice:"none" choice:"forms" choice:"oauth" choice:"bearer" description:"how to log in to Creatio for the health request: forms with --user, oauth with --client-id, else none, unless given"`
-		User         string `long:"user" value-name:"NAME" description:"Creatio user for forms login; password from CREATIO_PASSWORD or --password-file; the session is ended after the check"`
+		User         string `long:"user" value-name:"NAME" description:"Creatio user for forms login; password from CREATIO_PASSWORD or --password-file; the session is kept in the credential cache for the next checks (with --no-cache: ended after the check)"`
 		PasswordFile string `long:"password-file" value-name:"FILE" description:"file holding the password of --user (wins over CREATIO_PASSWORD)"`
 		TokenFile    string `long:"token-file" value-name:"FILE" description:"file holding a ready Bearer token for --auth bearer (wins over CREATIO_TOKEN)"`
 		Password     string `long:"password" hidden:"true"`
@@ -56,6 +56,10 @@ type options struct {
 		TokenLifetimeWarning  string `long:"token-lifetime-warning" value-name:"RANGE" description:"warning range for the token's expires_in in seconds (direct mode), e.g. 300: (below 5 minutes)"`
 		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
 	} `group:"Identity Service"`
+	Cache struct {
+		Dir     string `long:"cache-dir" value-name:"DIR" description:"credential cache: the OAuth token and the forms session are reused by the next checks until they expire, one login per token lifetime or session; the directory must be the running user's and not writable by others, else it is not used (-v says why); default $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth (the Debian nagios user's home is /var/lib/nagios); with neither variable set, no cache unless this option is given"`
+		NoCache bool   `long:"no-cache" description:"no credential cache: log in on every check, and log out after a forms check"`
+	} `group:"Credential cache"`
 	Output struct {
 		Format  string `long:"output" choice:"nagios" choice:"json" default:"nagios" description:"nagios: status line, long output and perfdata; json: one line of JSON for every outcome (Zabbix)"`
 		Verbose []bool `short:"v" long:"verbose" description:"more detail; repeat up to 3 times (-vvv: each request and answer, secrets redacted)"`

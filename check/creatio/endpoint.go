@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -86,24 +87,108 @@ func (e *Endpoint) Run(ctx context.Context) *report.Report {
 		hctx, cancel = context.WithDeadline(ctx, d.Add(-logoutReserve(e.Policy.Timeout)))
 		defer cancel()
 	}
+	// Without a login the health request is not made, so there is no
+	// "time": the login's own time is the perfdata. (An undetermined "U"
+	// would be the guidelines' way, but Icinga 2 and Monitoring::Plugin
+	// reject it.)
 	if e.Auth.Login(hctx, e.Client, e.Policy, r) {
-		// The health request was not made without a login, so there is no
-		// "time": the login's own time is the perfdata. (An undetermined
-		// "U" would be the guidelines' way, but Icinga 2 and
-		// Monitoring::Plugin reject it.)
-		e.run(hctx, r)
+		r = e.runAuthenticated(hctx, r)
 	}
 	if note := e.Auth.Logout(ctx, e.Client, e.Policy); note != "" {
 		r.Notes = append(r.Notes, note)
 	}
+	if ca, ok := e.Auth.(cachedAuth); ok && ca.cacheUse().notUsed != "" {
+		cacheNotUsed(r, ca.cacheUse().notUsed)
+	}
 	return r
+}
+
+// maxRenewals is how often one run replaces a cached credential that
+// Creatio refused: once, and once more when the first replacement was
+// another check's cached credential, refused too.
+const maxRenewals = 2
+
+// runAuthenticated makes the health request after a login. When Creatio
+// refuses a credential that came from the cache (an ended session, a
+// revoked token), the run starts again with a new login in a new report
+// (the notes kept), so the cache never gives a state of its own.
+func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *report.Report {
+	for {
+		a, f := e.request(ctx, r)
+		ca, cachable := e.Auth.(cachedAuth)
+		if f == nil && cachable {
+			what, refused := refusedAnswer(a.resp)
+			switch {
+			case refused && ca.cacheUse().cached && ca.cacheUse().renewed < maxRenewals:
+				r = &report.Report{Mode: r.Mode, Notes: append(r.Notes,
+					"cache: Creatio refused the cached credential ("+what+"); dropped it, logging in again")}
+				if !ca.renew(ctx, e.Client, e.Policy, r) {
+					return r
+				}
+				continue
+			case refused:
+				ca.discard(ctx, e.Client, r)
+			}
+		}
+		e.judgeAnswer(r, a, f)
+		return r
+	}
+}
+
+// cacheNotUsed says at -v why the cache was not used: on line 1's detail
+// (the reason without its fix, long paths cut to their last element),
+// instead of the HTTP detail when both do not fit, and whole, with the fix,
+// in a note for -vv.
+func cacheNotUsed(r *report.Report, why string) {
+	r.Notes = append(r.Notes, "cache: not used: "+why)
+	reason, _, hasFix := strings.Cut(why, "; ")
+	words := strings.Fields(reason)
+	for i, w := range words {
+		if strings.HasPrefix(w, "/") && len(w) > 24 {
+			words[i] = ".../" + path.Base(w)
+		}
+	}
+	short := "credential cache not used: " + strings.Join(words, " ")
+	long := short
+	if hasFix {
+		long += " (-vv: what to do)"
+	}
+	room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - len(r.Summary) - 3
+	switch {
+	case r.Detail != "" && len(r.Detail)+2+len(long) <= room:
+		r.Detail += "; " + long
+	case len(long) <= room:
+		r.Detail = long
+	case len(short) <= room:
+		r.Detail = short
+	default:
+		r.Detail = cutAtWord(short, room)
+	}
+}
+
+// cutAtWord cuts s to at most n bytes at a space, marked with "...".
+func cutAtWord(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := plugin.Truncate(s, n-3)
+	if i := strings.LastIndexByte(cut, ' '); i > 0 && s[len(cut)] != ' ' {
+		cut = cut[:i] // not within a word
+	}
+	return strings.TrimRight(cut, " ,;:(") + "..."
 }
 
 // run makes the health request, with the login's perfdata kept last.
 func (e *Endpoint) run(ctx context.Context, r *report.Report) {
+	a, f := e.request(ctx, r)
+	e.judgeAnswer(r, a, f)
+}
+
+// judgeAnswer turns the health request's answer, or its failure, into the
+// report, with the login's perfdata kept last.
+func (e *Endpoint) judgeAnswer(r *report.Report, a *answer, err *requestFailure) {
 	authPerf := r.Perf
 	r.Perf = nil
-	a, err := e.request(ctx, r)
 	if err != nil {
 		r.Perf = append([]plugin.Perf{report.TimePerf("time", err.elapsed, e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
 		r.Fail(e.Policy, err.Failure.In("health_request"))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tidwall/gjson"
 
+	"check_creatio_oauth/check/cache"
 	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
@@ -45,8 +46,10 @@ var sessionCookies = []string{".ASPXAUTH", "BPMCSRF", "BPMLOADER", "BPMSESSIONID
 
 // FormsLogin logs in to Creatio as a user through AuthService.svc and keeps
 // the session cookies; the health request then carries them and the BPMCSRF
-// header, and Logout ends the session, which Creatio would otherwise keep
-// (and count against licences) until its session timeout.
+// header. Without a cache, Logout ends the session, which Creatio would
+// otherwise keep (and count against licences) until its session timeout;
+// with a cache, the session is kept in it and reused by the next checks,
+// one live session instead of one per check.
 type FormsLogin struct {
 	Base     *url.URL
 	User     string
@@ -54,15 +57,81 @@ type FormsLogin struct {
 	// PasswordFrom says where the password came from, for advice:
 	// "CREATIO_PASSWORD" or "--password-file F".
 	PasswordFrom string
-	client       *web.Client
-	loggedIn     bool
+	// Cache keeps the session between runs; nil: log in and out each run.
+	Cache    *Cache
+	client   *web.Client
+	loggedIn bool
+	restored []*http.Cookie // the cookies put into the jar from the cache
+	use      cacheUse
 }
 
-// Login posts the credentials. Creatio answers HTTP 200 for a failed login
-// too, with Code 1 and the reason in Message.
+// Login uses the cached session, if the cache holds one, else posts the
+// credentials (and saves the session in the cache).
 func (l *FormsLogin) Login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
 	l.client = c
 	c.Secrets().Add(l.Password)
+	l.use.key = cache.Key{Kind: cache.KindForms, BaseURL: l.Base.String(), User: l.User}.WithSecret(l.Password)
+	return l.use.get(ctx, l.Cache, l.credential(ctx, c, p, r))
+}
+
+// credential ties the forms login to the cache glue for report r.
+func (l *FormsLogin) credential(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) credential {
+	return credential{c: c, r: r,
+		restore: func(e cache.Entry) { l.restore(e, r) },
+		forget:  l.forget,
+		login:   func() (cache.Entry, bool) { return l.login(ctx, c, p, r) },
+	}
+}
+
+// cacheUse implements cachedAuth.
+func (l *FormsLogin) cacheUse() *cacheUse { return &l.use }
+
+// renew implements cachedAuth: Creatio refused the cached session.
+func (l *FormsLogin) renew(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
+	return l.use.renew(ctx, l.Cache, l.credential(ctx, c, p, r))
+}
+
+// discard implements cachedAuth: Creatio refused the new session, which
+// Logout then ends.
+func (l *FormsLogin) discard(ctx context.Context, c *web.Client, r *report.Report) {
+	l.use.discard(ctx, l.Cache, c, r)
+}
+
+// restore puts a cached session into the client's cookie jar; its cookie
+// values are secrets, as after a login.
+func (l *FormsLogin) restore(e cache.Entry, r *report.Report) {
+	l.restored = e.HTTPCookies()
+	l.client.SetCookies(l.Base, l.restored)
+	for _, ck := range l.restored {
+		l.client.Secrets().Add(ck.Value)
+	}
+	l.client.Secrets().Add(e.CSRF)
+	l.loggedIn = true
+	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "the session of " + l.user() + " from the cache, logged in " + ago(e.ObtainedAt, l.Cache.clock())})
+}
+
+// forget takes a refused cached session out of the cookie jar, so that a
+// new login's cookies are the only ones sent.
+func (l *FormsLogin) forget() {
+	for _, ck := range l.restored {
+		l.client.SetCookies(l.Base, []*http.Cookie{{Name: ck.Name, Path: ck.Path, Secure: ck.Secure, MaxAge: -1}})
+	}
+	l.restored, l.loggedIn = nil, false
+}
+
+// cookiePath is the path the cached cookies are restored with: the base
+// URL's path, so that they go to every request below it.
+func (l *FormsLogin) cookiePath() string {
+	if p := strings.TrimRight(l.Base.Path, "/"); p != "" {
+		return p
+	}
+	return "/"
+}
+
+// login posts the credentials. Creatio answers HTTP 200 for a failed login
+// too, with Code 1 and the reason in Message. Its entry holds the session
+// cookies and BPMCSRF for the cache.
+func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) (cache.Entry, bool) {
 	u := web.Below(l.Base, authServicePath)
 	body, _ := json.Marshal(struct{ UserName, UserPassword string }{l.User, l.Password}) // strings always marshal
 	start := time.Now()
@@ -70,18 +139,23 @@ func (l *FormsLogin) Login(ctx context.Context, c *web.Client, p report.Policy, 
 		func(req *http.Request) { req.Header.Set("ForceUseSession", "true") })
 	elapsed := time.Since(start).Seconds()
 	if err != nil {
-		return loginFailed(r, p, "time_login", c.Describe(err, "the login request", u, p), elapsed)
+		return cache.Entry{}, loginFailed(r, p, "time_login", c.Describe(err, "the login request", u, p), elapsed)
 	}
 	if f := l.judge(resp); f != nil {
-		return loginFailed(r, p, "time_login", f, elapsed)
+		return cache.Entry{}, loginFailed(r, p, "time_login", f, elapsed)
 	}
+	e := cache.Entry{ObtainedAt: start, CSRF: l.cookie("BPMCSRF")}
 	for _, name := range sessionCookies {
-		c.Secrets().Add(l.cookie(name))
+		v := l.cookie(name)
+		c.Secrets().Add(v)
+		if v != "" {
+			e.Cookies = append(e.Cookies, cache.Cookie{Name: name, Value: v, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
+		}
 	}
 	l.loggedIn = true
 	r.Perf = append(r.Perf, report.SecondsPerf("time_login", elapsed))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "logged in to Creatio as " + l.user()})
-	return true
+	return e, true
 }
 
 // judge is the failure of a login answer, or nil for a good login.
@@ -166,10 +240,15 @@ func (l *FormsLogin) Rejected(status int) *report.Failure {
 }
 
 // Logout ends the session with AuthService.svc/Logout, with its cookies and
-// BPMCSRF header, as Creatio's own clients do.
+// BPMCSRF header, as Creatio's own clients do; a session in the cache is
+// kept for the next check instead (and its last use noted in the cache).
 func (l *FormsLogin) Logout(ctx context.Context, c *web.Client, p report.Policy) string {
 	if !l.loggedIn {
 		return ""
+	}
+	if l.use.saved {
+		l.use.touch(ctx, l.Cache, c)
+		return "logout: none: the session of " + l.user() + " stays in the cache for the next check (--no-cache logs out)"
 	}
 	u := web.Below(l.Base, logoutPath)
 	resp, err := c.Send(ctx, http.MethodPost, u, "application/json; charset=utf-8", []byte("{}"), l.Apply)
@@ -183,37 +262,104 @@ func (l *FormsLogin) Logout(ctx context.Context, c *web.Client, p report.Policy)
 }
 
 // OAuthLogin gets a client_credentials token from the Identity Service and
-// sends it as a Bearer token.
+// sends it as a Bearer token. With a cache, the token is used until
+// cache.UsableUntil by every check, and only then is a new one requested.
 type OAuthLogin struct {
 	Identity identity.Identity // Own is set: the plugin's own client
-	token    string
+	// Base is Creatio's base URL, part of the cache key.
+	Base *url.URL
+	// Cache keeps the token between runs; nil: a new token each run.
+	Cache *Cache
+	token string
+	use   cacheUse
 }
 
-// Login finds the token endpoint (discovery, else /connect/token) and gets
-// a token. The Identity Service has judged any failure already: an outage
-// is the one Creatio would report, in Creatio's words; a refusal of the
-// plugin's own client is the monitoring side's mistake.
+// Login uses the cached token, if the cache holds a usable one, else gets
+// a new one (and saves it in the cache).
 func (l *OAuthLogin) Login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
-	start := time.Now()
 	id := &l.Identity
 	id.Own = true
+	c.Secrets().Add(id.Secret)
+	k := l.Cache
+	if l.Base == nil || id.URL == nil {
+		k = nil // no key without both URLs
+	} else {
+		l.use.key = cache.Key{Kind: cache.KindOAuth, BaseURL: l.Base.String(), User: id.ClientID, IdentityURL: id.URL.String(),
+			ClientAuth: string(id.Auth)}.WithSecret(id.Secret)
+	}
+	return l.use.get(ctx, k, l.credential(ctx, c, p, r))
+}
+
+// credential ties the OAuth login to the cache glue for report r.
+func (l *OAuthLogin) credential(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) credential {
+	return credential{c: c, r: r,
+		restore: func(e cache.Entry) {
+			l.token = e.AccessToken
+			c.Secrets().Add(e.AccessToken)
+			r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "the token of client " + plugin.Sanitize(plugin.Truncate(l.Identity.ClientID, 60)) +
+				" from the cache, obtained " + ago(e.ObtainedAt, l.Cache.clock()) + ", " + expiryText(e, l.Cache.clock())})
+		},
+		forget: func() { l.token = "" },
+		login:  func() (cache.Entry, bool) { return l.login(ctx, c, p, r) },
+	}
+}
+
+// cacheUse implements cachedAuth.
+func (l *OAuthLogin) cacheUse() *cacheUse { return &l.use }
+
+// renew implements cachedAuth: Creatio refused the cached token.
+func (l *OAuthLogin) renew(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
+	return l.use.renew(ctx, l.Cache, l.credential(ctx, c, p, r))
+}
+
+// discard implements cachedAuth: Creatio refused the new token.
+func (l *OAuthLogin) discard(ctx context.Context, c *web.Client, r *report.Report) {
+	l.use.discard(ctx, l.Cache, c, r)
+}
+
+// login finds the token endpoint (discovery, else /connect/token) and gets
+// a token. The Identity Service has judged any failure already: an outage
+// is the one Creatio would report, in Creatio's words; a refusal of the
+// plugin's own client is the monitoring side's mistake. Its entry is the
+// token for the cache, or zero when the token's lifetime is unknown or too
+// short to reuse.
+func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) (cache.Entry, bool) {
+	start := time.Now()
+	id := &l.Identity
 	elapsed := func() float64 { return time.Since(start).Seconds() }
 	ep, f := id.Discover(ctx, p)
 	if f != nil {
-		return loginFailed(r, p, "time_token", f, elapsed())
+		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
 	tok, how, f := id.Token(ctx, ep, p)
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, "login: "+ep.Note)
 	}
 	if f != nil {
-		return loginFailed(r, p, "time_token", f, elapsed())
+		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
 	l.token = tok.AccessToken
 	r.Notes = append(r.Notes, "login: "+how)
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + web.RedactURL(ep.URL)})
-	return true
+	return tokenEntry(tok, start), true
+}
+
+// tokenEntry is the cache entry of a token obtained at start: its expiry
+// from expires_in (a duration, so no clock skew), else from the JWT's exp;
+// zero when neither is known or the token would never be usable.
+func tokenEntry(tok *identity.Token, start time.Time) cache.Entry {
+	e := cache.Entry{ObtainedAt: start, AccessToken: tok.AccessToken, TokenType: tok.Type}
+	switch {
+	case tok.ExpiresIn > 0:
+		e.Expiry = start.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	case tok.Claims != nil && tok.Claims.Exp > 0:
+		e.Expiry = time.Unix(tok.Claims.Exp, 0)
+	}
+	if !e.Usable(start) {
+		return cache.Entry{}
+	}
+	return e
 }
 
 // Apply sends the token.

@@ -132,7 +132,7 @@ func run(bin string, w io.Writer) error {
 	bad := 0
 	for _, c := range cases {
 		cmd := exec.Command(bin, c.args...)
-		cmd.Env = append(os.Environ(), c.env...)
+		cmd.Env = append(noCacheEnv(), c.env...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()
@@ -181,6 +181,79 @@ func (t tally) err() error {
 	}
 	if t.sessions > 0 {
 		return fmt.Errorf("%d Creatio sessions left behind", t.sessions)
+	}
+	return cacheCounts(bin, creatio, identity, cURL, iURL)
+}
+
+// noCacheEnv is the environment of the scenario runs: without HOME and
+// XDG_CACHE_HOME, so the plugin has no credential cache, as before it had
+// one, and the demo never writes to the user's own cache.
+func noCacheEnv() []string {
+	var env []string
+	for _, e := range os.Environ() {
+		if k, _, _ := strings.Cut(e, "="); k != "HOME" && k != "XDG_CACHE_HOME" {
+			env = append(env, e)
+		}
+	}
+	return env
+}
+
+// cacheChecks is how many checks in a row cacheCounts runs per login.
+const cacheChecks = 60
+
+// cacheCounts runs 60 checks in a row with each login, without and with
+// the credential cache (in a temporary directory), and prints the requests
+// per check to Creatio and the Identity Service, the logins made and the
+// sessions left.
+func cacheCounts(bin string, creatio *sim.Creatio, identity *sim.Identity, cURL, iURL string) error {
+	dir, err := os.MkdirTemp("", "demo-cache-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	fmt.Printf("\ncredential cache: %d checks in a row with each login, requests to Creatio and the Identity Service per check\n", cacheChecks)
+	logins := []struct {
+		name string
+		env  []string
+		args []string
+	}{
+		{"forms", []string{"CREATIO_PASSWORD=" + password}, []string{"-U", cURL + "/forms", "--user", user}},
+		{"oauth", []string{"CREATIO_CLIENT_SECRET=" + secret}, []string{"-U", cURL + "/bearer", "--identity-url", iURL + "/ok", "--client-id", clientID}},
+	}
+	for _, l := range logins {
+		for _, cached := range []bool{false, true} {
+			args := append(append([]string{}, l.args...), "--no-cache")
+			if cached {
+				args = append(args[:len(args)-1], "--cache-dir", dir)
+			}
+			creatio.ResetRequests()
+			identity.ResetRequests()
+			liveBefore, loginsBefore := creatio.LiveSessions(), creatio.Logins()
+			for i := range cacheChecks {
+				cmd := exec.Command(bin, args...)
+				cmd.Env = append(noCacheEnv(), l.env...)
+				if out, err := cmd.Output(); err != nil {
+					return fmt.Errorf("%s check %d (cache %t): %w: %s", l.name, i+1, cached, err, out)
+				}
+			}
+			tokens := 0
+			for _, r := range identity.Requests() {
+				if strings.HasSuffix(r.Path, "/connect/token") {
+					tokens++
+				}
+			}
+			made := creatio.Logins() - loginsBefore
+			if l.name == "oauth" {
+				made = tokens
+			}
+			how := "without the cache (--no-cache)"
+			if cached {
+				how = "with the cache (the default)"
+			}
+			fmt.Printf("  %-5s %-30s %.2f requests per check (Creatio %d, Identity Service %d), logins %d, sessions live at the end %d\n",
+				l.name, how, float64(len(creatio.Requests())+len(identity.Requests()))/cacheChecks, len(creatio.Requests()), len(identity.Requests()),
+				made, creatio.LiveSessions()-liveBefore)
+		}
 	}
 	return nil
 }

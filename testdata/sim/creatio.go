@@ -198,6 +198,18 @@ func (c *Creatio) Logouts() int {
 	return c.logouts
 }
 
+// ExpireSessions ends every live forms session, as Creatio's session
+// timeout does (no logout is counted), and returns how many it ended. A
+// client that sends a cookie of an ended session then gets the login
+// redirect (or the 401 of a wrong BPMCSRF) like any stranger.
+func (c *Creatio) ExpireSessions() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := len(c.sessions)
+	clear(c.sessions)
+	return n
+}
+
 // Close releases the requests held by the hang and slow scenarios (their
 // connections are aborted without an answer), so that an httptest.Server or
 // http.Server can shut down. Close may be called more than once.

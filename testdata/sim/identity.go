@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-oauth2/oauth2/v4"
@@ -146,6 +147,44 @@ type Identity struct {
 	key     []byte
 	noPerm  map[string]bool
 	log     requestLog
+	issued  *issuedTokens
+}
+
+// issuedTokens remembers the generation each access token (by its jti) was
+// issued in, so that [Identity.RevokeTokens] can end all tokens issued so
+// far while later ones stay valid.
+type issuedTokens struct {
+	mu  sync.Mutex
+	gen int
+	jti map[string]int
+}
+
+// add records a token issued now.
+func (it *issuedTokens) add(jti string) {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	if len(it.jti) >= maxLogged {
+		clear(it.jti) // as if the oldest had expired: they count as revoked
+	}
+	it.jti[jti] = it.gen
+}
+
+// current reports whether the token with jti was issued after the last
+// revocation.
+func (it *issuedTokens) current(jti string) bool {
+	it.mu.Lock()
+	defer it.mu.Unlock()
+	g, ok := it.jti[jti]
+	return ok && g == it.gen
+}
+
+// RevokeTokens makes every access token issued so far invalid for
+// [Identity.ValidateToken], as a restarted Identity Service with a new
+// signing key or a revoked client would; tokens issued later are valid.
+func (id *Identity) RevokeTokens() {
+	id.issued.mu.Lock()
+	defer id.issued.mu.Unlock()
+	id.issued.gen++
 }
 
 // NewIdentity returns a simulated Creatio Identity Service. Its token
@@ -183,7 +222,8 @@ func NewIdentity(cfg IdentityConfig) *Identity {
 	m := manage.NewManager()
 	m.MapClientStorage(clientStore{clients})
 	m.MustTokenStorage(store.NewMemoryTokenStore())
-	m.MapAccessGenerate(&accessGenerate{key: key, kid: "sim-" + randomToken()[:8]})
+	issued := &issuedTokens{jti: make(map[string]int)}
+	m.MapAccessGenerate(&accessGenerate{key: key, kid: "sim-" + randomToken()[:8], issued: issued})
 	m.SetClientTokenCfg(&manage.Config{AccessTokenExp: lifetime})
 
 	noPerm := make(map[string]bool, len(cfg.NoPermission))
@@ -196,6 +236,7 @@ func NewIdentity(cfg IdentityConfig) *Identity {
 		mac:     newOAuthServer(m, "mac"),
 		key:     key,
 		noPerm:  noPerm,
+		issued:  issued,
 	}
 }
 
@@ -270,8 +311,9 @@ type accessClaims struct {
 // generates.JWTAccessGenerate (HS256), but adds iss, client_id, jti, iat and
 // nbf, and shifts the times for the expired and future variants.
 type accessGenerate struct {
-	key []byte
-	kid string
+	key    []byte
+	kid    string
+	issued *issuedTokens
 }
 
 // Token implements oauth2.AccessGenerate.
@@ -296,12 +338,16 @@ func (g *accessGenerate) Token(ctx context.Context, data *oauth2.GenerateBasic, 
 	t.Header["kid"] = g.kid
 	t.Header["typ"] = "at+jwt"
 	access, err = t.SignedString(g.key)
+	if err == nil {
+		g.issued.add(claims.ID)
+	}
 	return access, "", err
 }
 
 // ValidateToken reports whether token is an access token this Identity
 // issued that is still valid (known to go-oauth2's manager, signature, exp
-// and nbf with [TokenClockSkew]), and whether its client is permitted, i.e.
+// and nbf with [TokenClockSkew], not revoked by [Identity.RevokeTokens]),
+// and whether its client is permitted, i.e.
 // not listed in IdentityConfig.NoPermission. Tokens of the expired and
 // future variants are not valid. Wire it to CreatioConfig.ValidateToken.
 func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
@@ -316,7 +362,7 @@ func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(TokenClockSkew))
-	if err != nil || claims.ClientID != ti.GetClientID() {
+	if err != nil || claims.ClientID != ti.GetClientID() || !id.issued.current(claims.ID) {
 		return false, false
 	}
 	return true, !id.noPerm[claims.ClientID]

@@ -2241,3 +2241,49 @@ func TestProxyResolve(t *testing.T) {
 		}
 	}
 }
+
+// TestExpireSessions: ExpireSessions ends every live session as Creatio's
+// session timeout does: no logout counted, the ended session's cookies get
+// the login redirect, a new login works.
+func TestExpireSessions(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	health := srv.URL + "/forms/0/api/OAuthHealthCheck"
+	auth, csrf := loginSession(t, srv.URL, "forms")
+	loginSession(t, srv.URL, "forms-net")
+	if a := do(t, noRedirect(), http.MethodGet, health, sessionHeader(auth, csrf), nil); a.status != 200 {
+		t.Fatalf("live session: %d", a.status)
+	}
+	if n := c.ExpireSessions(); n != 2 {
+		t.Errorf("ExpireSessions ended %d sessions, want 2", n)
+	}
+	checkCounts(t, c, 0, 2, 0)
+	if a := do(t, noRedirect(), http.MethodGet, health, sessionHeader(auth, csrf), nil); a.status != http.StatusFound {
+		t.Errorf("ended session: %d, want the login redirect", a.status)
+	}
+	auth, csrf = loginSession(t, srv.URL, "forms")
+	if a := do(t, noRedirect(), http.MethodGet, health, sessionHeader(auth, csrf), nil); a.status != 200 {
+		t.Errorf("new session: %d", a.status)
+	}
+	checkCounts(t, c, 1, 3, 0)
+}
+
+// TestRevokeTokens: RevokeTokens ends the tokens issued so far; tokens
+// issued after it are valid.
+func TestRevokeTokens(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	_, srv := newCreatio(t, CreatioConfig{ValidateToken: idp.ValidateToken})
+	health := srv.URL + "/bearer/0/api/OAuthHealthCheck"
+	bearer := func(tok string) http.Header { return http.Header{"Authorization": {"Bearer " + tok}} }
+	old := fetchToken(t, idSrv.URL, "ok", clientID, clientSecret).AccessToken
+	if a := do(t, noRedirect(), http.MethodGet, health, bearer(old), nil); a.status != 200 {
+		t.Fatalf("token: %d", a.status)
+	}
+	idp.RevokeTokens()
+	if a := do(t, noRedirect(), http.MethodGet, health, bearer(old), nil); a.status != 401 {
+		t.Errorf("revoked token: %d, want 401", a.status)
+	}
+	fresh := fetchToken(t, idSrv.URL, "ok", clientID, clientSecret).AccessToken
+	if a := do(t, noRedirect(), http.MethodGet, health, bearer(fresh), nil); a.status != 200 {
+		t.Errorf("token issued after the revocation: %d, want 200", a.status)
+	}
+}
