@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -67,4 +69,27 @@ func TestObjectKeys(t *testing.T) {
 	if v, ok := o.Text("n"); !ok || v != "3.5" {
 		t.Errorf("Text(n) = %q, %t", v, ok)
 	}
+}
+
+// FuzzReadObject holds the one JSON reader to encoding/json: it takes a
+// body exactly when encoding/json reads it as an object, never panics (no
+// nesting overflows gjson's recursion), and finds every top-level key in
+// any case.
+func FuzzReadObject(f *testing.F) {
+	for _, s := range []string{`{}`, `{"HasProblem":false,"Message":null}`, "\xef\xbb\xbf{\"a\":1}", `{"a":1,"A":2}`, `[1]`, `"x"`, ``, `{"a":[[[[]]]]}`, `{"a":"\u00fc\ud83d\ude00"}`, `{"a" : 1 , "b":{"c":2}}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		o, err := ReadObject(body)
+		var m map[string]json.RawMessage
+		jerr := json.Unmarshal(bytes.TrimPrefix(body, bom), &m)
+		if (err == nil) != (jerr == nil && m != nil) {
+			t.Fatalf("ReadObject(%q): %v; encoding/json: %v", body, err, jerr)
+		}
+		for k := range m {
+			if _, ok := o.Get(strings.ToUpper(k)); !ok {
+				t.Fatalf("ReadObject(%q) lacks the key %q", body, k)
+			}
+		}
+	})
 }
