@@ -44,16 +44,16 @@ func TestProxy(t *testing.T) {
 		want plugin.State
 		says string
 	}{
-		{"forward, http", map[string]string{"HTTP_PROXY": fwd}, []string{"-U", plainBase + "/ok"}, plugin.OK, "as expected"},
-		{"forward, https", map[string]string{"HTTPS_PROXY": fwd}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.OK, "as expected"},
-		{"forward, lower-case variable", map[string]string{"https_proxy": fwd}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.OK, "as expected"},
+		{"forward, http", map[string]string{"HTTP_PROXY": fwd}, []string{"-U", plainBase + "/ok"}, plugin.OK, wordsOK},
+		{"forward, https", map[string]string{"HTTPS_PROXY": fwd}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.OK, wordsOK},
+		{"forward, lower-case variable", map[string]string{"https_proxy": fwd}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.OK, wordsOK},
 		{"NO_PROXY exempts the host", map[string]string{"HTTP_PROXY": dead, "NO_PROXY": "creatio.test"}, []string{"-U", plainBase + "/ok"}, plugin.Critical, "cannot resolve creatio.test"},
 		{"dead proxy, http", map[string]string{"HTTP_PROXY": dead}, []string{"-U", plainBase + "/ok"}, plugin.Critical,
 			"the proxy " + strings.TrimPrefix(dead, "http://") + " (from HTTP_PROXY) cannot be reached (connection refused); check the proxy, or exempt creatio.test with NO_PROXY"},
 		{"dead proxy, https", map[string]string{"HTTPS_PROXY": dead}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.Critical, "(from HTTPS_PROXY) cannot be reached (connection refused)"},
 		{"dead proxy, unreachable state", map[string]string{"HTTPS_PROXY": dead}, []string{"-U", tlsBase + "/ok", "--ca-file", ca, "--unreachable-state", "WARNING"}, plugin.Warning, "cannot be reached"},
 		{"dead proxy, direct mode", map[string]string{"HTTPS_PROXY": dead, "CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--identity-url", tlsBase + "/ok", "--client-id", fixture.Client, "--ca-file", ca}, plugin.Critical,
-			"IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable: the proxy"},
+			wordsIdentityUnavailable + ": the proxy"},
 		{"407, http", map[string]string{"HTTP_PROXY": auth}, []string{"-U", plainBase + "/ok"}, plugin.Unknown, "(from HTTP_PROXY) wants authentication (HTTP 407)"},
 		{"407, https", map[string]string{"HTTPS_PROXY": auth}, []string{"-U", tlsBase + "/ok", "--ca-file", ca}, plugin.Unknown, "(from HTTPS_PROXY) wants authentication (HTTP 407)"},
 		{"407 at the login", map[string]string{"HTTPS_PROXY": auth, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", tlsBase + "/forms", "--ca-file", ca, "--user", fixture.User}, plugin.Unknown, "wants authentication (HTTP 407)"},
@@ -61,7 +61,7 @@ func TestProxy(t *testing.T) {
 		{"502 from a plain-http proxy", map[string]string{"HTTP_PROXY": bad}, []string{"-U", plainBase + "/ok"}, plugin.Critical, "through the proxy"},
 		{"Secure session cookie over plain http", map[string]string{"HTTP_PROXY": fwd, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", plainBase + "/forms-secure", "--user", fixture.User}, plugin.Unknown,
 			"Creatio sends its session cookie only over https (Secure); use an https --url"},
-		{"Secure session cookie over https", map[string]string{"HTTPS_PROXY": fwd, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", tlsBase + "/forms-secure", "--user", fixture.User, "--ca-file", ca}, plugin.OK, "as expected"},
+		{"Secure session cookie over https", map[string]string{"HTTPS_PROXY": fwd, "CREATIO_PASSWORD": fixture.Password}, []string{"-U", tlsBase + "/forms-secure", "--user", fixture.User, "--ca-file", ca}, plugin.OK, wordsOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, out := runPlugin(t, tc.env, append(tc.args, "-t", "5")...)

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"strings"
+
+	"check_creatio_oauth/testdata/sim"
+)
+
+// The words the root tests look for in the plugin's output, pinned here
+// once: rewording a message in the code changes this file (and the goldens,
+// go test -update .), not every test that looks for it. Creatio's own words
+// come from the simulator, which speaks them; the plugin's own are check/'s
+// (unexported there), and the command line's are in this package.
+var (
+	// Creatio's Message when the Identity Service is unavailable, as the
+	// status line starts it (without the full stop).
+	wordsIdentityUnavailable = strings.TrimSuffix(sim.MessageIdentityUnavailable, ".")
+	// The start of Creatio's Message when no token can be retrieved.
+	wordsTokenUnretrievable, _, _ = strings.Cut(sim.MessageTokenUnretrievable, " specified")
+)
+
+// The plugin's words (check/).
+const (
+	wordsOK          = "as expected"                           // a healthy answer
+	wordsTimeout     = "timeout"                               // any request the deadline ended
+	wordsInterrupted = "was interrupted before an answer came" // a request a signal ended
+	wordsLoggedOut   = "\nlogout: ended the session of "       // -vv after a forms login
+)
+
+// wordsNoAnswer is the deadline's words for a request, with -t as given.
+func wordsNoAnswer(timeout string) string {
+	return "got no answer before the " + timeout + " s timeout"
+}
