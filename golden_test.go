@@ -314,20 +314,17 @@ func checkShape(t *testing.T, out []byte, wantPerf bool) {
 	}
 }
 
-// scenarioTimeout is the -t of the scenarios that hang.
-const scenarioTimeout = "1"
-
 func TestScenarios(t *testing.T) {
 	creatio := sim.NewCreatio(sim.CreatioConfig{User: fixture.User, Password: fixture.Password, SlowDelay: 300 * time.Millisecond})
 	srv := httptest.NewServer(creatio)
 	t.Cleanup(srv.Close)
 	t.Cleanup(creatio.Close)
 	// Extra arguments for scenarios that need them with the default Want:
-	// -t 1 ends those that hang.
+	// hangTimeout ends those that hang.
 	extra := map[string][]string{}
 	for _, sc := range sim.Scenarios {
 		if hangs(t, sc) {
-			extra[sc.Name] = []string{"-t", scenarioTimeout}
+			extra[sc.Name] = []string{"-t", hangTimeout}
 		}
 	}
 	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
@@ -356,7 +353,7 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("%v: state %v, want %v\n%s", args, got, plugin.State(sc.Want), out)
 				}
 				if hangs(t, sc) {
-					secs, _ := strconv.ParseFloat(scenarioTimeout, 64)
+					secs, _ := strconv.ParseFloat(hangTimeout, 64)
 					for _, f := range keptDeadline(out, time.Since(start), secs) {
 						t.Error(f)
 					}
