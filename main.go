@@ -86,13 +86,16 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 }
 
 // stoppedEarly says why a run ended before its check began: a signal, or
-// the deadline while the secrets were read (err says which one).
+// the deadline while the secrets were read (err names the file).
 func stoppedEarly(cause, err error) string {
 	var sig stopSignal
-	if errors.As(cause, &sig) || err == nil {
-		return fmt.Sprintf("stopped by %v before the check began; no request was made", cause)
+	switch {
+	case errors.As(cause, &sig):
+		return fmt.Sprintf("stopped by %v before the check began; no request was made", sig)
+	case err != nil:
+		return err.Error()
 	}
-	return err.Error()
+	return "the deadline passed before the check began; no request was made"
 }
 
 // stopSignal is the cause of a run's end by a signal. It is a

@@ -48,6 +48,14 @@ func TestSignalBeforeTheCheck(t *testing.T) {
 			checkShape(t, out.Bytes(), false)
 		})
 	}
+	// The deadline, not a signal, while the options were turned into a check.
+	ctx, cancel := context.WithTimeout(context.Background(), 0)
+	defer cancel()
+	var out bytes.Buffer
+	want := "the deadline passed before the check began; no request was made"
+	if got := plugin.State(run(ctx, []string{"-U", s.C.URL + "/ok", "-t", "3:UNKNOWN"}, &out, func(string) string { return "" })); got != plugin.Unknown || !strings.Contains(out.String(), want) {
+		t.Errorf("an ended deadline: state %v, want UNKNOWN saying %q\n%s", got, want, out.Bytes())
+	}
 	if n := s.Creatio.Logins() + len(s.Creatio.Requests()); n != 0 {
 		t.Errorf("%d requests reached Creatio from runs stopped before the check", n)
 	}
