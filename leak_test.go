@@ -67,17 +67,23 @@ func TestNoSecretLeaks(t *testing.T) {
 func TestLogoutLeavesNoSession(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
+	ended := []byte(wordsLoggedOut + fixture.User + " (HTTP 200)\n")
+	stays := []byte("the session of " + fixture.User + wordsSessionStays)
+	totalLeft := 0
 	for _, sc := range sim.Scenarios {
 		if sc.Auth != sim.AuthForms {
 			continue
 		}
-		// A scenario that hangs is ended by -t, and the logout must fit
-		// in it; the others get a -t a busy machine never reaches.
+		// A scenario that hangs is ended by -t; its logout gets the slice
+		// of -t the plugin keeps for it (min(-t/20, 0.25 s)), which a
+		// machine starved of CPU may not meet: then the plugin must say
+		// that the session stays. The other scenarios get a -t a busy
+		// machine never reaches, and must end their session.
 		runs, timeout := 10, generousTimeout
 		if hangs(t, sc) {
 			runs, timeout = 2, hangTimeout // each waits for -t
 		}
-		before := s.Creatio.Logins()
+		before, liveBefore, left := s.Creatio.Logins(), s.Creatio.LiveSessions(), 0
 		for i := 0; i < runs; i++ {
 			start := time.Now()
 			got, out := runPlugin(t, env, "-U", s.C.URL+"/"+sc.Name, "--user", fixture.User, "-t", timeout, "-vv")
@@ -90,18 +96,25 @@ func TestLogoutLeavesNoSession(t *testing.T) {
 			if int(got) != sc.Want {
 				t.Errorf("%s: state %v, want %v\n%s", sc.Name, got, plugin.State(sc.Want), out)
 			}
-			if !bytes.Contains(out, []byte(wordsLoggedOut+fixture.User+" (HTTP 200)\n")) {
+			switch {
+			case bytes.Contains(out, ended):
+			case hangs(t, sc) && bytes.Contains(out, stays):
+				left++
+				t.Logf("%s: the logout did not fit in its slice of -t %s on this machine; the plugin says so:\n%s", sc.Name, timeout, out)
+			default:
 				t.Errorf("%s: -vv does not say the session ended:\n%s", sc.Name, out)
 			}
 		}
 		if n := s.Creatio.Logins() - before; n != runs {
 			t.Errorf("%s: %d logins in %d runs", sc.Name, n, runs)
 		}
-		if n := s.Creatio.LiveSessions(); n != 0 {
-			t.Errorf("%s: %d live Creatio sessions after %d runs, want 0", sc.Name, n, runs)
+		// A logout the plugin gave up on may still reach Creatio later.
+		if n := s.Creatio.LiveSessions() - liveBefore; n > left {
+			t.Errorf("%s: %d more live Creatio sessions after %d runs, want at most %d (the plugin said it left them)", sc.Name, n, runs, left)
 		}
+		totalLeft += left
 	}
-	if s.Creatio.Logouts() != s.Creatio.Logins() {
-		t.Errorf("%d logins, %d logouts", s.Creatio.Logins(), s.Creatio.Logouts())
+	if s.Creatio.Logouts() < s.Creatio.Logins()-totalLeft {
+		t.Errorf("%d logins, %d logouts, %d sessions the plugin said it left", s.Creatio.Logins(), s.Creatio.Logouts(), totalLeft)
 	}
 }

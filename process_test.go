@@ -282,3 +282,86 @@ func TestSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadlineKept holds the plugin to its promise: the answer comes before
+// -t. The built plugin, as its own process, runs against a server that
+// never answers; the times it reports, measured by its own clock from its
+// own start, must be at most -t, its state the -t state and its words the
+// deadline's. Its wall time, process start-up included, is bounded by
+// -t × slowScale (see timing_test.go).
+func TestDeadlineKept(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it against a hanging server")
+	}
+	bin := fixture.Binary(t)
+	const timeout = 2.0
+	for _, tc := range []struct {
+		name string
+		args func(hang *fixture.RawServer) []string
+		t    string
+		want plugin.State
+	}{
+		{"endpoint", func(h *fixture.RawServer) []string { return []string{"-U", h.URL("http")} }, "2", plugin.Critical},
+		{"endpoint, -t state UNKNOWN", func(h *fixture.RawServer) []string { return []string{"-U", h.URL("http")} }, "2:UNKNOWN", plugin.Unknown},
+		{"direct mode discovery", func(h *fixture.RawServer) []string {
+			return []string{"--mode", "direct", "--identity-url", h.URL("http"), "--client-id", fixture.Client}
+		}, "2", plugin.Critical},
+		{"endpoint over TLS, handshake hangs", func(h *fixture.RawServer) []string { return []string{"-U", h.URL("https")} }, "2:WARNING", plugin.Warning},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			hang := fixture.NewRawServer(t, fixture.Hang)
+			var out bytes.Buffer
+			cmd := exec.Command(bin, append(tc.args(hang), "-t", tc.t)...)
+			cmd.Env = []string{"CREATIO_CLIENT_SECRET=" + fixture.Secret}
+			cmd.Stdout = &out
+			start := time.Now()
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waited := make(chan error, 1)
+			go func() { waited <- cmd.Wait() }()
+			var err error
+			select {
+			case err = <-waited:
+			case <-time.After(hangGuard):
+				_ = cmd.Process.Kill()
+				<-waited
+				t.Fatalf("still running after %v: it does not keep -t %s\n%s", hangGuard, tc.t, out.Bytes())
+			}
+			took := time.Since(start)
+			code := -1
+			var ee *exec.ExitError
+			switch {
+			case err == nil:
+				code = 0
+			case errors.As(err, &ee) && ee.Exited():
+				code = ee.ExitCode()
+			}
+			line1, _, _ := strings.Cut(out.String(), "\n")
+			t.Logf("exit %d, wall %.3f s: %s", code, took.Seconds(), line1)
+			fails := outputFails(out.Bytes(), tc.want)
+			if plugin.State(code) != tc.want {
+				fails = append(fails, fmt.Sprintf("exit %d, want %d (%v)", code, tc.want, tc.want))
+			}
+			if !strings.Contains(line1, wordsNoAnswer("2")) {
+				fails = append(fails, fmt.Sprintf("line 1 does not say %q", wordsNoAnswer("2")))
+			}
+			times := perfTimes(out.Bytes())
+			if len(times) == 0 {
+				fails = append(fails, "no time perfdata")
+			}
+			for label, v := range times {
+				if v > timeout {
+					fails = append(fails, fmt.Sprintf("the plugin reports %s=%gs: its answer came after -t %g", label, v, timeout))
+				}
+			}
+			if took.Seconds() > timeout*slowScale {
+				fails = append(fails, fmt.Sprintf("wall time %v, over -t × %d", took, slowScale))
+			}
+			if len(fails) > 0 {
+				t.Errorf("%s\noutput:\n%s", strings.Join(fails, "\n"), out.Bytes())
+			}
+		})
+	}
+}
