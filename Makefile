@@ -19,7 +19,13 @@ FUZZTIME ?= 2m
 # fixtures are named.
 TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo ./testdata/fixture
 
-.PHONY: all build demo test vet race fuzz vulncheck bench integration package package-test clean
+# staticcheck 2026.2.2, the release that knows Go 1.27; make lint installs it
+# once, through the module proxy, into a cache outside the tree.
+STATICCHECK_VERSION := v0.8.2
+TOOLS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/check_creatio_oauth/tools
+STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
+
+.PHONY: all build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
 
 all: build
 
@@ -46,31 +52,56 @@ demo:
 	./build/demo -bin ./$(BIN); \
 	step "done"
 
-## test: gofmt, vet, the race-enabled tests and every fuzz target for 20 000 inputs
-## (a count, not a duration: Go 1.26's fuzz coordinator can fail a run at its time limit)
-test: vet race
+## test: gofmt, vet, staticcheck, the race-enabled tests and every fuzz target for
+## 20 000 inputs (a count, not a duration: Go 1.26's fuzz coordinator can fail a run
+## at its time limit). No test in it asserts how fast the machine is: see make load.
+test: vet lint race
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
 
 vet:
 	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./... $(TESTDATA_PKGS)
 
+## lint: staticcheck $(STATICCHECK_VERSION) on every package (about a second once its cache is warm)
+lint: $(STATICCHECK)
+	$(STATICCHECK) ./... $(TESTDATA_PKGS)
+
+$(STATICCHECK):
+	GOBIN=$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
 race:
 	go test -race -count=1 ./... $(TESTDATA_PKGS)
 
+## load: the built plugin 1000 times, 50 at a time, against the simulator (TestLoad):
+## every run in its state within -t + 1 s, all within 60 s, no process left behind.
+## Its limits measure the machine as much as the plugin: run it on a machine left to it.
+load:
+	CHECK_CREATIO_OAUTH_LOAD=1 go test -count=1 -run '^TestLoad$$' -v .
+
 ## fuzz: each fuzz target for $(FUZZTIME), 2 minutes unless told (make fuzz FUZZTIME=30m)
+## Each package's test binary is built once, instrumented for fuzzing
+## (go test -c -fuzz), and runs each of its targets in the package's directory
+## (seeds and new crashers in testdata/fuzz/), with go test's corpus cache.
+FUZZBIN = $${TMPDIR:-/tmp}/check_creatio_oauth-fuzz
 fuzz:
-	@set -e; for pkg in $$(go list ./...); do \
-	  for t in $$(go test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	@set -e; mkdir -p $(FUZZBIN); cache=$$(go env GOCACHE)/fuzz; \
+	for pkg in $$(go list ./...); do \
+	  bin=$(FUZZBIN)/$$(echo $$pkg | tr / _).test; rm -f $$bin; \
+	  go test -c -fuzz '^Fuzz' -o $$bin $$pkg; \
+	  [ -x $$bin ] || continue; \
+	  dir=$$(go list -f '{{.Dir}}' $$pkg); \
+	  for t in $$(cd $$dir && $$bin -test.list '^Fuzz' | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$t ($(FUZZTIME))"; \
-	    log=$${TMPDIR:-/tmp}/fuzz-$$t.log; \
+	    log=$(FUZZBIN)/$$t.log; \
 	    for try in 1 2 3; do \
-	      if go test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 0 $$pkg >$$log 2>&1; then break; fi; \
+	      if (cd $$dir && $$bin -test.run '^$$' -test.fuzz "^$$t\$$" -test.fuzztime $(FUZZTIME) -test.fuzzminimizetime 0 \
+	          -test.fuzzcachedir $$cache/$$pkg -test.paniconexit0 -test.timeout 0) >$$log 2>&1; then break; fi; \
 	      if grep -q 'Failing input written' $$log || ! grep -q 'context deadline exceeded' $$log || [ $$try = 3 ]; then cat $$log; exit 1; fi; \
 	      echo "  retry: Go's fuzz coordinator race at the time limit (go.dev/issue/75804), no input found"; \
 	    done; \
 	    grep -E '^fuzz: elapsed' $$log | tail -1; \
 	  done; \
+	  rm -f $$bin; \
 	done
 
 ## vulncheck: govulncheck with an offline database from the golang.org/x/vulndb module

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -21,15 +22,14 @@ import (
 
 // config is what the options resolve to.
 type config struct {
-	check    check.Runner
-	deadline time.Duration
-	trace    *web.Trace      // -vvv: each request and answer, secrets redacted
-	secrets  *redact.Secrets // hidden in everything printed
+	check   check.Runner
+	trace   *web.Trace      // -vvv: each request and answer, secrets redacted
+	secrets *redact.Secrets // hidden in everything printed
 }
 
 // configure turns the options into the check to run, step by step. Its
 // errors are one line that names the option to fix.
-func configure(o *options, getenv func(string) string, verbose int) (*config, error) {
+func configure(ctx context.Context, o *options, getenv func(string) string, verbose int) (*config, error) {
 	if err := refusePlainSecrets(o); err != nil {
 		return nil, err
 	}
@@ -37,14 +37,14 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 	if err != nil {
 		return nil, err
 	}
-	cfg := &config{deadline: deadline(th.policy.Timeout), secrets: &redact.Secrets{}}
+	cfg := &config{secrets: &redact.Secrets{}}
 	client, err := cfg.newClient(o, getenv, verbose)
 	if err != nil {
 		return nil, err
 	}
 	var id identity.Identity
 	if o.Mode.Mode != "endpoint" || authMethod(o) == "oauth" {
-		if id, err = identityOf(o, client, getenv); err != nil {
+		if id, err = identityOf(ctx, o, client, getenv); err != nil {
 			return nil, err
 		}
 	}
@@ -55,7 +55,7 @@ func configure(o *options, getenv func(string) string, verbose int) (*config, er
 		}
 		splitEndpointURL(o, &base)
 	}
-	if cfg.check, err = runner(o, th, client, base, id, getenv); err != nil {
+	if cfg.check, err = runner(ctx, o, th, client, base, id, getenv); err != nil {
 		return nil, err
 	}
 	if th.certificates {
@@ -84,10 +84,7 @@ func parseThresholds(o *options) (th thresholds, err error) {
 	if o.Thresholds.MaxBody <= 0 {
 		return th, errors.New("--max-body must be a positive number of bytes")
 	}
-	timeout := o.Thresholds.Timeout
-	if timeout.d == 0 { // the default is applied through UnmarshalFlag; be safe
-		timeout = timeoutOpt{10 * time.Second, plugin.Critical}
-	}
+	timeout := o.timeout()
 	th.policy = report.Policy{Timeout: timeout.d, TimeoutState: timeout.state, Unreachable: o.Thresholds.Unreachable.State}
 	th.certificates = o.Thresholds.Certificate != ""
 	th.certWarn, th.certCrit, err = certDays(o.Thresholds.Certificate)
@@ -109,14 +106,14 @@ func (cfg *config) newClient(o *options, getenv func(string) string, verbose int
 }
 
 // runner builds the check of --mode.
-func runner(o *options, th thresholds, client *web.Client, base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
+func runner(ctx context.Context, o *options, th thresholds, client *web.Client, base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
 	settings := th.policy
 	settings.Settings = true // direct mode checks Creatio's own settings
 	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: settings}
 	if o.Mode.Mode == "direct" {
 		return direct, nil
 	}
-	auth, err := authenticator(o, base, id, getenv)
+	auth, err := authenticator(ctx, o, base, id, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -189,6 +186,10 @@ func certDays(s string) (warn, crit float64, err error) {
 	return warn, crit, nil
 }
 
+// secretOnCommandLine is why --password, --client-secret and --token are
+// refused.
+const secretOnCommandLine = "is refused: a secret on the command line is visible to every user in ps"
+
 // refusePlainSecrets refuses secrets given as option values: anyone on the
 // host could read them in ps. The value itself is never printed.
 func refusePlainSecrets(o *options) error {
@@ -198,7 +199,7 @@ func refusePlainSecrets(o *options) error {
 		{o.Auth.Token, "--token", "CREATIO_TOKEN or --token-file"},
 	} {
 		if s.value != "" {
-			return fmt.Errorf("%s is refused: a secret on the command line is visible to every user in ps; use %s", s.flag, s.instead)
+			return fmt.Errorf("%s %s; use %s", s.flag, secretOnCommandLine, s.instead)
 		}
 	}
 	return nil
@@ -222,7 +223,7 @@ func baseURL(o *options) (*url.URL, error) {
 
 // identityOf builds the Identity Service settings. Empty values are left for
 // direct mode to name; a malformed URL is a usage error.
-func identityOf(o *options, client *web.Client, getenv func(string) string) (identity.Identity, error) {
+func identityOf(ctx context.Context, o *options, client *web.Client, getenv func(string) string) (identity.Identity, error) {
 	id := identity.Identity{Client: client, ClientID: o.Identity.ClientID, Auth: identity.ClientAuth(o.Identity.ClientAuth),
 		SecretFrom: source(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET")}
 	if raw := o.Identity.URL; raw != "" {
@@ -232,7 +233,7 @@ func identityOf(o *options, client *web.Client, getenv func(string) string) (ide
 		}
 		id.URL = u
 	}
-	secret, err := secretFrom(o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
+	secret, err := secretFrom(ctx, o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
 	id.Secret = secret
 	return id, err
 }
@@ -253,13 +254,13 @@ func authMethod(o *options) string {
 
 // authenticator picks the login to Creatio for the health request; nil for
 // none.
-func authenticator(o *options, base *url.URL, id identity.Identity, getenv func(string) string) (creatio.Authenticator, error) {
+func authenticator(ctx context.Context, o *options, base *url.URL, id identity.Identity, getenv func(string) string) (creatio.Authenticator, error) {
 	switch authMethod(o) {
 	case "forms":
 		if o.Auth.User == "" {
 			return nil, errors.New("--auth forms needs --user")
 		}
-		pw, err := secretFrom(o.Auth.PasswordFile, "--password-file", "CREATIO_PASSWORD", getenv)
+		pw, err := secretFrom(ctx, o.Auth.PasswordFile, "--password-file", "CREATIO_PASSWORD", getenv)
 		if err == nil && pw == "" {
 			err = fmt.Errorf("no password for --user %s: set CREATIO_PASSWORD or --password-file", plugin.Sanitize(o.Auth.User))
 		}
@@ -276,7 +277,7 @@ func authenticator(o *options, base *url.URL, id identity.Identity, getenv func(
 		}
 		return &creatio.OAuthLogin{Identity: id}, nil
 	case "bearer":
-		tok, err := secretFrom(o.Auth.TokenFile, "--token-file", "CREATIO_TOKEN", getenv)
+		tok, err := secretFrom(ctx, o.Auth.TokenFile, "--token-file", "CREATIO_TOKEN", getenv)
 		if err == nil && tok == "" {
 			err = errors.New("--auth bearer needs a token: set CREATIO_TOKEN or --token-file")
 		}
@@ -292,25 +293,6 @@ func source(file, flag, env string) string {
 		return env
 	}
 	return flag
-}
-
-// secretFrom reads a secret from a file (first line, trailing newline
-// dropped) or else from an environment variable. Errors never hold the
-// secret.
-func secretFrom(file, flag, env string, getenv func(string) string) (string, error) {
-	if file == "" {
-		return getenv(env), nil
-	}
-	b, err := web.ReadFileLimited(file, 64<<10)
-	if err != nil {
-		return "", fmt.Errorf("%s %w", flag, err)
-	}
-	secret, _, _ := strings.Cut(string(b), "\n")
-	secret = strings.TrimSuffix(secret, "\r")
-	if secret == "" {
-		return "", fmt.Errorf("%s %s is empty", flag, plugin.Sanitize(file))
-	}
-	return secret, nil
 }
 
 // deadline is the run's internal deadline: a little under -t, so that the

@@ -5,6 +5,7 @@ import (
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,16 +13,19 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
 
 type authCase struct {
-	name string
-	env  map[string]string
-	args []string
-	want plugin.State
+	name  string
+	env   map[string]string
+	args  []string
+	want  plugin.State
+	usage bool // a usage error: the check never ran, so no perfdata
 }
 
 // authCases are the login scenarios of the endpoint mode.
@@ -33,44 +37,44 @@ func authCases(t *testing.T, s *fixture.Stand) []authCase {
 	tokenFile := fixture.WriteFile(t, "token", good+"\n")
 	idp := s.ID.URL + "/ok"
 	return []authCase{
-		{"forms netfx", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.OK},
-		{"forms net", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-net", "--user", fixture.User}, plugin.OK},
-		{"forms password file wins over env", map[string]string{"CREATIO_PASSWORD": "wrong"}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", pwFile}, plugin.OK},
-		{"forms wrong password", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", badPwFile}, plugin.Unknown},
-		{"forms unknown user", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", "Nobody"}, plugin.Unknown},
-		{"forms no password", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.Unknown},
-		{"forms missing password file", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", "/nonexistent/pw"}, plugin.Unknown},
-		{"forms session refused on bearer site", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bearer", "--user", fixture.User}, plugin.Unknown},
-		{"none on forms netfx", nil, []string{"-U", s.C.URL + "/forms"}, plugin.Unknown},
-		{"none on forms net", nil, []string{"-U", s.C.URL + "/forms-net"}, plugin.Unknown},
-		{"none on bearer", nil, []string{"-U", s.C.URL + "/bearer"}, plugin.Unknown},
-		{"oauth", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.OK},
-		{"oauth secret file", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp + "/", "--client-id", fixture.Client, "--client-secret-file", secretFile}, plugin.OK},
-		{"oauth falls back to connect token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/no-discovery", "--client-id", fixture.Client}, plugin.OK},
-		{"oauth wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown},
-		{"oauth unknown client", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", "stranger"}, plugin.Unknown},
-		{"oauth token endpoint down", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/token-500", "--client-id", fixture.Client}, plugin.Critical},
-		{"oauth identity service 503", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/unavailable-503", "--client-id", fixture.Client}, plugin.Critical},
-		{"oauth identity service refuses connections", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical},
-		{"oauth identity service refuses connections unreachable warning", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "WARNING"}, plugin.Warning},
-		{"oauth identity service echoes the secret", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo", "--client-id", fixture.Client}, plugin.Unknown},
-		{"oauth identity service echoes the secret in a 500", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo-500", "--client-id", fixture.Client, "-vvv"}, plugin.Critical},
-		{"oauth byte order marks", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/bom", "--client-id", fixture.Client}, plugin.OK},
-		{"oauth form-encoded token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/form-token", "--client-id", fixture.Client}, plugin.OK},
-		{"oauth plain-http token endpoint on a plain-http stand", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/http-token-endpoint", "--client-id", fixture.Client}, plugin.OK},
-		{"oauth token endpoint on another host over http", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/other-host-token-endpoint", "--client-id", fixture.Client}, plugin.Critical},
-		{"forms bad gateway on every path", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bad-gateway", "--user", fixture.User}, plugin.Critical},
-		{"forms connection refused", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", "http://127.0.0.1:1", "--user", fixture.User}, plugin.Critical},
-		{"forms byte order marks", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-bom", "--user", fixture.User, "-vv"}, plugin.OK},
-		{"oauth no permission", map[string]string{"CREATIO_CLIENT_SECRET": fixture.NoPermSecret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.NoPermClient}, plugin.Unknown},
-		{"oauth needs secret", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown},
-		{"oauth needs identity url", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--client-id", fixture.Client}, plugin.Unknown},
-		{"bearer env", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.OK},
-		{"bearer file", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer", "--token-file", tokenFile}, plugin.OK},
-		{"bearer rejected", map[string]string{"CREATIO_TOKEN": "not-a-valid-token"}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown},
-		{"bearer missing", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown},
-		{"bearer to other host not followed", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/redirect-other-host", "--auth", "bearer"}, plugin.Unknown},
-		{"forms to other host not followed", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/redirect-other-host", "--user", fixture.User}, plugin.Unknown},
+		{"forms netfx", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.OK, false},
+		{"forms net", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-net", "--user", fixture.User}, plugin.OK, false},
+		{"forms password file wins over env", map[string]string{"CREATIO_PASSWORD": "wrong"}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", pwFile}, plugin.OK, false},
+		{"forms wrong password", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", badPwFile}, plugin.Unknown, false},
+		{"forms unknown user", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms", "--user", "Nobody"}, plugin.Unknown, false},
+		{"forms no password", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User}, plugin.Unknown, true},
+		{"forms missing password file", nil, []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", "/nonexistent/pw"}, plugin.Unknown, true},
+		{"forms session refused on bearer site", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bearer", "--user", fixture.User}, plugin.Unknown, false},
+		{"none on forms netfx", nil, []string{"-U", s.C.URL + "/forms"}, plugin.Unknown, false},
+		{"none on forms net", nil, []string{"-U", s.C.URL + "/forms-net"}, plugin.Unknown, false},
+		{"none on bearer", nil, []string{"-U", s.C.URL + "/bearer"}, plugin.Unknown, false},
+		{"oauth", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.OK, false},
+		{"oauth secret file", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp + "/", "--client-id", fixture.Client, "--client-secret-file", secretFile}, plugin.OK, false},
+		{"oauth falls back to connect token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/no-discovery", "--client-id", fixture.Client}, plugin.OK, false},
+		{"oauth wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown, false},
+		{"oauth unknown client", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", "stranger"}, plugin.Unknown, false},
+		{"oauth token endpoint down", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/token-500", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"oauth identity service 503", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/unavailable-503", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"oauth identity service refuses connections", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"oauth identity service refuses connections unreachable warning", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "WARNING"}, plugin.Warning, false},
+		{"oauth identity service echoes the secret", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo", "--client-id", fixture.Client}, plugin.Unknown, false},
+		{"oauth identity service echoes the secret in a 500", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo-500", "--client-id", fixture.Client, "-vvv"}, plugin.Critical, false},
+		{"oauth byte order marks", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/bom", "--client-id", fixture.Client}, plugin.OK, false},
+		{"oauth form-encoded token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/form-token", "--client-id", fixture.Client}, plugin.OK, false},
+		{"oauth plain-http token endpoint on a plain-http stand", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/http-token-endpoint", "--client-id", fixture.Client}, plugin.OK, false},
+		{"oauth token endpoint on another host over http", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/other-host-token-endpoint", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"forms bad gateway on every path", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/bad-gateway", "--user", fixture.User}, plugin.Critical, false},
+		{"forms connection refused", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", "http://127.0.0.1:1", "--user", fixture.User}, plugin.Critical, false},
+		{"forms byte order marks", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/forms-bom", "--user", fixture.User, "-vv"}, plugin.OK, false},
+		{"oauth no permission", map[string]string{"CREATIO_CLIENT_SECRET": fixture.NoPermSecret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.NoPermClient}, plugin.Unknown, false},
+		{"oauth needs secret", nil, []string{"-U", s.C.URL + "/bearer", "--identity-url", idp, "--client-id", fixture.Client}, plugin.Unknown, true},
+		{"oauth needs identity url", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--client-id", fixture.Client}, plugin.Unknown, true},
+		{"bearer env", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.OK, false},
+		{"bearer file", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer", "--token-file", tokenFile}, plugin.OK, false},
+		{"bearer rejected", map[string]string{"CREATIO_TOKEN": "not-a-valid-token"}, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown, false},
+		{"bearer missing", nil, []string{"-U", s.C.URL + "/bearer", "--auth", "bearer"}, plugin.Unknown, true},
+		{"bearer to other host not followed", map[string]string{"CREATIO_TOKEN": good}, []string{"-U", s.C.URL + "/redirect-other-host", "--auth", "bearer"}, plugin.Unknown, false},
+		{"forms to other host not followed", map[string]string{"CREATIO_PASSWORD": fixture.Password}, []string{"-U", s.C.URL + "/redirect-other-host", "--user", fixture.User}, plugin.Unknown, false},
 	}
 }
 
@@ -82,7 +86,7 @@ func TestLogin(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
 			}
-			checkShape(t, out, !strings.Contains(tc.name, "needs") && !strings.Contains(tc.name, "missing") && !strings.Contains(tc.name, "no password"))
+			checkShape(t, out, !tc.usage)
 			golden(t, "login_"+tc.name, out)
 		})
 	}
@@ -102,47 +106,47 @@ func TestDirect(t *testing.T) {
 		return append([]string{"--mode", "direct", "--identity-url", s.ID.URL + "/" + variant, "--client-id", fixture.Client}, extra...)
 	}
 	for _, tc := range []authCase{
-		{"ok", env, direct("ok"), plugin.OK},
-		{"ok trailing slash", env, direct("ok/"), plugin.OK},
-		{"ok verbose", env, direct("ok", "-vv"), plugin.OK},
-		{"wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, direct("ok"), plugin.Critical},
-		{"unknown client", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", "stranger"}, plugin.Critical},
-		{"discovery down", env, direct("discovery-down"), plugin.Critical},
-		{"discovery not json", env, direct("discovery-notjson"), plugin.Critical},
-		{"discovery without token endpoint", env, direct("discovery-no-token-endpoint"), plugin.Critical},
-		{"discovery missing", env, direct("no-discovery"), plugin.Critical},
-		{"token endpoint 500", env, direct("token-500"), plugin.Critical},
-		{"token expired", env, direct("expired"), plugin.Critical},
-		{"token from the future", env, direct("future"), plugin.Warning},
-		{"token not bearer", env, direct("not-bearer"), plugin.Critical},
-		{"identity service down", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical},
-		{"identity service down unreachable unknown", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "3"}, plugin.Unknown},
-		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Unknown},
-		{"url setting empty", env, []string{"--mode", "direct", "--client-id", fixture.Client}, plugin.Unknown},
-		{"secret setting empty", nil, direct("ok"), plugin.Unknown},
-		{"client id empty", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok"}, plugin.Unknown},
-		{"identity service 503", env, direct("unavailable-503"), plugin.Critical},
-		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical},
-		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical},
-		{"byte order marks", env, direct("bom"), plugin.OK},
-		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning},
-		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK},
-		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical},
-		{"token lifetime warning", env, direct("ok", "--token-lifetime-warning", "7200:"), plugin.Warning},
-		{"token lifetime critical", env, direct("ok", "--token-lifetime-warning", "7200:", "--token-lifetime-critical", "5000:"), plugin.Critical},
-		{"token lifetime ok", env, direct("ok", "--token-lifetime-warning", "300:"), plugin.OK},
-		{"bad identity url", env, []string{"--mode", "direct", "--identity-url", "ftp://x", "--client-id", fixture.Client}, plugin.Unknown},
-		{"both ok", env, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.OK},
-		{"both creatio cannot reach identity", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.Critical},
-		{"both identity down", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/discovery-down", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical},
-		{"both direct worse", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical},
+		{"ok", env, direct("ok"), plugin.OK, false},
+		{"ok trailing slash", env, direct("ok/"), plugin.OK, false},
+		{"ok verbose", env, direct("ok", "-vv"), plugin.OK, false},
+		{"wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, direct("ok"), plugin.Critical, false},
+		{"unknown client", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", "stranger"}, plugin.Critical, false},
+		{"discovery down", env, direct("discovery-down"), plugin.Critical, false},
+		{"discovery not json", env, direct("discovery-notjson"), plugin.Critical, false},
+		{"discovery without token endpoint", env, direct("discovery-no-token-endpoint"), plugin.Critical, false},
+		{"discovery missing", env, direct("no-discovery"), plugin.Critical, false},
+		{"token endpoint 500", env, direct("token-500"), plugin.Critical, false},
+		{"token expired", env, direct("expired"), plugin.Critical, false},
+		{"token from the future", env, direct("future"), plugin.Warning, false},
+		{"token not bearer", env, direct("not-bearer"), plugin.Critical, false},
+		{"identity service down", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"identity service down unreachable unknown", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "3"}, plugin.Unknown, false},
+		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Unknown, false},
+		{"url setting empty", env, []string{"--mode", "direct", "--client-id", fixture.Client}, plugin.Unknown, false},
+		{"secret setting empty", nil, direct("ok"), plugin.Unknown, false},
+		{"client id empty", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok"}, plugin.Unknown, false},
+		{"identity service 503", env, direct("unavailable-503"), plugin.Critical, false},
+		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical, false},
+		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical, false},
+		{"byte order marks", env, direct("bom"), plugin.OK, false},
+		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning, false},
+		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK, false},
+		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical, false},
+		{"token lifetime warning", env, direct("ok", "--token-lifetime-warning", "7200:"), plugin.Warning, false},
+		{"token lifetime critical", env, direct("ok", "--token-lifetime-warning", "7200:", "--token-lifetime-critical", "5000:"), plugin.Critical, false},
+		{"token lifetime ok", env, direct("ok", "--token-lifetime-warning", "300:"), plugin.OK, false},
+		{"bad identity url", env, []string{"--mode", "direct", "--identity-url", "ftp://x", "--client-id", fixture.Client}, plugin.Unknown, true},
+		{"both ok", env, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.OK, false},
+		{"both creatio cannot reach identity", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, plugin.Critical, false},
+		{"both identity down", env, []string{"--mode", "both", "-U", s.C.URL + "/identity-unavailable", "--identity-url", s.ID.URL + "/discovery-down", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical, false},
+		{"both direct worse", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, []string{"--mode", "both", "-U", s.C.URL + "/ok", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client, "--auth", "none"}, plugin.Critical, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, out := runPlugin(t, tc.env, tc.args...)
 			if got != tc.want {
 				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
 			}
-			checkShape(t, out, tc.want != plugin.Unknown || !strings.HasPrefix(tc.name, "bad"))
+			checkShape(t, out, !tc.usage)
 			for _, sec := range fixture.Encodings(fixture.Client, fixture.Secret) {
 				if bytes.Contains(out, []byte(sec)) {
 					t.Errorf("the client secret is printed as %q:\n%s", sec, out)
@@ -156,25 +160,26 @@ func TestDirect(t *testing.T) {
 func TestJSONOutput(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	for _, tc := range []struct {
-		name  string
-		env   map[string]string
-		args  []string
-		state plugin.State
-		mode  string
-		flags map[string]any
+		name   string
+		env    map[string]string
+		args   []string
+		state  plugin.State
+		mode   string
+		flags  map[string]any
+		noTime bool // no request was timed (the connection was refused)
 	}{
 		{"endpoint ok", nil, []string{"-U", s.C.URL + "/ok"}, plugin.OK, "endpoint",
-			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}},
+			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}, false},
 		{"endpoint identity unavailable", nil, []string{"-U", s.C.URL + "/identity-unavailable"}, plugin.Critical, "endpoint",
-			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable."}},
+			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": sim.MessageIdentityUnavailable}, false},
 		{"endpoint default resource", nil, []string{"-U", s.C.URL + "/default-resource"}, plugin.Critical, "endpoint",
-			map[string]any{"HasProblem": true, "IsDefaultResourceRegistered": false}},
+			map[string]any{"HasProblem": true, "IsDefaultResourceRegistered": false}, false},
 		{"endpoint unreachable", nil, []string{"-U", "http://127.0.0.1:1"}, plugin.Critical, "endpoint",
-			map[string]any{"HasProblem": nil, "IsSystemSettingsFilledIn": nil}},
+			map[string]any{"HasProblem": nil, "IsSystemSettingsFilledIn": nil}, true},
 		{"direct identity unavailable", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--client-id", fixture.Client, "--identity-url", s.ID.URL + "/discovery-down"}, plugin.Critical, "direct",
-			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": "IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable."}},
+			map[string]any{"HasProblem": true, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": false, "IsAccessTokenRetrievableForSystemActions": false, "Message": sim.MessageIdentityUnavailable}, false},
 		{"direct ok", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"--mode", "direct", "--client-id", fixture.Client, "--identity-url", s.ID.URL + "/ok"}, plugin.OK, "direct",
-			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}},
+			map[string]any{"HasProblem": false, "IsSystemSettingsFilledIn": true, "IsIdentityServiceAvailable": true, "IsAccessTokenRetrievableForSystemActions": true, "Message": nil}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, v := range []string{"", "-vvv"} {
@@ -202,7 +207,7 @@ func TestJSONOutput(t *testing.T) {
 					}
 				}
 				m, _ := j["metrics"].(map[string]any)
-				if _, ok := m["time"]; !ok && tc.name != "endpoint unreachable" {
+				if _, ok := m["time"]; !ok && !tc.noTime {
 					t.Errorf("no metrics.time: %s", out)
 				}
 				if c, _ := j["checks"].([]any); len(c) == 0 {
@@ -221,13 +226,13 @@ func TestJSONOutput(t *testing.T) {
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// masks hide what changes from run to run: timings and loopback ports.
+// masks hide what changes from run to run: measured times and loopback
+// ports. What the command line gave (-t, the ranges) stays.
 var masks = []struct {
 	re   *regexp.Regexp
 	with string
 }{
 	{regexp.MustCompile(`\b(time\w*)=[0-9.]+s`), "${1}=Ts"},
-	{regexp.MustCompile(`\b\d+\.\d+ m?s\b`), "T s"},
 	{regexp.MustCompile(`(127\.0\.0\.1|localhost|\[::1\]):\d+`), "${1}:PORT"},
 	{regexp.MustCompile(`"(time\w*)":[0-9.e-]+`), `"${1}":T`},
 	{regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`), "DATE"},
@@ -238,11 +243,20 @@ var masks = []struct {
 // timePerfdata matches a time perfdata item: time, time_login, time_token ...
 var timePerfdata = regexp.MustCompile(`(^| )'?time\w*'?=[0-9.]+s`)
 
+// measured is a time in words: "took 0.302 s", "(0.001 s)", "in 2.1 ms";
+// "the 0.5 s timeout" is -t, not a measure.
+var measured = regexp.MustCompile(`\b\d+\.\d+ m?s\b( timeout)?`)
+
 func mask(b []byte) []byte {
 	for _, m := range masks {
 		b = m.re.ReplaceAll(b, []byte(m.with))
 	}
-	return b
+	return measured.ReplaceAllFunc(b, func(m []byte) []byte {
+		if bytes.HasSuffix(m, []byte(" timeout")) {
+			return m
+		}
+		return []byte("T s")
+	})
 }
 
 // golden compares got (masked) with testdata/golden/<name>.golden.
@@ -272,7 +286,7 @@ func golden(t *testing.T, name string, got []byte) {
 func runPlugin(t *testing.T, env map[string]string, args ...string) (plugin.State, []byte) {
 	t.Helper()
 	var out bytes.Buffer
-	code := run(args, &out, func(k string) string { return env[k] })
+	code := run(context.Background(), args, &out, func(k string) string { return env[k] })
 	return plugin.State(code), out.Bytes()
 }
 
@@ -306,15 +320,25 @@ func TestScenarios(t *testing.T) {
 	srv := httptest.NewServer(creatio)
 	t.Cleanup(srv.Close)
 	t.Cleanup(creatio.Close)
-	// Extra arguments for scenarios that need them with the default Want.
-	extra := map[string][]string{
-		"hang":       {"-t", "1"},
-		"forms-hang": {"-t", "1"},
+	// Extra arguments for scenarios that need them with the default Want:
+	// hangTimeout ends those that hang.
+	extra := map[string][]string{}
+	for _, sc := range sim.Scenarios {
+		if hangs(t, sc) {
+			extra[sc.Name] = []string{"-t", hangTimeout}
+		}
 	}
 	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
+	// A forms scenario that hangs leaves its logout only the slice of -t
+	// the plugin keeps for it (min(-t/20, 0.25 s)); on a machine starved of
+	// CPU it may not get through, and the plugin then says the session
+	// stays. Its golden holds the outcome of a machine with time to spare;
+	// the other is accepted as said, and counted.
+	var left atomic.Int32
+	stays := []byte("the session of " + fixture.User + wordsSessionStays)
 	t.Cleanup(func() {
-		if n := creatio.LiveSessions(); n != 0 {
-			t.Errorf("%d Creatio sessions left after the forms scenarios (logins %d, logouts %d), want 0", n, creatio.Logins(), creatio.Logouts())
+		if n := creatio.LiveSessions(); n > int(left.Load()) {
+			t.Errorf("%d Creatio sessions left after the forms scenarios (logins %d, logouts %d), want at most the %d the plugin said it left", n, creatio.Logins(), creatio.Logouts(), left.Load())
 		}
 	})
 	for _, sc := range sim.Scenarios {
@@ -331,11 +355,23 @@ func TestScenarios(t *testing.T) {
 				if v != "" {
 					args = append(args, v)
 				}
+				start := time.Now()
 				got, out := runPlugin(t, env, args...)
 				if int(got) != sc.Want {
 					t.Errorf("%v: state %v, want %v\n%s", args, got, plugin.State(sc.Want), out)
 				}
+				if hangs(t, sc) {
+					secs, _ := strconv.ParseFloat(hangTimeout, 64)
+					for _, f := range keptDeadline(out, time.Since(start), secs) {
+						t.Error(f)
+					}
+				}
 				checkShape(t, out, true)
+				if hangs(t, sc) && bytes.Contains(out, stays) {
+					left.Add(1)
+					t.Logf("the logout did not fit in its slice of -t %s on this machine; the plugin says so (golden not compared):\n%s", hangTimeout, out)
+					continue
+				}
 				golden(t, "scenario_"+sc.Name+v, out)
 			}
 		})
@@ -348,21 +384,22 @@ func TestThresholds(t *testing.T) {
 	t.Cleanup(srv.Close)
 	t.Cleanup(creatio.Close)
 	for _, tc := range []struct {
-		name string
-		args []string
-		want plugin.State
+		name    string
+		args    []string
+		want    plugin.State
+		timeout float64 // the -t that ends a request that never gets an answer; 0: none
 	}{
-		{"slow over warning", []string{"-U", srv.URL + "/slow", "-w", "0.1", "-c", "5"}, plugin.Warning},
-		{"slow over critical", []string{"-U", srv.URL + "/slow", "-w", "0.05", "-c", "0.1"}, plugin.Critical},
-		{"fast within", []string{"-U", srv.URL + "/ok", "-w", "5", "-c", "10"}, plugin.OK},
-		{"inside range alerts", []string{"-U", srv.URL + "/ok", "-c", "@0:10"}, plugin.Critical},
-		{"critical health keeps its message", []string{"-U", srv.URL + "/identity-unavailable", "-w", "@0:10"}, plugin.Critical},
-		{"timeout state unknown", []string{"-U", srv.URL + "/hang", "-t", "0.5:UNKNOWN"}, plugin.Unknown},
-		{"timeout state warning by number", []string{"-U", srv.URL + "/hang", "-t", "0.5:1"}, plugin.Warning},
-		{"unreachable state", []string{"-U", "http://127.0.0.1:1/x", "--unreachable-state", "unknown"}, plugin.Unknown},
-		{"runtime pinned netfx on net layout", []string{"-U", srv.URL + "/ok-net", "--runtime", "netfx"}, plugin.Unknown},
-		{"runtime pinned net", []string{"-U", srv.URL + "/ok-net", "--runtime", "net"}, plugin.OK},
-		{"hostname port http", []string{"-H", "127.0.0.1", "-p", srv.Listener.Addr().(interface{ String() string }).String()[len("127.0.0.1:"):], "--http"}, plugin.Unknown},
+		{"slow over warning", []string{"-U", srv.URL + "/slow", "-w", "0.1", "-c", "5"}, plugin.Warning, 0},
+		{"slow over critical", []string{"-U", srv.URL + "/slow", "-w", "0.05", "-c", "0.1"}, plugin.Critical, 0},
+		{"fast within", []string{"-U", srv.URL + "/ok", "-w", "5", "-c", "10"}, plugin.OK, 0},
+		{"inside range alerts", []string{"-U", srv.URL + "/ok", "-c", "@0:10"}, plugin.Critical, 0},
+		{"critical health keeps its message", []string{"-U", srv.URL + "/identity-unavailable", "-w", "@0:10"}, plugin.Critical, 0},
+		{"timeout state unknown", []string{"-U", srv.URL + "/hang", "-t", "0.5:UNKNOWN"}, plugin.Unknown, 0.5},
+		{"timeout state warning by number", []string{"-U", srv.URL + "/hang", "-t", "0.5:1"}, plugin.Warning, 0.5},
+		{"unreachable state", []string{"-U", "http://127.0.0.1:1/x", "--unreachable-state", "unknown"}, plugin.Unknown, 0},
+		{"runtime pinned netfx on net layout", []string{"-U", srv.URL + "/ok-net", "--runtime", "netfx"}, plugin.Unknown, 0},
+		{"runtime pinned net", []string{"-U", srv.URL + "/ok-net", "--runtime", "net"}, plugin.OK, 0},
+		{"hostname port http", []string{"-H", "127.0.0.1", "-p", srv.Listener.Addr().(interface{ String() string }).String()[len("127.0.0.1:"):], "--http"}, plugin.Unknown, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -371,8 +408,10 @@ func TestThresholds(t *testing.T) {
 			if got != tc.want {
 				t.Errorf("state %v, want %v\n%s", got, tc.want, out)
 			}
-			if d := time.Since(start); d > 3*time.Second {
-				t.Errorf("took %v", d)
+			if tc.timeout > 0 {
+				for _, f := range keptDeadline(out, time.Since(start), tc.timeout) {
+					t.Error(f)
+				}
 			}
 			checkShape(t, out, true)
 			golden(t, "thresholds_"+tc.name, out)

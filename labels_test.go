@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -136,7 +137,7 @@ var manUnits = map[string]string{"Seconds": "s", "Bytes": "B", "Days": ""}
 func manPerfTable(t *testing.T) map[string]string {
 	t.Helper()
 	var out bytes.Buffer
-	if code := run([]string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
+	if code := run(context.Background(), []string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
 		t.Fatalf("--manpage exit %d\n%s", code, out.String())
 	}
 	_, sec, ok := strings.Cut(out.String(), "\n.SH PERFORMANCE DATA\n")
@@ -233,7 +234,7 @@ func emittedLabels(t *testing.T) map[string]emission {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
 				t.Parallel()
 				var out bytes.Buffer
-				run(args, &out, func(k string) string { return env[k] })
+				run(context.Background(), args, &out, func(k string) string { return env[k] })
 				line1, _, _ := strings.Cut(out.String(), "\n")
 				_, perf, ok := strings.Cut(line1, " | ")
 				if !ok {

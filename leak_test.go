@@ -5,7 +5,7 @@ import (
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
-	"strings"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -20,18 +20,18 @@ func TestNoSecretLeaks(t *testing.T) {
 	good := s.Token(t, fixture.Client, fixture.Secret)
 	env := map[string]string{"CREATIO_PASSWORD": fixture.Password, "CREATIO_CLIENT_SECRET": fixture.Secret, "CREATIO_TOKEN": good}
 	for _, sc := range sim.Scenarios {
-		if strings.Contains(sc.Name, "hang") || sc.Name == "slow" {
+		if hangs(t, sc) || sc.Name == "slow" {
 			continue
 		}
 		base := s.C.URL + "/" + sc.Name
 		cases = append(cases,
-			authCase{"forms " + sc.Name, env, []string{"-U", base, "--user", fixture.User}, 0},
-			authCase{"oauth " + sc.Name, env, []string{"-U", base, "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, 0},
-			authCase{"bearer " + sc.Name, env, []string{"-U", base, "--auth", "bearer"}, 0},
+			authCase{"forms " + sc.Name, env, []string{"-U", base, "--user", fixture.User}, 0, false},
+			authCase{"oauth " + sc.Name, env, []string{"-U", base, "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client}, 0, false},
+			authCase{"bearer " + sc.Name, env, []string{"-U", base, "--auth", "bearer"}, 0, false},
 		)
 	}
 	for _, v := range sim.IdentityVariants {
-		cases = append(cases, authCase{"direct " + v.Name, env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/" + v.Name, "--client-id", fixture.Client}, 0})
+		cases = append(cases, authCase{"direct " + v.Name, env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/" + v.Name, "--client-id", fixture.Client}, 0, false})
 	}
 	var secrets []string
 	for _, sec := range []struct{ id, secret string }{{fixture.User, fixture.Password}, {fixture.Client, fixture.Secret}, {fixture.NoPermClient, fixture.NoPermSecret}, {"", good}} {
@@ -67,36 +67,54 @@ func TestNoSecretLeaks(t *testing.T) {
 func TestLogoutLeavesNoSession(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	env := map[string]string{"CREATIO_PASSWORD": fixture.Password}
+	ended := []byte(wordsLoggedOut + fixture.User + " (HTTP 200)\n")
+	stays := []byte("the session of " + fixture.User + wordsSessionStays)
+	totalLeft := 0
 	for _, sc := range sim.Scenarios {
 		if sc.Auth != sim.AuthForms {
 			continue
 		}
-		runs := 10
-		if strings.Contains(sc.Name, "hang") {
-			runs = 2 // each waits for -t
+		// A scenario that hangs is ended by -t; its logout gets the slice
+		// of -t the plugin keeps for it (min(-t/20, 0.25 s)), which a
+		// machine starved of CPU may not meet: then the plugin must say
+		// that the session stays. The other scenarios get a -t a busy
+		// machine never reaches, and must end their session.
+		runs, timeout := 10, generousTimeout
+		if hangs(t, sc) {
+			runs, timeout = 2, hangTimeout // each waits for -t
 		}
-		before := s.Creatio.Logins()
+		before, liveBefore, left := s.Creatio.Logins(), s.Creatio.LiveSessions(), 0
 		for i := 0; i < runs; i++ {
 			start := time.Now()
-			got, out := runPlugin(t, env, "-U", s.C.URL+"/"+sc.Name, "--user", fixture.User, "-t", "1", "-vv")
-			if took := time.Since(start); took > time.Second {
-				t.Errorf("%s: took %v, over -t 1", sc.Name, took)
+			got, out := runPlugin(t, env, "-U", s.C.URL+"/"+sc.Name, "--user", fixture.User, "-t", timeout, "-vv")
+			if hangs(t, sc) {
+				secs, _ := strconv.ParseFloat(hangTimeout, 64)
+				for _, f := range keptDeadline(out, time.Since(start), secs) {
+					t.Errorf("%s: %s", sc.Name, f)
+				}
 			}
 			if int(got) != sc.Want {
 				t.Errorf("%s: state %v, want %v\n%s", sc.Name, got, plugin.State(sc.Want), out)
 			}
-			if !bytes.Contains(out, []byte("\nlogout: ended the session of Supervisor (HTTP 200)\n")) {
+			switch {
+			case bytes.Contains(out, ended):
+			case hangs(t, sc) && bytes.Contains(out, stays):
+				left++
+				t.Logf("%s: the logout did not fit in its slice of -t %s on this machine; the plugin says so:\n%s", sc.Name, timeout, out)
+			default:
 				t.Errorf("%s: -vv does not say the session ended:\n%s", sc.Name, out)
 			}
 		}
 		if n := s.Creatio.Logins() - before; n != runs {
 			t.Errorf("%s: %d logins in %d runs", sc.Name, n, runs)
 		}
-		if n := s.Creatio.LiveSessions(); n != 0 {
-			t.Errorf("%s: %d live Creatio sessions after %d runs, want 0", sc.Name, n, runs)
+		// A logout the plugin gave up on may still reach Creatio later.
+		if n := s.Creatio.LiveSessions() - liveBefore; n > left {
+			t.Errorf("%s: %d more live Creatio sessions after %d runs, want at most %d (the plugin said it left them)", sc.Name, n, runs, left)
 		}
+		totalLeft += left
 	}
-	if s.Creatio.Logouts() != s.Creatio.Logins() {
-		t.Errorf("%d logins, %d logouts", s.Creatio.Logins(), s.Creatio.Logouts())
+	if s.Creatio.Logouts() < s.Creatio.Logins()-totalLeft {
+		t.Errorf("%d logins, %d logouts, %d sessions the plugin said it left", s.Creatio.Logins(), s.Creatio.Logouts(), totalLeft)
 	}
 }

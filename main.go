@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -21,21 +20,26 @@ import (
 	"check_creatio_oauth/plugin"
 )
 
-// version is stamped by the Makefile: -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
+	// The signals first: from here on SIGTERM or SIGINT (a scheduler
+	// stopping the plugin) ends the run with a plugin line, also while the
+	// options are parsed and the secrets read.
+	ctx, stop := signalContext()
 	// One check is one request at a time: a second P only makes the runtime
 	// start more threads, which costs a one-shot process more than it gains.
 	runtime.GOMAXPROCS(1)
-	os.Exit(run(os.Args[1:], os.Stdout, os.Getenv))
+	code := run(ctx, os.Args[1:], os.Stdout, os.Getenv)
+	stop()
+	os.Exit(code)
 }
 
 // run parses args, runs one check, writes the plugin output to stdout and
 // returns the exit code. It is the only place where an error becomes
-// UNKNOWN, and it turns a panic into UNKNOWN too.
-func run(args []string, stdout io.Writer, getenv func(string) string) (code int) {
-	out := &printer{w: stdout, json: wantsJSON(args)}
+// UNKNOWN, and it turns a panic into UNKNOWN too. ctx ends the run early: a
+// signal (see signalContext) is answered as the deadline is, with the -t
+// state.
+func run(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (code int) {
+	out := &printer{w: stdout, json: wantsJSON(args), mode: modeOf(args)}
 	defer func() {
 		if p := recover(); p != nil {
 			code = out.usage(fmt.Sprintf("internal error: %v; please report it with the command line (secrets are never in it)", p))
@@ -47,7 +51,7 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	var ferr *flags.Error
 	switch {
 	case errors.As(err, &ferr) && ferr.Type == flags.ErrHelp:
-		fmt.Fprintf(stdout, "check_creatio_oauth %s - checks Creatio's OAuth 2.0 health\n\n", version)
+		fmt.Fprintf(stdout, "%s\n\n", helpTitle())
 		parser.WriteHelp(stdout)
 		return int(plugin.Unknown)
 	case err != nil:
@@ -63,19 +67,69 @@ func run(args []string, stdout io.Writer, getenv func(string) string) (code int)
 	case len(rest) > 0:
 		return out.usage(fmt.Sprintf("unexpected argument %q; options start with - (see --help)", rest[0]))
 	}
-	cfg, err := configure(&opts, getenv, len(opts.Output.Verbose))
-	if err != nil {
-		return out.usage(err.Error())
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
-	defer stop()
-	ctx, cancel := context.WithTimeout(ctx, cfg.deadline)
+	out.mode = opts.Mode.Mode
+	timeout := opts.timeout()
+	ctx, cancel := context.WithTimeout(ctx, deadline(timeout.d))
 	defer cancel()
+	cfg, err := configure(ctx, &opts, getenv, len(opts.Output.Verbose))
+	switch {
+	case err != nil && !errors.Is(err, errNotInTime):
+		return out.usage(err.Error())
+	case ctx.Err() != nil: // a signal, or a secret that could not be read in time
+		return out.fail(timeout.state, stoppedEarly(context.Cause(ctx), err))
+	}
 
 	report := cfg.check.Run(ctx)
 	report.Notes = append(report.Notes, cfg.trace.Lines()...)
 	report.Redact(cfg.secrets)
 	return out.report(report, len(opts.Output.Verbose))
+}
+
+// stoppedEarly says why a run ended before its check began: a signal, or
+// the deadline while the secrets were read (err names the file).
+func stoppedEarly(cause, err error) string {
+	var sig stopSignal
+	switch {
+	case errors.As(cause, &sig):
+		return fmt.Sprintf("stopped by %v before the check began; no request was made", sig)
+	case err != nil:
+		return err.Error()
+	}
+	return "the deadline passed before the check began; no request was made"
+}
+
+// stopSignal is the cause of a run's end by a signal. It is a
+// cancellation (errors.Is context.Canceled), which the checks answer as an
+// interrupted request: net/http returns a context's cause, not
+// context.Canceled.
+type stopSignal struct{ sig os.Signal }
+
+func (s stopSignal) Unwrap() error { return context.Canceled }
+
+func (s stopSignal) Error() string {
+	switch s.sig {
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGINT:
+		return "SIGINT"
+	}
+	return s.sig.String()
+}
+
+// signalContext is a context that SIGTERM or SIGINT cancels with a
+// stopSignal as its cause; stop ends the notification.
+func signalContext() (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		select {
+		case s := <-ch:
+			cancel(stopSignal{s})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 // flagError is a command-line error in plain words: a value our option
@@ -100,15 +154,4 @@ func flagError(err error) string {
 		}
 	}
 	return msg
-}
-
-// buildVersion is the stamped version, or the module version of a go install.
-func buildVersion() string {
-	if version != "dev" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
-	}
-	return version
 }

@@ -16,15 +16,34 @@ import (
 func writeManPage(p *flags.Parser, w io.Writer) error {
 	var b bytes.Buffer
 	p.WriteManPage(&b)
-	page := b.String()
-	// go-flags writes `.TH name 1 "date"`: add the version and the manual's
-	// title, as man-pages(7) asks.
-	th, rest, _ := strings.Cut(page, "\n")
-	th = strings.Replace(th, ".TH "+p.Name, ".TH "+strings.ToUpper(p.Name), 1)
-	th += fmt.Sprintf(" %q %q", "check_creatio_oauth "+buildVersion(), "Monitoring Plugins")
+	// go-flags writes `.TH name 1 "date"`: ours adds the version and the
+	// manual's title, as man-pages(7) asks.
+	th, rest, _ := strings.Cut(b.String(), "\n")
+	_, date, _ := strings.Cut(th, `"`)
+	date, _, _ = strings.Cut(date, `"`)
+	th = titleLine(strings.ToUpper(p.Name), date, p.Name+" "+buildVersion())
 	// .nh: no hyphenation, which would split option names across lines.
 	_, err := io.WriteString(w, th+"\n.nh\n"+escapeOptions(rest)+manSections)
 	return err
+}
+
+// manWidth is the footer's width on an 80-column terminal: man-db sets
+// the line length two columns under the terminal's.
+const manWidth = 78
+
+// titleLine is the .TH line. man prints the source (name and version) on
+// the left of the footer, the date in its middle and the title on its
+// right: a snapshot's version (1.0.0~git20261130110031.8d5124f) is too long
+// for all three in 80 columns, and man would print them over each other,
+// so the date is left out when it does not fit. A snapshot's version
+// carries its commit time anyway. (A build from a tree with changes adds
+// .dirty, which leaves no room even for the title: man cuts the source.)
+func titleLine(title, date, source string) string {
+	right := len(title) + len("(1)")
+	if start := (manWidth - len(date)) / 2; len(source) >= start-1 || right >= manWidth-start-len(date)-1 {
+		date = ""
+	}
+	return fmt.Sprintf(".TH %s 1 %q %q %q", title, date, source, "Monitoring Plugins")
 }
 
 // escapeOptions writes every '-' of an option as roff's "\-", a minus sign:
@@ -167,8 +186,3 @@ an external check runs the wrapper check_creatio_oauth_zabbix.sh (in the Externa
 .SH SEE ALSO
 curl(1), https://www.monitoring\-plugins.org/doc/guidelines.html, Creatio Academy: "OAuth health monitoring".
 `
-
-// description is the DESCRIPTION of the man page.
-const description = `check_creatio_oauth checks the OAuth 2.0 health of Creatio: are the OAuth system settings filled in, is the Identity Service available, can an access token for system actions be retrieved?
-
-In endpoint mode (the default) it calls Creatio's own health endpoint, {url}/0/api/OAuthHealthCheck (.NET Framework) or {url}/api/OAuthHealthCheck (.NET 8), of Creatio 8.1.2 and later, logging in to Creatio first when the site needs it (--user, or --client-id with --identity-url), and ends a forms session with Logout afterwards. In direct mode it runs the same three checks from this host against the Creatio Identity Service, with the values of Creatio's system settings, so it also works for older Creatio versions and while Creatio itself is down. --mode both runs both and says when the Identity Service answers this host but not Creatio.`

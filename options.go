@@ -79,6 +79,17 @@ func newParser(o *options) *flags.Parser {
 	return p
 }
 
+// defaultTimeout is -t when none is given.
+var defaultTimeout = timeoutOpt{10 * time.Second, plugin.Critical}
+
+// timeout is -t, or its default.
+func (o *options) timeout() timeoutOpt {
+	if o.Thresholds.Timeout.d == 0 { // go-flags applies the default tag through UnmarshalFlag; be safe
+		return defaultTimeout
+	}
+	return o.Thresholds.Timeout
+}
+
 // maxTimeout is the largest -t: a day.
 const maxTimeout = 86400
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"strings"
 
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/plugin"
@@ -13,6 +14,7 @@ import (
 type printer struct {
 	w    io.Writer
 	json bool
+	mode string // the mode asked for, also in a usage error's JSON
 }
 
 // report writes a run's report and returns its exit code.
@@ -31,7 +33,13 @@ func (p *printer) report(r *report.Report, verbose int) int {
 
 // usage prints a one-line UNKNOWN for bad input and returns its exit code.
 func (p *printer) usage(msg string) int {
-	return p.report(&report.Report{State: plugin.Unknown, Summary: msg}, 0)
+	return p.fail(plugin.Unknown, msg)
+}
+
+// fail prints a one-line result of a run that did not reach its check and
+// returns its exit code.
+func (p *printer) fail(st plugin.State, msg string) int {
+	return p.report(&report.Report{Mode: p.mode, State: st, Summary: msg}, 0)
 }
 
 // wantsJSON reports whether the command line asks for --output json, before
@@ -48,4 +56,23 @@ func wantsJSON(args []string) bool {
 		}
 	}
 	return false
+}
+
+// modeOf is the --mode the command line asks for, read before it is parsed
+// (a usage error's JSON names it too), or the default, endpoint.
+func modeOf(args []string) string {
+	mode := "endpoint"
+	for i, a := range args {
+		v, ok := strings.CutPrefix(a, "--mode=")
+		switch {
+		case a == "--":
+			return mode
+		case a == "--mode" && i+1 < len(args):
+			v, ok = args[i+1], true
+		}
+		if ok && (v == "endpoint" || v == "direct" || v == "both") {
+			mode = v
+		}
+	}
+	return mode
 }

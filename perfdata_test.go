@@ -18,6 +18,7 @@ import (
 	"unicode"
 
 	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/testdata/sim"
 )
 
 // perfInstallHint is what CI must install for the reference perfdata parser.
@@ -91,7 +92,7 @@ var nastyTokens = []string{
 	"time=1s;;;0;10", "'a b'=1", " | time=0s;;;0;10 size=1B", "OK - fine | x=1", "\n\\_ [OK] token: fine",
 	"\x00", "\x01", "\x1b[31m", "\x7f", "\x85", "\xc2\x85", "\xff", "\xfe\xff", "\xc3", "\xe2\x82", "\xed\xa0\x80", "\xf4\x90\x80\x80",
 	"é", "Überprüfung", "✗", "\u2028", "\u2029", "\u00a0", "\u200b", "\u202e", "\ufeff", "🙂", "𝕏",
-	"IdentityService specified in system setting OAuth20IdentityServerUrl is unavailable.",
+	sim.MessageIdentityUnavailable,
 }
 
 // hostileMessage makes a random Message.

@@ -157,7 +157,10 @@ func run(bin string, w io.Writer) error {
 	}
 	t := tally{cases: len(cases), wrong: bad, sessions: creatio.LiveSessions(), logins: creatio.Logins(), logouts: creatio.Logouts()}
 	t.print(w)
-	return t.err()
+	if err := t.err(); err != nil {
+		return err
+	}
+	return cacheCounts(w, bin, creatio, identity, cURL, iURL)
 }
 
 // tally is what the demo says at its end, one line per measure, after a
@@ -182,7 +185,7 @@ func (t tally) err() error {
 	if t.sessions > 0 {
 		return fmt.Errorf("%d Creatio sessions left behind", t.sessions)
 	}
-	return cacheCounts(bin, creatio, identity, cURL, iURL)
+	return nil
 }
 
 // noCacheEnv is the environment of the scenario runs: without HOME and
@@ -205,13 +208,13 @@ const cacheChecks = 60
 // the credential cache (in a temporary directory), and prints the requests
 // per check to Creatio and the Identity Service, the logins made and the
 // sessions left.
-func cacheCounts(bin string, creatio *sim.Creatio, identity *sim.Identity, cURL, iURL string) error {
+func cacheCounts(w io.Writer, bin string, creatio *sim.Creatio, identity *sim.Identity, cURL, iURL string) error {
 	dir, err := os.MkdirTemp("", "demo-cache-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fmt.Printf("\ncredential cache: %d checks in a row with each login, requests to Creatio and the Identity Service per check\n", cacheChecks)
+	fmt.Fprintf(w, "\ncredential cache: %d checks in a row with each login, requests to Creatio and the Identity Service per check\n", cacheChecks)
 	logins := []struct {
 		name string
 		env  []string
@@ -250,7 +253,7 @@ func cacheCounts(bin string, creatio *sim.Creatio, identity *sim.Identity, cURL,
 			if cached {
 				how = "with the cache (the default)"
 			}
-			fmt.Printf("  %-5s %-30s %.2f requests per check (Creatio %d, Identity Service %d), logins %d, sessions live at the end %d\n",
+			fmt.Fprintf(w, "  %-5s %-30s %.2f requests per check (Creatio %d, Identity Service %d), logins %d, sessions live at the end %d\n",
 				l.name, how, float64(len(creatio.Requests())+len(identity.Requests()))/cacheChecks, len(creatio.Requests()), len(identity.Requests()),
 				made, creatio.LiveSessions()-liveBefore)
 		}

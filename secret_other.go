@@ -1,0 +1,9 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+// openSecretFlags open a secret file (only unix has FIFOs that block an
+// open).
+const openSecretFlags = os.O_RDONLY

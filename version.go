@@ -1,0 +1,28 @@
+package main
+
+import "runtime/debug"
+
+// version is stamped by the Makefile: -ldflags "-X main.version=…".
+var version = "dev"
+
+// buildVersion is the stamped version, or the module version of a go install.
+func buildVersion() string {
+	if version != "dev" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return version
+}
+
+// helpTitle is the first line of --help.
+func helpTitle() string {
+	return "check_creatio_oauth " + buildVersion() + " - checks Creatio's OAuth 2.0 health"
+}
+
+// description is the long description of --help and the DESCRIPTION of the
+// man page.
+const description = `check_creatio_oauth checks the OAuth 2.0 health of Creatio: are the OAuth system settings filled in, is the Identity Service available, can an access token for system actions be retrieved?
+
+In endpoint mode (the default) it calls Creatio's own health endpoint, {url}/0/api/OAuthHealthCheck (.NET Framework) or {url}/api/OAuthHealthCheck (.NET 8), of Creatio 8.1.2 and later, logging in to Creatio first when the site needs it (--user, or --client-id with --identity-url), and ends a forms session with Logout afterwards. In direct mode it runs the same three checks from this host against the Creatio Identity Service, with the values of Creatio's system settings, so it also works for older Creatio versions and while Creatio itself is down. --mode both runs both and says when the Identity Service answers this host but not Creatio.`
