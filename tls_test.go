@@ -107,7 +107,7 @@ func TestCertificate(t *testing.T) {
 		{"warn only", []string{"-U", urgentSrv.URL + "/ok", "--ca-file", fixture.WriteFile(t, "d.pem", urgentPEM), "--certificate", "7"}, plugin.Warning, "cert_days=5;@~:7"},
 		{"expired insecure", []string{"-U", expiredSrv.URL + "/ok", "--insecure", "--certificate", "30,14"}, plugin.Critical, "expired 2 day(s) ago"},
 		{"expired verified", []string{"-U", expiredSrv.URL + "/ok", "--certificate", "30,14"}, plugin.Critical, "certificate of 127.0.0.1"},
-		{"health critical wins the line", []string{"-U", soonSrv.URL + "/identity-unavailable", "--ca-file", fixture.WriteFile(t, "e.pem", soonPEM), "--certificate", "30"}, plugin.Critical, sim.MessageIdentityUnavailable},
+		{"health critical wins the line", []string{"-U", soonSrv.URL + "/identity-unavailable", "--ca-file", fixture.WriteFile(t, "e.pem", soonPEM), "--certificate", "30"}, plugin.Critical, wordsCreatioUnavailable},
 		{"identity service in direct mode", []string{"--mode", "direct", "--identity-url", idSoon.URL + "/ok", "--client-id", fixture.Client, "--ca-file", fixture.WriteFile(t, "f.pem", idPEM), "--certificate", "30,14"}, plugin.Warning, "ids_cert_days=20;@~:30;@~:14"},
 		{"bad option", []string{"-U", longSrv.URL + "/ok", "--certificate", "14,30"}, plugin.Unknown, "--certificate \"14,30\": want WARN_DAYS[,CRIT_DAYS]"},
 		{"nan option", []string{"-U", longSrv.URL + "/ok", "--certificate", "NaN"}, plugin.Unknown, "want WARN_DAYS"},
