@@ -49,4 +49,10 @@ for param in "$@"; do
 	done
 done
 
+# the credential cache: CREATIO_CACHE_DIR from the env file, as the zabbix
+# user's HOME may be unset or not writable for external checks
+if [ -n "${CREATIO_CACHE_DIR:-}" ]; then
+	args+=("--cache-dir=$CREATIO_CACHE_DIR")
+fi
+
 exec "$CREATIO_PLUGIN" "${args[@]}" --output=json
