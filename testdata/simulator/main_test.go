@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"os"
 	"path/filepath"
 	"strings"
@@ -203,13 +204,21 @@ func TestServeTLS(t *testing.T) {
 		t.Errorf("logout: %d %v", resp.StatusCode, resp.Cookies())
 	}
 
-	// A hanging request must not block the shutdown.
+	// A hanging request must not block the shutdown: it is on its way (its
+	// request written) before the simulator is told to stop.
+	wrote := make(chan struct{})
+	hangReq, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(),
+		&httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}),
+		http.MethodGet, urls["creatio"]+"/hang/0/api/OAuthHealthCheck", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	go func() {
-		if resp, err := client.Get(urls["creatio"] + "/hang/0/api/OAuthHealthCheck"); err == nil {
+		if resp, err := client.Do(hangReq); err == nil {
 			resp.Body.Close()
 		}
 	}()
-	time.Sleep(50 * time.Millisecond)
+	<-wrote
 
 	cancel()
 	select {

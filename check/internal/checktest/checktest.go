@@ -176,13 +176,20 @@ func CheckReport(t testing.TB, r *report.Report, st *fixture.Stand) {
 	}
 }
 
-// Within fails unless a run took at most d.
+// Within fails when a run that should end by d (its deadline, say) took
+// more than slack times that: a guard against a hang, not a speed check,
+// as a busy machine (a load of 25 on 2 cores, -race) stretches any wall
+// time many times over. The promise that the plugin answers before -t is
+// held by the root package's TestDeadlineKept, on the plugin's own time=.
 func Within(t testing.TB, start time.Time, d time.Duration) {
 	t.Helper()
-	if took := time.Since(start); took > d {
-		t.Errorf("took %v, want at most %v", took.Round(time.Millisecond), d)
+	if took := time.Since(start); took > slack*d {
+		t.Errorf("took %v, more than %d × %v: a hang?", took.Round(time.Millisecond), slack, d)
 	}
 }
+
+// slack is how many times its bound a run may take on a busy machine.
+const slack = 20
 
 // NewStand is the simulated Creatio and Identity Service, with a slow
 // Scenario of 30 ms.
