@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -173,6 +174,7 @@ func expect(sc sim.Scenario, kind string) endpointCase {
 func TestEndpointScenarios(t *testing.T) {
 	st := newStand(t)
 	token := st.Token(t, fixture.Client, fixture.Secret)
+	var kept atomic.Int32 // sessions a starved machine left no time to end; the plugin said so
 	t.Run("runs", func(t *testing.T) {
 		for _, sc := range sim.Scenarios {
 			for _, kind := range logins {
@@ -218,10 +220,16 @@ func TestEndpointScenarios(t *testing.T) {
 						t.Errorf("health learned %t, want %t", got, want.health)
 					}
 					checkRuntimeNotes(t, r, sc, base)
+					hangs := want.hangs
 					if got, want := note(r, "logout: ") != "", want.loggedIn; got != want {
 						t.Errorf("logout note %t, want %t: %q", got, want, r.Notes)
-					} else if want && note(r, "logout: ") != "logout: ended the session of Supervisor (HTTP 200)" {
-						t.Errorf("the session was not ended: %q", note(r, "logout: "))
+					} else if n := note(r, "logout: "); want && n != "logout: ended the session of Supervisor (HTTP 200)" {
+						// a starved machine may leave the logout no time after a
+						// hang: accepted when the plugin says so, and counted
+						if !(hangs && strings.HasSuffix(n, " stays until Creatio's session timeout")) {
+							t.Errorf("the session was not ended: %q", n)
+						}
+						kept.Add(1)
 					}
 					if (kind == "forms" || kind == "oauth") && !want.loginDies {
 						if s, ok := step(r, "login"); !ok || s.State != plugin.OK {
@@ -232,11 +240,11 @@ func TestEndpointScenarios(t *testing.T) {
 			}
 		}
 	})
-	if n := st.Creatio.LiveSessions(); n != 0 {
-		t.Errorf("%d live Creatio sessions after the runs, want 0", n)
+	if n := st.Creatio.LiveSessions(); n != int(kept.Load()) {
+		t.Errorf("%d live Creatio sessions after the runs, want %d (the runs that said so)", n, kept.Load())
 	}
-	if st.Creatio.Logins() == 0 || st.Creatio.Logins() != st.Creatio.Logouts() {
-		t.Errorf("%d logins, %d logouts", st.Creatio.Logins(), st.Creatio.Logouts())
+	if st.Creatio.Logins() == 0 || st.Creatio.Logins() != st.Creatio.Logouts()+int(kept.Load()) {
+		t.Errorf("%d logins, %d logouts, %d sessions kept", st.Creatio.Logins(), st.Creatio.Logouts(), kept.Load())
 	}
 	for _, r := range st.Creatio.Requests() {
 		if strings.HasPrefix(r.Host, "localhost") {
