@@ -1,16 +1,15 @@
 package check
 
 import (
-	"testing"
-
 	"check_creatio_oauth/check/internal/checktest"
+	"check_creatio_oauth/check/internal/webtest"
 	"check_creatio_oauth/check/report"
-	"check_creatio_oauth/check/web"
 )
 
 // The helpers of check/internal/checktest under the names the tests of
 // this package use.
 var (
+	newClient    = webtest.NewClient
 	serve        = checktest.Serve
 	mustURL      = checktest.MustURL
 	runCtx       = checktest.RunCtx
@@ -31,17 +30,3 @@ var (
 	within       = checktest.Within
 	everything   = checktest.Everything
 )
-
-// newClient builds a client of cfg, with checktest.TestVersion unless cfg
-// names one.
-func newClient(t testing.TB, cfg web.ClientConfig) *web.Client {
-	t.Helper()
-	if cfg.Version == "" {
-		cfg.Version = checktest.TestVersion
-	}
-	c, err := web.NewClient(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
