@@ -92,9 +92,9 @@ func (k *Cache) lock(ctx context.Context, c *web.Client, key cache.Key) func() {
 }
 
 // get gets the credential of u.key: the cached one when the cache holds a
-// usable one, else by a login, whose credential is then saved. Under the
-// key's lock, so that parallel checks of one site share one login. It
-// returns false when the login failed (r holds why).
+// usable one, else by a login, whose credential is then saved. A login is
+// made under the key's lock, so that parallel checks of one site share one
+// login. It returns false when the login failed (r holds why).
 func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 	if !k.on() {
 		if k != nil && k.Refused != nil {
@@ -103,9 +103,17 @@ func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 		_, ok := cr.login()
 		return ok
 	}
+	// A usable entry needs no lock: a file is replaced whole (rename), so a
+	// load reads either the old entry or the new one. Only a miss takes the
+	// lock, and loads again under it: another check may have just logged in.
+	now := k.clock()
+	if e, ok, err := k.Store.Load(u.key, now); err == nil && ok {
+		u.use(e, cr, now)
+		return true
+	}
 	unlock := k.lock(ctx, cr.c, u.key)
 	defer unlock()
-	now := k.clock()
+	now = k.clock()
 	e, ok, err := k.Store.Load(u.key, now)
 	switch {
 	case err != nil: // a file that must not be used: no cache in this run
@@ -113,14 +121,19 @@ func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 		_, ok := cr.login()
 		return ok
 	case ok:
-		cr.restore(e)
-		u.entry, u.cached, u.saved = e, true, true
-		cr.r.Notes = append(cr.r.Notes, "cache: "+u.key.String()+" from the cache: "+describe(e, now))
+		u.use(e, cr, now)
 		return true
 	case e.AccessToken != "":
 		cr.r.Notes = append(cr.r.Notes, "cache: the cached token "+expiryText(e, now)+"; getting a new one")
 	}
 	return u.fresh(k, cr)
+}
+
+// use puts the cached credential e into the client.
+func (u *cacheUse) use(e cache.Entry, cr credential, now time.Time) {
+	cr.restore(e)
+	u.entry, u.cached, u.saved = e, true, true
+	cr.r.Notes = append(cr.r.Notes, "cache: "+u.key.String()+" from the cache: "+describe(e, now))
 }
 
 // fresh logs in and saves the new credential; the caller holds the lock.
