@@ -182,7 +182,12 @@ func (s *Secrets) Redact(text string) string {
 // [plugin.Truncate], so that no part of a secret survives the cut. A
 // Marker the cut would halve is left out whole.
 func (s *Secrets) Said(text string, n int) string {
-	line := plugin.Sanitize(s.Redact(text))
+	return Cut(plugin.Sanitize(s.Redact(text)), n)
+}
+
+// Cut cuts a redacted, cleaned line to at most n bytes without halving a
+// Marker: a Marker the cut would halve is left out whole.
+func Cut(line string, n int) string {
 	for at := 0; at < n && at < len(line); at++ {
 		i := strings.Index(line[at:], Marker)
 		if i < 0 {

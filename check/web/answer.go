@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"check_creatio_oauth/check/redact"
 	"check_creatio_oauth/plugin"
 )
 
@@ -33,8 +34,9 @@ func (c *Client) Sample(resp *Response) string {
 	// The raw body is redacted before it is cleaned or cut, so no part of
 	// a secret survives either; a body beyond 64 KiB is read for that no
 	// further than its start.
-	s := c.secrets.Said(string(resp.Body[:min(len(resp.Body), 64<<10)]), 40)
-	if len(plugin.Sanitize(string(resp.Body))) > len(s) {
+	line := plugin.Sanitize(c.secrets.Redact(string(resp.Body[:min(len(resp.Body), 64<<10)])))
+	s := redact.Cut(line, 40)
+	if len(s) < len(line) || len(resp.Body) > 64<<10 {
 		s += "..."
 	}
 	return fmt.Sprintf("%s, %d bytes: %q", plugin.Sanitize(ct), resp.Size, s)
@@ -50,21 +52,21 @@ func (c *Client) Said(s string, n int) string {
 // Status is an answer's status for a status line, with any Retry-After
 // the server sent: "HTTP 503 Service Unavailable (Retry-After: 120)".
 func Status(resp *Response) string {
-	s := "HTTP " + plugin.Sanitize(resp.Status)
-	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		s += " (Retry-After: " + plugin.Sanitize(plugin.Truncate(ra, 40)) + ")"
-	}
-	return s
+	return "HTTP " + plugin.Sanitize(resp.Status) + retryAfter(resp)
 }
 
-// StatusCode is an answer's status code for a status line, with any
-// Retry-After: "HTTP 503 (Retry-After: 120)".
+// StatusCode is Status without the reason phrase, for a line that goes on
+// with the server's own words: "HTTP 503 (Retry-After: 120)".
 func StatusCode(resp *Response) string {
-	s := fmt.Sprintf("HTTP %d", resp.StatusCode)
+	return fmt.Sprintf("HTTP %d", resp.StatusCode) + retryAfter(resp)
+}
+
+// retryAfter is " (Retry-After: …)" when the server asked for a pause.
+func retryAfter(resp *Response) string {
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		s += " (Retry-After: " + plugin.Sanitize(plugin.Truncate(ra, 40)) + ")"
+		return " (Retry-After: " + plugin.Sanitize(plugin.Truncate(ra, 40)) + ")"
 	}
-	return s
+	return ""
 }
 
 // Overloaded reports whether a status says the server cannot answer now:
