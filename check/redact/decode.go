@@ -33,42 +33,51 @@ var decoders = [...]decoder{
 // surrogate as U+FFFD. Anything else stays as it is; an escape cut off by
 // the end of the text is dropped.
 func decodeJSON(v *view) *view {
-	s := v.s
-	i := strings.IndexByte(s, '\\')
+	return decodeWith(v, strings.IndexByte(v.s, '\\'), func(s string, i int, b *builder) (int, bool) {
+		switch {
+		case s[i] != '\\':
+			return 0, false
+		case i+1 == len(s):
+			return 0, true
+		}
+		if c, ok := jsonEscape(s[i+1]); ok {
+			b.put(i, i+2, c)
+			return 2, false
+		}
+		if s[i+1] != 'u' {
+			return 0, false
+		}
+		r, n := unicodeEscape(s[i:])
+		if n <= 0 {
+			return 0, n == 0 // 0: cut off by the end of the text; < 0: not an escape
+		}
+		b.putRune(i, i+n, r)
+		return n, false
+	})
+}
+
+// decodeWith runs one decoder over v from its first escape at i: esc reads
+// the escape at s[i] into b and says how many bytes it took (0: none, the
+// byte stays as it is), or that the text ends inside the escape: then the
+// escape is dropped, so that the cut echo before it is seen. It returns nil
+// when nothing changed.
+func decodeWith(v *view, i int, esc func(s string, i int, b *builder) (n int, cut bool)) *view {
 	if i < 0 {
 		return nil
 	}
+	s := v.s
 	var b builder
 	b.start(v, i)
 	changed := false
 	for i < len(s) {
-		if s[i] != '\\' {
-			b.keep(i)
-			i++
-			continue
-		}
-		if i+1 == len(s) {
-			return b.view() // the text ends inside an escape: dropped, so the cut echo before it is seen
-		}
-		if c, ok := jsonEscape(s[i+1]); ok {
-			b.put(i, i+2, c)
-			i, changed = i+2, true
-			continue
-		}
-		if s[i+1] != 'u' {
-			b.keep(i)
-			i++
-			continue
-		}
-		r, n := unicodeEscape(s[i:])
+		n, cut := esc(s, i, &b)
 		switch {
+		case cut:
+			return b.view()
 		case n == 0:
-			return b.view() // the text ends inside an escape: dropped, so the cut echo before it is seen
-		case n < 0:
 			b.keep(i)
 			i++
 		default:
-			b.putRune(i, i+n, r)
 			i, changed = i+n, true
 		}
 	}
@@ -179,45 +188,27 @@ const maxEntity = 40
 // &#NNN; and &#xHH; (x and the digits in either case). Anything else stays
 // as it is; a reference cut off by the end of the text is dropped.
 func decodeHTML(v *view) *view {
-	s := v.s
-	i := strings.IndexByte(s, '&')
-	if i < 0 {
-		return nil
-	}
-	var b builder
-	b.start(v, i)
-	changed := false
-	for i < len(s) {
+	return decodeWith(v, strings.IndexByte(v.s, '&'), func(s string, i int, b *builder) (int, bool) {
 		if s[i] != '&' {
-			b.keep(i)
-			i++
-			continue
+			return 0, false
 		}
 		j := i + 1
 		for j < len(s) && j-i < maxEntity && isEntityByte(s[j]) {
 			j++
 		}
 		if j == len(s) {
-			return b.view() // the text ends inside an escape: dropped, so the cut echo before it is seen
+			return 0, true
 		}
 		if s[j] != ';' {
-			b.keep(i)
-			i++
-			continue
+			return 0, false
 		}
 		r, ok := reference(s[i+1 : j])
 		if !ok {
-			b.keep(i)
-			i++
-			continue
+			return 0, false
 		}
 		b.putRune(i, j+1, r)
-		i, changed = j+1, true
-	}
-	if !changed {
-		return nil
-	}
-	return b.view()
+		return j + 1 - i, false
+	})
 }
 
 func isEntityByte(c byte) bool {
@@ -262,49 +253,30 @@ func decodeForm(v *view) *view { return decodePercent(v, true) }
 // Anything else stays as it is; an escape cut off by the end of the text
 // is dropped.
 func decodePercent(v *view, plus bool) *view {
-	s := v.s
-	i := strings.IndexByte(s, '%')
+	i := strings.IndexByte(v.s, '%')
 	if plus {
-		if j := strings.IndexByte(s, '+'); j >= 0 && (i < 0 || j < i) {
+		if j := strings.IndexByte(v.s, '+'); j >= 0 && (i < 0 || j < i) {
 			i = j
 		}
 	}
-	if i < 0 {
-		return nil
-	}
-	var b builder
-	b.start(v, i)
-	changed := false
-	for i < len(s) {
+	return decodeWith(v, i, func(s string, i int, b *builder) (int, bool) {
 		switch {
 		case s[i] == '+' && plus:
 			b.put(i, i+1, ' ')
-			i, changed = i+1, true
-			continue
+			return 1, false
 		case s[i] != '%':
-			b.keep(i)
-			i++
-			continue
+			return 0, false
 		case len(s)-i < 3:
-			if allHex(s[i+1:]) {
-				return b.view() // the text ends inside an escape: dropped, so the cut echo before it is seen
-			}
-		default:
-			hi, ok1 := unhex(s[i+1])
-			lo, ok2 := unhex(s[i+2])
-			if ok1 && ok2 {
-				b.put(i, i+3, hi<<4|lo)
-				i, changed = i+3, true
-				continue
-			}
+			return 0, allHex(s[i+1:])
 		}
-		b.keep(i)
-		i++
-	}
-	if !changed {
-		return nil
-	}
-	return b.view()
+		hi, ok1 := unhex(s[i+1])
+		lo, ok2 := unhex(s[i+2])
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		b.put(i, i+3, hi<<4|lo)
+		return 3, false
+	})
 }
 
 // isB64 tells whether c is a base64 character of either alphabet
