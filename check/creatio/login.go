@@ -41,9 +41,6 @@ type Authenticator interface {
 	Logout(ctx context.Context, c *web.Client, p report.Policy) string
 }
 
-// sessionCookies are the forms session's cookies: secrets, never printed.
-var sessionCookies = []string{".ASPXAUTH", "BPMCSRF", "BPMLOADER", "BPMSESSIONID", "ASP.NET_SessionId"}
-
 // FormsLogin logs in to Creatio as a user through AuthService.svc and keeps
 // the session cookies; the health request then carries them and the BPMCSRF
 // header. Without a cache, Logout ends the session, which Creatio would
@@ -145,12 +142,18 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 		return cache.Entry{}, loginFailed(r, p, "time_login", f, elapsed)
 	}
 	e := cache.Entry{ObtainedAt: start, CSRF: l.cookie("BPMCSRF")}
-	for _, name := range sessionCookies {
-		v := l.cookie(name)
-		c.Secrets().Add(v)
-		if v != "" {
-			e.Cookies = append(e.Cookies, cache.Cookie{Name: name, Value: v, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
+	// The session is every cookie the login left for the base URL
+	// (.ASPXAUTH, BPMCSRF, BPMLOADER, BPMSESSIONID, ASP.NET_SessionId, or
+	// whatever a Creatio version sets): each is a secret, but for one that
+	// only holds the user's name (UserName), which is printed anyway.
+	for _, ck := range c.Cookies(l.Base) {
+		if ck.Value == "" {
+			continue
 		}
+		if name, err := url.QueryUnescape(ck.Value); err != nil || name != l.User {
+			c.Secrets().Add(ck.Value)
+		}
+		e.Cookies = append(e.Cookies, cache.Cookie{Name: ck.Name, Value: ck.Value, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
 	}
 	l.loggedIn = true
 	r.Perf = append(r.Perf, report.SecondsPerf("time_login", elapsed))
