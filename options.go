@@ -52,7 +52,7 @@ type options struct {
 		ClientID              string `long:"client-id" value-name:"ID" description:"OAuth client id (OAuth20IdentityServerClientId); secret from CREATIO_CLIENT_SECRET or --client-secret-file"`
 		ClientSecretFile      string `long:"client-secret-file" value-name:"FILE" description:"file holding the client secret (wins over CREATIO_CLIENT_SECRET)"`
 		ClientSecret          string `long:"client-secret" hidden:"true"`
-		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, on invalid_client, post)"`
+		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, when a 400/401 refuses the client with invalid_client or no OAuth code, post)"`
 		TokenLifetimeWarning  string `long:"token-lifetime-warning" value-name:"RANGE" description:"warning range for the token's expires_in in seconds (direct mode), e.g. 300: (below 5 minutes)"`
 		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
 	} `group:"Identity Service"`

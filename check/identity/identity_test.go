@@ -441,6 +441,7 @@ type tokenServer struct {
 	mu     sync.Mutex
 	answer tokenAnswer
 	form   url.Values // the last request's form
+	n      int        // the requests so far
 }
 
 func newTokenServer(t testing.TB) *tokenServer {
@@ -450,6 +451,7 @@ func newTokenServer(t testing.TB) *tokenServer {
 		s.mu.Lock()
 		a := s.answer
 		s.form = r.PostForm
+		s.n++
 		s.mu.Unlock()
 		w.Header()["Content-Type"] = nil // no sniffing
 		if a.contentType != "" {
@@ -466,6 +468,13 @@ func (s *tokenServer) set(a tokenAnswer) {
 	s.mu.Lock()
 	s.answer = a
 	s.mu.Unlock()
+}
+
+// requests is how many requests s has had.
+func (s *tokenServer) requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
 }
 
 func (s *tokenServer) lastForm() url.Values {
