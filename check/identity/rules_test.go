@@ -151,6 +151,33 @@ func TestClientAuthFallbackRule(t *testing.T) {
 	}
 }
 
+// After a fallback the second answer is the verdict: HTTP Basic refused,
+// then an outage for the form body is CRITICAL, and -vv has both answers.
+func TestClientAuthFallbackThenOutage(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if _, _, basic := r.BasicAuth(); basic {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"invalid_client"}`))
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":"temporarily_unavailable"}`))
+	}))
+	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret, Own: true}
+	_, notes, f := id.Token(context.Background(), &Endpoint{URL: mustURL(t, srv.URL)}, report.Policy{})
+	if f == nil || f.Kind != report.Server || !strings.Contains(f.Line(), "HTTP 503: temporarily_unavailable") {
+		t.Fatalf("%+v, want the 503", f)
+	}
+	want := []string{
+		"token: client_secret_basic refused: HTTP 401 Unauthorized: invalid_client; trying client_secret_post",
+		"token: client_secret_post: HTTP 503 Service Unavailable: temporarily_unavailable",
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes %q,\nwant %q", notes, want)
+	}
+}
+
 // The server's own error_description is kept whole in the detail, while
 // line 1 stays within the limit.
 func TestTokenDescriptionWhole(t *testing.T) {

@@ -188,15 +188,18 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", plugin.Sanitize(a.tok.Type), a.tok.ExpiresIn, a.tok.Claims != nil)
 			return a.tok, append(notes, "token: client authentication "+auth.method()+" accepted"), nil
 		}
-		if i > 0 {
+		switch {
+		case i > 0 && a.refused:
 			notes = append(notes, "token: "+auth.method()+" refused too: "+a.answer)
+		case i > 0:
+			notes = append(notes, "token: "+auth.method()+": "+cmp.Or(a.answer, a.f.Text))
 		}
 		if !a.refused || ctx.Err() != nil || i == len(methods)-1 {
 			break
 		}
 		notes = append(notes, "token: "+auth.method()+" refused: "+a.answer+"; trying "+methods[i+1].method())
 	}
-	if listed := unspoken(ep.Methods); a.refused && listed != "" {
+	if listed := unspoken(ep.Methods); a.refused && a.f.Kind == report.Credentials && listed != "" {
 		a.f = id.unspoken(a.f, listed)
 	}
 	return nil, notes, a.f
