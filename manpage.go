@@ -163,7 +163,7 @@ check_creatio_oauth \-U https://crm.example.com \-w 2 \-c 5
 As a Creatio user (forms login; the session is ended after the check):
 .PP
 .RS
-CREATIO_PASSWORD=... check_creatio_oauth \-U https://crm.example.com \-\-user Supervisor
+CREATIO_PASSWORD=... check_creatio_oauth \-U https://crm.example.com \-\-user monitoring
 .RE
 .PP
 Direct mode, Creatio's three checks from this host against the Identity Service:

@@ -19,7 +19,7 @@ type options struct {
 		Hostname string  `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
 		Port     portOpt `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
 		HTTP     bool    `long:"http" description:"plain HTTP with --hostname"`
-		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect (a --url that ends in the endpoint's path names the runtime)"`
+		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck (.NET Framework, Creatio 8.1.2+); net: {url}/api/OAuthHealthCheck (.NET 8, Creatio 8.3.2+); auto: /0 first, then the root on 404, 401 or a login redirect (a --url that ends in the endpoint's path names the runtime)"`
 		note     string  // how --url was read, for -vv
 	} `group:"Target"`
 	Thresholds struct {
@@ -37,7 +37,7 @@ type options struct {
 		ClientKey  string   `long:"client-key" value-name:"FILE" description:"PEM key of --client-cert"`
 	} `group:"TLS"`
 	Mode struct {
-		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck; direct: run its checks against the Identity Service from here (needs --identity-url, --client-id and the secret); both: compare"`
+		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck (8.1.2+ on .NET Framework, 8.3.2+ on .NET 8); direct: run its checks against the Identity Service from here, for older versions too (needs --identity-url, --client-id and the secret); both: compare"`
 	} `group:"Mode"`
 	Auth struct {
 		Auth         string `long:"auth" choice:"none" choice:"forms" choice:"oauth" choice:"bearer" description:"how to log in to Creatio for the health request: forms with --user, oauth with --client-id, else none, unless given"`
@@ -52,7 +52,7 @@ type options struct {
 		ClientID              string `long:"client-id" value-name:"ID" description:"OAuth client id (OAuth20IdentityServerClientId); secret from CREATIO_CLIENT_SECRET or --client-secret-file"`
 		ClientSecretFile      string `long:"client-secret-file" value-name:"FILE" description:"file holding the client secret (wins over CREATIO_CLIENT_SECRET)"`
 		ClientSecret          string `long:"client-secret" hidden:"true"`
-		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, on invalid_client, post)"`
+		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, when a 400/401 refuses the client with invalid_client or no OAuth code, post)"`
 		TokenLifetimeWarning  string `long:"token-lifetime-warning" value-name:"RANGE" description:"warning range for the token's expires_in in seconds (direct mode), e.g. 300: (below 5 minutes)"`
 		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
 	} `group:"Identity Service"`

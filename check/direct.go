@@ -70,16 +70,16 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + web.RedactURL(ep.URL)})
 	// 3. access token retrievable
 	start = time.Now()
-	tok, how, fl := d.Identity.Token(ctx, ep, d.Policy)
+	tok, notes, fl := d.Identity.Token(ctx, ep, d.Policy)
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, ep.Note)
 	}
+	r.Notes = append(r.Notes, notes...)
 	if fl != nil {
 		d.failed(r, fl)
 		return nil
 	}
-	r.Notes = append(r.Notes, how)
 	r.Health.TokenRetrievable = &t
 	r.Health.HasProblem = false
 	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})

@@ -359,7 +359,8 @@ func (e *Endpoint) judgeStatus(resp *web.Response, tried []string) *report.Failu
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return e.authFailure(fmt.Sprintf("HTTP %d", status), status)
 	case status == http.StatusNotFound:
-		f := report.Failed(report.Setup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2?", "Check --url or use --mode direct")
+		f := report.Failed(report.Setup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2?", "check --url or use --mode direct")
+		f.Hint = "Check --url or use --mode direct" // after the question, a sentence of its own
 		f.Detail = fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)
 		return f
 	}

@@ -334,15 +334,17 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	if f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
-	tok, how, f := id.Token(ctx, ep, p)
+	tok, notes, f := id.Token(ctx, ep, p)
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, "login: "+ep.Note)
+	}
+	for _, n := range notes {
+		r.Notes = append(r.Notes, "login: "+n)
 	}
 	if f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
 	l.token = tok.AccessToken
-	r.Notes = append(r.Notes, "login: "+how)
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + web.RedactURL(ep.URL)})
 	return tokenEntry(tok, start), true

@@ -220,8 +220,8 @@ type Measure struct {
 }
 
 // Rate rates m against th and raises the finding in r, in the ranges' own
-// unit and naming the option: "health request took 0.0022 s, outside -w
-// 0.0001 (seconds)". The finding leads line 1 only when it is the worst.
+// unit and naming the option: "health request took 0.502 s, outside -w
+// 0.1" (seconds). The finding leads line 1 only when it is the worst.
 func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	st := th.Evaluate(m.Value)
 	if st == plugin.OK {
@@ -235,14 +235,27 @@ func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	if rng.Inside {
 		where = "inside"
 	}
-	value := strconv.FormatFloat(seconds6(m.Value), 'f', -1, 64)
-	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, value, m.Unit, where, opt, rng)
+	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, shown(th, m.Value, st), m.Unit, where, opt, rng)
 	summary := text
 	if r.State == plugin.OK {
 		summary += "; OAuth token is received as expected"
 	}
 	r.Raise(st, Fit(summary, ""), Step{Name: m.Step, Detail: text, Fix: m.Fix})
 	return st
+}
+
+// shown is v, rated st by th, for a line: to the thousandth (a time in
+// milliseconds, "took 0.502 s"), or finer, up to the millionth, where the
+// rounded value would be 0 or fall on the other side of a range's end
+// (2.0004 s over -w 2 is not "2 s").
+func shown(th plugin.Thresholds, v float64, st plugin.State) string {
+	for d := 3; d < 6; d++ {
+		p := math.Pow10(d)
+		if r := math.Round(v*p) / p; th.Evaluate(r) == st && (r != 0 || v == 0) {
+			return strconv.FormatFloat(r, 'f', -1, 64)
+		}
+	}
+	return strconv.FormatFloat(seconds6(v), 'f', -1, 64)
 }
 
 // Step is one sub-check of a run, listed in long output and in JSON.

@@ -29,6 +29,8 @@ const (
 	secret       = sim.DemoSecret
 	noPermClient = sim.DemoNoPermClient
 	noPermSecret = sim.DemoNoPermSecret
+	// slowDelay is how long the slow scenario waits in the demo.
+	slowDelay = 500 * time.Millisecond
 )
 
 var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
@@ -67,7 +69,7 @@ func run(bin string, w io.Writer) error {
 		return fmt.Errorf("%w (run make build first)", err)
 	}
 	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, noPermClient: noPermSecret}, NoPermission: []string{noPermClient}})
-	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: 500 * time.Millisecond, ValidateToken: identity.ValidateToken})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: slowDelay, ValidateToken: identity.ValidateToken})
 	defer creatio.Close()
 	cURL, cSrv, err := serve(creatio)
 	if err != nil {
@@ -99,7 +101,7 @@ func run(bin string, w io.Writer) error {
 		case "slow":
 			c.args = append(c.args, "-w", "0.2", "-c", "5")
 			c.want = 1
-			c.title += " (with -w 0.2)"
+			c.title += fmt.Sprintf(" (here %.1f s, with -w 0.2)", slowDelay.Seconds())
 		}
 		cases = append(cases, c)
 	}
