@@ -1,16 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"check_creatio_oauth/check/cache"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 )
@@ -164,7 +167,9 @@ func leakedOutput(s *fixture.Stand, out string) string {
 }
 
 // TestCacheUnsafeDirOutput: a cache directory others may write to is not
-// used; the state is right, -v says why and -vv what to do.
+// used; the state is right, the long output says so at every verbosity
+// with what to do, -v puts the reason first on line 1, and the JSON has
+// the cache member.
 func TestCacheUnsafeDirOutput(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	dir := filepath.Join(t.TempDir(), "open")
@@ -184,19 +189,32 @@ func TestCacheUnsafeDirOutput(t *testing.T) {
 			if got0 != plugin.OK || got1 != plugin.OK || got2 != plugin.OK {
 				t.Fatalf("states %v %v %v, want OK:\n%s", got0, got1, got2, out2)
 			}
-			if strings.Contains(string(out0), "cache") {
-				t.Errorf("without -v the output speaks of the cache:\n%s", out0)
+			want := "cache: not used: cache directory " + dir + " is group- or world-writable (mode 0777); run chmod 700 " + dir + ", or give --cache-dir or --no-cache"
+			for v, out := range [][]byte{out0, out1, out2} {
+				if lines := strings.Split(string(out), "\n"); !slices.Contains(lines, want) {
+					t.Errorf("-v %d: the long output does not say %q:\n%s", v, want, out)
+				}
+			}
+			if line0, _, _ := strings.Cut(string(out0), "\n"); strings.Contains(line0, "cache") {
+				t.Errorf("without -v line 1 speaks of the cache:\n%s", out0)
 			}
 			line1, _, _ := strings.Cut(string(out1), "\n")
-			if !strings.Contains(line1, "credential cache not used: cache directory") || !strings.Contains(line1, "world-writable") {
-				t.Errorf("-v does not say why the cache is not used:\n%s", out1)
+			if !strings.Contains(line1, "(credential cache not used: cache directory is group- or world-writable (mode 0777)") {
+				t.Errorf("-v does not say first why the cache is not used:\n%s", out1)
 			}
-			if !strings.Contains(string(out2), "chmod 700 "+dir) {
-				t.Errorf("-vv does not say what to do:\n%s", out2)
+			_, js := runPlugin(t, l.env, append(args, "--output", "json")...)
+			var j struct {
+				Cache *struct {
+					Used        bool
+					Dir, Reason string
+				}
+			}
+			if err := json.Unmarshal(js, &j); err != nil || j.Cache == nil || j.Cache.Used || j.Cache.Dir != dir || !strings.Contains(j.Cache.Reason, "world-writable") {
+				t.Errorf("JSON cache = %+v (%v); want used false, the directory and why:\n%s", j.Cache, err, js)
 			}
 			checkShape(t, out1, true)
-			if n := logins(s, l.kind) - before; n != 3 {
-				t.Errorf("%d logins over 3 checks, want 3 (no cache)", n)
+			if n := logins(s, l.kind) - before; n != 4 {
+				t.Errorf("%d logins over 4 checks, want 4 (no cache)", n)
 			}
 			if names, _ := os.ReadDir(dir); len(names) != 0 {
 				t.Errorf("the refused directory got files: %v", names)
@@ -269,12 +287,16 @@ func TestCacheProcesses(t *testing.T) {
 	}
 }
 
-// TestCacheHelp: --help names the options, the default directory and the
-// Debian nagios user's home.
+// TestCacheHelp: --help names the options, the default directories and
+// the Debian nagios user's home, and go-flags splits no word of them
+// across lines (it cuts a word longer than its column with a '-').
 func TestCacheHelp(t *testing.T) {
 	_, out := runPlugin(t, nil, "--help")
-	help := strings.Join(strings.Fields(regexp.MustCompile(`-\n\s*`).ReplaceAllString(string(out), "")), " ") // unwrapped
-	for _, want := range []string{"--cache-dir", "--no-cache", "$XDG_CACHE_HOME/check_creatio_oauth", "$HOME/.cache/check_creatio_oauth", "/var/lib/nagios"} {
+	if split := regexp.MustCompile(`[A-Za-z_/]-\n`).FindString(string(out)); split != "" {
+		t.Errorf("--help splits a word across lines: %q", split)
+	}
+	help := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"--cache-dir", "--cache-max-age", "--no-cache", "check_creatio_oauth in $XDG_CACHE_HOME", "~/.cache of $HOME", "/var/lib/nagios", "/var/tmp/check_creatio_oauth-UID"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("--help does not say %q", want)
 		}
@@ -316,4 +338,14 @@ func TestCacheModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMain looks the default cache directory up without the password
+// entry and /var/tmp, so that no test writes to the home of the user who
+// runs them: a test without HOME has no cache unless it says where.
+func TestMain(m *testing.M) {
+	cacheEnv = func(getenv func(string) string) cache.Env {
+		return cache.Env{Getenv: getenv, UID: os.Geteuid()}
+	}
+	os.Exit(m.Run())
 }
