@@ -349,3 +349,97 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestCacheOptionErrors: an empty --cache-dir and a --cache-max-age out of
+// range are usage errors of one line, UNKNOWN, also in JSON.
+func TestCacheOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cache-dir="}, "--cache-dir is empty"},
+		{[]string{"--cache-dir", ""}, "--cache-dir is empty"},
+		{[]string{"--cache-max-age", "0"}, `--cache-max-age "0": want whole seconds from 1`},
+		{[]string{"--cache-max-age=-5"}, `--cache-max-age "-5"`},
+		{[]string{"--cache-max-age", "1.5"}, `--cache-max-age "1.5"`},
+		{[]string{"--cache-max-age", "2592001"}, "(30 days)"},
+	} {
+		args := append([]string{"-U", "http://127.0.0.1:9/", "--user", "u"}, tc.args...)
+		got, out := runPlugin(t, map[string]string{"CREATIO_PASSWORD": "x"}, args...)
+		if got != plugin.Unknown || !strings.Contains(string(out), tc.want) || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%q: %v %q; want UNKNOWN, one line that says %q", tc.args, got, out, tc.want)
+		}
+		_, js := runPlugin(t, map[string]string{"CREATIO_PASSWORD": "x"}, append(args, "--output", "json")...)
+		if !json.Valid(js) || !strings.Contains(string(js), `"state":3`) {
+			t.Errorf("%q with --output json: %s", tc.args, js)
+		}
+	}
+}
+
+// TestCacheDaemonEnvironments: with the environments the daemons give
+// their plugins (none: Icinga 2, Nagios 4; HOME=/nonexistent: systemd's
+// User=zabbix), three checks log in once: the cache is in the home of the
+// password entry, else in the per-user directory, which is made; a
+// missing HOME is never created. The JSON names the directory.
+func TestCacheDaemonEnvironments(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	nonexistent := filepath.Join(t.TempDir(), "nonexistent")
+	for _, l := range cacheLogins(s) {
+		for _, tc := range []struct {
+			name    string
+			env     map[string]string
+			pwHome  string // "" for one that does not exist
+			private bool   // the per-user directory
+		}{
+			{"env -i (Icinga 2, Nagios 4)", l.env, t.TempDir(), false},
+			{"HOME=/nonexistent, a home in /etc/passwd", with(l.env, "HOME", nonexistent, "USER", "zabbix"), t.TempDir(), false},
+			{"HOME=/nonexistent, no home of the user's", with(l.env, "HOME", nonexistent, "USER", "zabbix"), "", true},
+		} {
+			t.Run(l.kind+" "+tc.name, func(t *testing.T) {
+				shared := filepath.Join(t.TempDir(), "vartmp")
+				if err := os.Mkdir(shared, 0o777|os.ModeSticky); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
+					t.Fatal(err)
+				}
+				pwHome := tc.pwHome
+				if pwHome == "" {
+					pwHome = nonexistent
+				}
+				old := cacheEnv
+				t.Cleanup(func() { cacheEnv = old })
+				cacheEnv = func(getenv func(string) string) cache.Env {
+					return cache.Env{Getenv: getenv, UID: os.Geteuid(), Shared: shared,
+						Home: func(int) (string, error) { return pwHome, nil }}
+				}
+				want := filepath.Join(pwHome, ".cache", "check_creatio_oauth")
+				if tc.private {
+					want = filepath.Join(shared, fmt.Sprintf("check_creatio_oauth-%d", os.Geteuid()))
+				}
+				before := logins(s, l.kind)
+				for range 3 {
+					got, out := runPlugin(t, tc.env, append(append([]string{}, l.args...), "--output", "json")...)
+					var j struct {
+						Cache *struct {
+							Used bool
+							Dir  string
+						}
+					}
+					if err := json.Unmarshal(out, &j); got != plugin.OK || err != nil || j.Cache == nil || !j.Cache.Used || j.Cache.Dir != want {
+						t.Fatalf("state %v, cache %+v; want OK and the cache used in %s:\n%s", got, j.Cache, want, out)
+					}
+				}
+				if n := logins(s, l.kind) - before; n != 1 {
+					t.Errorf("%d logins over 3 checks, want 1", n)
+				}
+				if _, err := os.Stat(nonexistent); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("a missing HOME was created: %v", err)
+				}
+				if fi, err := os.Stat(want); err != nil || fi.Mode().Perm() != 0o700 {
+					t.Errorf("%s: %v; want a directory of mode 0700", want, err)
+				}
+			})
+		}
+	}
+}

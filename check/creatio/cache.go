@@ -136,7 +136,10 @@ func (k *Cache) lock(ctx context.Context, c *web.Client, key cache.Key) func() {
 func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 	if k != nil {
 		u.wanted, u.dir = true, k.dir()
-		note := "cache: directory " + u.dir + " (" + k.Place.From + ")"
+		note := "cache: directory " + u.dir
+		if k.Place.From != "" {
+			note += " (" + k.Place.From + ")"
+		}
 		if len(k.Place.Passed) > 0 {
 			note += "; passed over: " + strings.Join(k.Place.Passed, "; ")
 		}

@@ -70,7 +70,8 @@ func (cs *cacheStand) checkAt(server string) *report.Report {
 		if pw == "" {
 			pw = fixture.Password
 		}
-		auth = &FormsLogin{Base: base, User: fixture.User, Password: pw, Cache: cs.cache}
+		auth = &FormsLogin{Base: base, User: fixture.User, Password: pw, Cache: cs.cache,
+			NewClient: func() (*web.Client, error) { return newClient(t, web.ClientConfig{}), nil }}
 	case "oauth":
 		auth = &OAuthLogin{Identity: identity.Identity{Client: c, URL: variant(t, cs.st, "ok"), ClientID: fixture.Client, Secret: fixture.Secret},
 			Base: base, Cache: cs.cache}
@@ -181,6 +182,11 @@ func TestCacheSessionExpired(t *testing.T) {
 			}
 			if note(r, "cache: Creatio refused the cached credential") == "" || !hasLoginPerf(r) {
 				t.Errorf("no note of the refused session or no login perfdata:\n%s", everything(t, r))
+			}
+			// -vv must not read as a contradiction: the first path's
+			// refusal was the ended session's, not the runtime's.
+			if n := note(r, "runtime: "); strings.Contains(n, " answered HTTP ") && !strings.Contains(n, "(with the cached credential, which is then dropped)") {
+				t.Errorf("-vv says %q without naming the ended session:\n%s", n, everything(t, r))
 			}
 			if s, _ := step(r, "login"); strings.Contains(s.Detail, "from the cache") {
 				t.Errorf("the login step still names the cached session: %q", s.Detail)
