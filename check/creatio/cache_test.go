@@ -185,7 +185,7 @@ func TestCacheSessionExpired(t *testing.T) {
 			}
 			// -vv must not read as a contradiction: the first path's
 			// refusal was the ended session's, not the runtime's.
-			if n := note(r, "runtime: "); strings.Contains(n, " answered HTTP ") && !strings.Contains(n, "(with the cached credential, which is then dropped)") {
+			if n := note(r, "runtime: "); strings.Contains(n, " answered HTTP ") && !strings.Contains(n, "(that was the cached credential's answer: an ended session") {
 				t.Errorf("-vv says %q without naming the ended session:\n%s", n, everything(t, r))
 			}
 			if s, _ := step(r, "login"); strings.Contains(s.Detail, "from the cache") {

@@ -125,20 +125,22 @@ func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *repo
 		if f == nil && cachable {
 			u := ca.cacheUse()
 			what, refused := refusedAnswer(a.resp)
-			why := ""
+			why, was := "", ""
 			switch {
 			case refused && u.cached && u.renewed < maxRenewals:
 				why = "Creatio refused the cached credential (" + what + ")"
+				was = " (that was the cached credential's answer: an ended session or a revoked token; the check logs in again)"
 			case !refused && u.cached && !u.retried && oddAnswer(a.resp):
 				u.retried = true
 				why = "the answer to the cached credential is not Creatio's health JSON (" + oddText(a.resp) + ")"
+				was = " (that was the answer to the cached credential; the check logs in again)"
 			case refused:
 				ca.discard(ctx, e.Client, r)
 			}
 			if why != "" {
 				for i := notes; i < len(r.Notes); i++ {
 					if strings.HasPrefix(r.Notes[i], "runtime: ") {
-						r.Notes[i] += " (with the cached credential, which is then dropped)"
+						r.Notes[i] += was
 					}
 				}
 				r = &report.Report{Mode: r.Mode, Notes: append(r.Notes, "cache: "+why+"; dropped it, logging in again")}
