@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-oauth2/oauth2/v4"
@@ -148,15 +149,18 @@ type Identity struct {
 	noPerm  map[string]bool
 	log     requestLog
 	issued  *issuedTokens
+
+	tokenRequests atomic.Int64 // POSTs to {V}/connect/token, any variant, any answer
 }
 
 // issuedTokens remembers the generation each access token (by its jti) was
 // issued in, so that [Identity.RevokeTokens] can end all tokens issued so
 // far while later ones stay valid.
 type issuedTokens struct {
-	mu  sync.Mutex
-	gen int
-	jti map[string]int
+	mu    sync.Mutex
+	gen   int
+	jti   map[string]int
+	total int // tokens issued so far, not bounded like jti
 }
 
 // add records a token issued now.
@@ -167,6 +171,7 @@ func (it *issuedTokens) add(jti string) {
 		clear(it.jti) // as if the oldest had expired: they count as revoked
 	}
 	it.jti[jti] = it.gen
+	it.total++
 }
 
 // current reports whether the token with jti was issued after the last
@@ -371,6 +376,19 @@ func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
 // Requests returns a copy of the requests received so far, oldest first.
 func (id *Identity) Requests() []RecordedRequest { return id.log.list() }
 
+// TokenRequests returns the number of POST requests to a token endpoint
+// ({V}/connect/token of any variant) so far, whatever they were answered:
+// each is one login of a client. Unlike [Identity.Requests] it is not
+// bounded, so it stays right in a long-running simulator.
+func (id *Identity) TokenRequests() int { return int(id.tokenRequests.Load()) }
+
+// TokensIssued returns the number of access tokens issued so far.
+func (id *Identity) TokensIssued() int {
+	id.issued.mu.Lock()
+	defer id.issued.mu.Unlock()
+	return id.issued.total
+}
+
 // ResetRequests forgets the recorded requests.
 func (id *Identity) ResetRequests() { id.log.reset() }
 
@@ -382,6 +400,9 @@ func (id *Identity) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		notFound(w)
 		return
+	}
+	if rest == TokenPath && r.Method == http.MethodPost {
+		id.tokenRequests.Add(1)
 	}
 	if v.Name == "unavailable-503" {
 		w.Header().Set("Server", "Microsoft-HTTPAPI/2.0")

@@ -2287,3 +2287,36 @@ func TestRevokeTokens(t *testing.T) {
 		t.Errorf("token issued after the revocation: %d, want 200", a.status)
 	}
 }
+
+// TestTokenCounters counts the token requests (every POST to a token
+// endpoint, answered or refused, on any variant) and the tokens issued; a GET
+// of the token path, discovery and unknown variants count as neither.
+func TestTokenCounters(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	check := func(what string, requests, issued int) {
+		t.Helper()
+		if idp.TokenRequests() != requests || idp.TokensIssued() != issued {
+			t.Errorf("after %s: TokenRequests %d TokensIssued %d, want %d %d", what, idp.TokenRequests(), idp.TokensIssued(), requests, issued)
+		}
+	}
+	check("nothing", 0, 0)
+	if status, _ := tokenAnswer(t, idSrv.URL, "ok", true); status != 200 {
+		t.Fatalf("token: %d", status)
+	}
+	check("one token", 1, 1)
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if a := do(t, noRedirect(), http.MethodPost, idSrv.URL+"/ok"+TokenPath, form, strings.NewReader(clientForm(clientID, "wrong").Encode())); a.status != 401 && a.status != 400 {
+		t.Errorf("wrong secret: %d", a.status)
+	}
+	check("a refused client", 2, 1)
+	if a := do(t, noRedirect(), http.MethodPost, idSrv.URL+"/unavailable-503"+TokenPath, form, strings.NewReader(clientForm(clientID, clientSecret).Encode())); a.status != 503 {
+		t.Errorf("unavailable-503: %d", a.status)
+	}
+	check("a 503", 3, 1)
+	get(t, noRedirect(), idSrv.URL+"/ok"+TokenPath)
+	get(t, noRedirect(), idSrv.URL+"/ok"+DiscoveryPath)
+	do(t, noRedirect(), http.MethodPost, idSrv.URL+"/no-such-variant"+TokenPath, form, strings.NewReader(clientForm(clientID, clientSecret).Encode()))
+	check("a GET, discovery and an unknown variant", 3, 1)
+	idp.ResetRequests()
+	check("ResetRequests (the counters are not the request log)", 3, 1)
+}
