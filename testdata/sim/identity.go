@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/go-oauth2/oauth2/v4"
@@ -150,7 +149,8 @@ type Identity struct {
 	log     requestLog
 	issued  *issuedTokens
 
-	tokenRequests atomic.Int64 // POSTs to {V}/connect/token, any variant, any answer
+	tokenMu       sync.Mutex
+	tokenRequests map[string]int // POSTs to {V}/connect/token by variant, any answer
 }
 
 // issuedTokens remembers the generation each access token (by its jti) was
@@ -242,6 +242,8 @@ func NewIdentity(cfg IdentityConfig) *Identity {
 		key:     key,
 		noPerm:  noPerm,
 		issued:  issued,
+
+		tokenRequests: make(map[string]int),
 	}
 }
 
@@ -377,10 +379,18 @@ func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
 func (id *Identity) Requests() []RecordedRequest { return id.log.list() }
 
 // TokenRequests returns the number of POST requests to a token endpoint
-// ({V}/connect/token of any variant) so far, whatever they were answered:
-// each is one login of a client. Unlike [Identity.Requests] it is not
-// bounded, so it stays right in a long-running simulator.
-func (id *Identity) TokenRequests() int { return int(id.tokenRequests.Load()) }
+// ({V}/connect/token) so far, by variant, whatever they were answered: each
+// is one login of a client. Unlike [Identity.Requests] it is not bounded,
+// so it stays right in a long-running simulator.
+func (id *Identity) TokenRequests() map[string]int {
+	id.tokenMu.Lock()
+	defer id.tokenMu.Unlock()
+	out := make(map[string]int, len(id.tokenRequests))
+	for v, n := range id.tokenRequests {
+		out[v] = n
+	}
+	return out
+}
 
 // TokensIssued returns the number of access tokens issued so far.
 func (id *Identity) TokensIssued() int {
@@ -402,7 +412,9 @@ func (id *Identity) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if rest == TokenPath && r.Method == http.MethodPost {
-		id.tokenRequests.Add(1)
+		id.tokenMu.Lock()
+		id.tokenRequests[v.Name]++
+		id.tokenMu.Unlock()
 	}
 	if v.Name == "unavailable-503" {
 		w.Header().Set("Server", "Microsoft-HTTPAPI/2.0")

@@ -10,10 +10,13 @@
 //	identity http://127.0.0.1:8081
 //
 // and serves until SIGINT or SIGTERM. GET {creatio}/_sim/stats answers the
-// simulator's counters as JSON, {"logins":N,"logouts":N,"live_sessions":N,
-// "token_requests":N,"tokens_issued":N}: successful forms logins and logouts,
-// live forms sessions, POSTs to any token endpoint and tokens issued, since
-// the start. The Creatio base URL of scenario S is
+// simulator's counters since the start as JSON: {"logins":N,"logouts":N,
+// "live_sessions":N,"token_requests":N,"tokens_issued":N,"scenarios":{S:
+// {"logins":N,"logouts":N,"live_sessions":N,"health_requests":N}},
+// "variants":{V:{"token_requests":N}}}, that is successful forms logins and
+// logouts, live forms sessions, POSTs to any token endpoint and tokens
+// issued, then by scenario (with the requests to its health endpoint) and
+// by Identity Service variant. The Creatio base URL of scenario S is
 // {creatio}/S (for example http://127.0.0.1:8080/ok); the Identity Service
 // URL of variant V is {identity}/V. Every scenario but bad-gateway also
 // serves the forms login, POST {creatio}/S/ServiceModel/AuthService.svc/Login,
@@ -269,14 +272,32 @@ const statsPath = "/_sim/stats"
 // stats is the JSON answer of GET statsPath: the logins and logouts Creatio
 // counted (AuthService.svc/Login and Logout that succeeded), its live forms
 // sessions, and the token requests (every POST to a token endpoint) and
-// tokens issued of the Identity Service. An integration test reads it before
-// and after the checks it lets a daemon run.
+// tokens issued of the Identity Service, since the start; then the same by
+// scenario and by Identity Service variant, which tell one site's logins
+// apart from another's. An integration test reads it before and after the
+// checks it lets a daemon run.
 type stats struct {
-	Logins        int `json:"logins"`
-	Logouts       int `json:"logouts"`
-	LiveSessions  int `json:"live_sessions"`
+	Logins        int                      `json:"logins"`
+	Logouts       int                      `json:"logouts"`
+	LiveSessions  int                      `json:"live_sessions"`
+	TokenRequests int                      `json:"token_requests"`
+	TokensIssued  int                      `json:"tokens_issued"`
+	Scenarios     map[string]scenarioStats `json:"scenarios"`
+	Variants      map[string]variantStats  `json:"variants"`
+}
+
+// scenarioStats are the counters of one Creatio scenario; health_requests
+// are the requests to its health endpoint, one per check.
+type scenarioStats struct {
+	Logins         int `json:"logins"`
+	Logouts        int `json:"logouts"`
+	LiveSessions   int `json:"live_sessions"`
+	HealthRequests int `json:"health_requests"`
+}
+
+// variantStats are the counters of one Identity Service variant.
+type variantStats struct {
 	TokenRequests int `json:"token_requests"`
-	TokensIssued  int `json:"tokens_issued"`
 }
 
 // withStats serves statsPath (GET or HEAD) itself and passes every other
@@ -293,13 +314,22 @@ func withStats(creatio *sim.Creatio, idp *sim.Identity) http.Handler {
 			http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		b, err := json.Marshal(stats{
-			Logins:        creatio.Logins(),
-			Logouts:       creatio.Logouts(),
-			LiveSessions:  creatio.LiveSessions(),
-			TokenRequests: idp.TokenRequests(),
-			TokensIssued:  idp.TokensIssued(),
-		})
+		st := stats{
+			Logins:       creatio.Logins(),
+			Logouts:      creatio.Logouts(),
+			LiveSessions: creatio.LiveSessions(),
+			TokensIssued: idp.TokensIssued(),
+			Scenarios:    map[string]scenarioStats{},
+			Variants:     map[string]variantStats{},
+		}
+		for name, n := range creatio.Counts() {
+			st.Scenarios[name] = scenarioStats{Logins: n.Logins, Logouts: n.Logouts, LiveSessions: n.LiveSessions, HealthRequests: n.HealthRequests}
+		}
+		for name, n := range idp.TokenRequests() {
+			st.TokenRequests += n
+			st.Variants[name] = variantStats{TokenRequests: n}
+		}
+		b, err := json.Marshal(st)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return

@@ -13,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -391,7 +392,7 @@ func TestStats(t *testing.T) {
 		}
 		return s, string(b)
 	}
-	if s, raw := read(); s != (stats{}) || raw != `{"logins":0,"logouts":0,"live_sessions":0,"token_requests":0,"tokens_issued":0}`+"\n" {
+	if _, raw := read(); raw != `{"logins":0,"logouts":0,"live_sessions":0,"token_requests":0,"tokens_issued":0,"scenarios":{},"variants":{}}`+"\n" {
 		t.Errorf("at start: %s", raw)
 	}
 
@@ -431,10 +432,17 @@ func TestStats(t *testing.T) {
 	if _, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client)); err == nil {
 		t.Fatal("a token for a wrong secret")
 	}
-	want := stats{Logins: 2, Logouts: 1, LiveSessions: 1, TokenRequests: 2, TokensIssued: 1}
+	if resp, err := client.Get(creatio + "/forms/0/api/OAuthHealthCheck"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	want := stats{Logins: 2, Logouts: 1, LiveSessions: 1, TokenRequests: 2, TokensIssued: 1,
+		Scenarios: map[string]scenarioStats{"forms": {Logins: 2, Logouts: 1, LiveSessions: 1, HealthRequests: 1}},
+		Variants:  map[string]variantStats{"ok": {TokenRequests: 2}}}
 	for range 2 { // a second read: reading changes nothing
-		if s, raw := read(); s != want {
-			t.Errorf("after 2 logins, 1 logout, 2 token requests: %s, want %+v", raw, want)
+		if s, raw := read(); !reflect.DeepEqual(s, want) {
+			t.Errorf("after 2 logins, 1 logout, 1 health request, 2 token requests: %s, want %+v", raw, want)
 		}
 	}
 
