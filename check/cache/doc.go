@@ -4,7 +4,7 @@
 // BPMCSRF value of the forms login.
 //
 // It owns the cache directory and its files: where the directory is
-// ([DefaultDir]), the checks that make it safe to use (as ssh treats
+// ([Lookup], [Place]), the checks that make it safe to use (as ssh treats
 // ~/.ssh: see [Open] and [Store.Load]), the versioned file format, atomic
 // writes ([Store.Save]), and the per-key lock ([Store.Lock]) that lets
 // parallel checks of one site share one login.

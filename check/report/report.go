@@ -35,6 +35,28 @@ type Report struct {
 	Health  *Health // nil when no health status was learned
 	Perf    []plugin.Perf
 	Notes   []string // verbose notes: the runtime found, the debug trace
+	// Cache is what the run did with the credential cache; nil when none
+	// was wanted (--no-cache, direct mode, no login or a ready token).
+	Cache *CacheUse
+}
+
+// CacheUse is the credential cache of a run, for the long output and the
+// JSON's "cache" member.
+type CacheUse struct {
+	Used   bool   `json:"used"`             // the cache directory was usable
+	Dir    string `json:"dir,omitempty"`    // the directory, used or not
+	Reason string `json:"reason,omitempty"` // why it was not used, with what to do
+}
+
+// Line is the long-output line of a cache that was not used, shown at
+// every verbosity: without it a check would log in and out on every run
+// and nothing would say so.
+func (c *CacheUse) Line() string {
+	sep := "; " // a reason with its own fix gets an alternative
+	if strings.Contains(c.Reason, "; ") {
+		sep = ", or "
+	}
+	return "cache: not used: " + c.Reason + sep + "give --cache-dir or --no-cache"
 }
 
 // Fail records failure f: its state by the rule of p (the worst state
@@ -68,6 +90,11 @@ func (r *Report) Redact(s Redactor) {
 	for i := range r.Notes {
 		r.Notes[i] = s.Redact(r.Notes[i])
 	}
+	if r.Cache != nil {
+		c := *r.Cache // may be shared by another report (--mode both)
+		c.Reason, c.Dir = s.Redact(c.Reason), s.Redact(c.Dir)
+		r.Cache = &c
+	}
 	if r.Health != nil {
 		h := *r.Health // may be shared by another report (--mode both)
 		h.Message = s.Redact(h.Message)
@@ -91,7 +118,8 @@ func (r *Report) Raise(st plugin.State, summary string, step Step) {
 
 // Result renders the report for Nagios at verbosity v (0-3): long output
 // lists each step, and its fix, at -v 2 and on any result that is not OK;
-// notes (the debug trace) follow at -v 2 and above.
+// a credential cache that was wanted and not used is said at every
+// verbosity; notes (the debug trace) follow at -v 2 and above.
 func (r *Report) Result(v int) plugin.Result {
 	res := plugin.Result{Name: Name, State: r.State, Summary: r.Summary, Perf: r.Perf}
 	if v >= 1 && r.Detail != "" && len(r.Summary)+len(r.Detail)+3 <= room {
@@ -107,6 +135,9 @@ func (r *Report) Result(v int) plugin.Result {
 				res.Long = append(res.Long, "   fix: "+s.Fix)
 			}
 		}
+	}
+	if r.Cache != nil && !r.Cache.Used {
+		res.Long = append(res.Long, plugin.Sanitize(r.Cache.Line()))
 	}
 	if v >= 2 {
 		res.Long = append(res.Long, r.Notes...)
@@ -129,6 +160,7 @@ type jsonReport struct {
 	Message                                  *string            `json:"Message"`
 	Metrics                                  map[string]float64 `json:"metrics"`
 	Checks                                   []jsonStep         `json:"checks"`
+	Cache                                    *CacheUse          `json:"cache,omitempty"`
 }
 
 type jsonStep struct {
@@ -140,7 +172,7 @@ type jsonStep struct {
 
 // WriteJSON writes the report as one line of JSON: state, state_text,
 // summary, mode, Creatio's fields (null when not learned), metrics in
-// seconds and bytes, and checks.
+// seconds and bytes, checks, and cache when a credential cache was wanted.
 func (r *Report) WriteJSON(w io.Writer) error {
 	var buf strings.Builder
 	if _, err := (plugin.Result{Name: Name, State: r.State, Summary: r.Summary}).WriteTo(&buf); err != nil {
@@ -174,6 +206,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	for _, s := range r.Steps {
 		j.Checks = append(j.Checks, jsonStep{Name: s.Name, State: s.State, Detail: plugin.Sanitize(s.Detail), Fix: s.Fix})
+	}
+	if c := r.Cache; c != nil {
+		j.Cache = &CacheUse{Used: c.Used, Dir: plugin.Sanitize(c.Dir), Reason: plugin.Sanitize(c.Reason)}
 	}
 	b, err := json.Marshal(j)
 	if err != nil {
