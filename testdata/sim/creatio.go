@@ -133,6 +133,21 @@ type Creatio struct {
 	sessions map[string]session // by .ASPXAUTH value
 	logins   int                // successful logins so far
 	logouts  int                // successful logouts so far
+	counts   map[string]*ScenarioCounts
+}
+
+// ScenarioCounts are the counters of one scenario; see [Creatio.Counts].
+type ScenarioCounts struct {
+	// Logins and Logouts are the successful AuthService.svc/Login and
+	// Logout requests of the scenario, as [Creatio.Logins] and
+	// [Creatio.Logouts] count them for all.
+	Logins, Logouts int
+	// LiveSessions are the scenario's forms sessions alive now.
+	LiveSessions int
+	// HealthRequests are the requests to the scenario's health endpoint
+	// (its runtime's path; the other layout's 404 does not count), each
+	// one check's call whatever it was answered.
+	HealthRequests int
 }
 
 // NewCreatio returns a simulated Creatio. The first path element of a
@@ -161,6 +176,7 @@ func NewCreatio(cfg CreatioConfig) *Creatio {
 		cfg:      cfg,
 		done:     make(chan struct{}),
 		sessions: make(map[string]session),
+		counts:   make(map[string]*ScenarioCounts),
 	}
 }
 
@@ -198,6 +214,35 @@ func (c *Creatio) Logouts() int {
 	return c.logouts
 }
 
+// Counts returns the counters of each scenario that has any, by scenario
+// name: unlike [Creatio.Logins] and the request log they tell one site's
+// logins apart from another's, and they are not bounded.
+func (c *Creatio) Counts() map[string]ScenarioCounts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string]ScenarioCounts, len(c.counts))
+	for name, n := range c.counts {
+		out[name] = *n
+	}
+	for _, s := range c.sessions {
+		n := out[s.scenario]
+		n.LiveSessions++
+		out[s.scenario] = n
+	}
+	return out
+}
+
+// countOf returns the counters of scenario, made when missing; c.mu must be
+// held.
+func (c *Creatio) countOf(scenario string) *ScenarioCounts {
+	n, ok := c.counts[scenario]
+	if !ok {
+		n = &ScenarioCounts{}
+		c.counts[scenario] = n
+	}
+	return n
+}
+
 // ExpireSessions ends every live forms session, as Creatio's session
 // timeout does (no logout is counted), and returns how many it ended. A
 // client that sends a cookie of an ended session then gets the login
@@ -233,6 +278,9 @@ func (c *Creatio) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case rest == healthSuffix(sc.Runtime):
+		c.mu.Lock()
+		c.countOf(sc.Name).HealthRequests++
+		c.mu.Unlock()
 		c.serveHealth(w, r, sc)
 	case rest == AuthServicePath:
 		c.serveLogin(w, r, sc)
@@ -649,6 +697,7 @@ func (c *Creatio) startSession(scenario string) (auth, csrf string) {
 	}
 	c.sessions[auth] = session{scenario: scenario, csrf: csrf}
 	c.logins++
+	c.countOf(scenario).Logins++
 	return auth, csrf
 }
 
@@ -697,6 +746,7 @@ func (c *Creatio) serveLogout(w http.ResponseWriter, r *http.Request, sc Scenari
 	if ok {
 		delete(c.sessions, ck.Value)
 		c.logouts++
+		c.countOf(sc.Name).Logouts++
 	}
 	c.mu.Unlock()
 	if !ok {

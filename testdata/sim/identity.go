@@ -154,15 +154,19 @@ type Identity struct {
 	noPerm  map[string]bool
 	log     requestLog
 	issued  *issuedTokens
+
+	tokenMu       sync.Mutex
+	tokenRequests map[string]int // POSTs to {V}/connect/token by variant, any answer
 }
 
 // issuedTokens remembers the generation each access token (by its jti) was
 // issued in, so that [Identity.RevokeTokens] can end all tokens issued so
 // far while later ones stay valid.
 type issuedTokens struct {
-	mu  sync.Mutex
-	gen int
-	jti map[string]int
+	mu    sync.Mutex
+	gen   int
+	jti   map[string]int
+	total int // tokens issued so far, not bounded like jti
 }
 
 // add records a token issued now.
@@ -173,6 +177,7 @@ func (it *issuedTokens) add(jti string) {
 		clear(it.jti) // as if the oldest had expired: they count as revoked
 	}
 	it.jti[jti] = it.gen
+	it.total++
 }
 
 // current reports whether the token with jti was issued after the last
@@ -243,6 +248,8 @@ func NewIdentity(cfg IdentityConfig) *Identity {
 		key:     key,
 		noPerm:  noPerm,
 		issued:  issued,
+
+		tokenRequests: make(map[string]int),
 	}
 }
 
@@ -377,6 +384,27 @@ func (id *Identity) ValidateToken(token string) (valid, permitted bool) {
 // Requests returns a copy of the requests received so far, oldest first.
 func (id *Identity) Requests() []RecordedRequest { return id.log.list() }
 
+// TokenRequests returns the number of POST requests to a token endpoint
+// ({V}/connect/token) so far, by variant, whatever they were answered: each
+// is one login of a client. Unlike [Identity.Requests] it is not bounded,
+// so it stays right in a long-running simulator.
+func (id *Identity) TokenRequests() map[string]int {
+	id.tokenMu.Lock()
+	defer id.tokenMu.Unlock()
+	out := make(map[string]int, len(id.tokenRequests))
+	for v, n := range id.tokenRequests {
+		out[v] = n
+	}
+	return out
+}
+
+// TokensIssued returns the number of access tokens issued so far.
+func (id *Identity) TokensIssued() int {
+	id.issued.mu.Lock()
+	defer id.issued.mu.Unlock()
+	return id.issued.total
+}
+
 // ResetRequests forgets the recorded requests.
 func (id *Identity) ResetRequests() { id.log.reset() }
 
@@ -388,6 +416,11 @@ func (id *Identity) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		notFound(w)
 		return
+	}
+	if rest == TokenPath && r.Method == http.MethodPost {
+		id.tokenMu.Lock()
+		id.tokenRequests[v.Name]++
+		id.tokenMu.Unlock()
 	}
 	if v.Name == "unavailable-503" {
 		w.Header().Set("Server", "Microsoft-HTTPAPI/2.0")

@@ -2287,3 +2287,74 @@ func TestRevokeTokens(t *testing.T) {
 		t.Errorf("token issued after the revocation: %d, want 200", a.status)
 	}
 }
+
+// TestTokenCounters counts the token requests by variant (every POST to a
+// token endpoint, answered or refused) and the tokens issued; a GET of the
+// token path, discovery and unknown variants count as neither.
+func TestTokenCounters(t *testing.T) {
+	idp, idSrv := newIdentity(t, IdentityConfig{})
+	check := func(what string, requests map[string]int, issued int) {
+		t.Helper()
+		if got := idp.TokenRequests(); !maps.Equal(got, requests) || idp.TokensIssued() != issued {
+			t.Errorf("after %s: TokenRequests %v TokensIssued %d, want %v %d", what, got, idp.TokensIssued(), requests, issued)
+		}
+	}
+	check("nothing", map[string]int{}, 0)
+	if status, _ := tokenAnswer(t, idSrv.URL, "ok", true); status != 200 {
+		t.Fatalf("token: %d", status)
+	}
+	check("one token", map[string]int{"ok": 1}, 1)
+	form := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	if a := do(t, noRedirect(), http.MethodPost, idSrv.URL+"/ok"+TokenPath, form, strings.NewReader(clientForm(clientID, "wrong").Encode())); a.status != 401 && a.status != 400 {
+		t.Errorf("wrong secret: %d", a.status)
+	}
+	check("a refused client", map[string]int{"ok": 2}, 1)
+	if a := do(t, noRedirect(), http.MethodPost, idSrv.URL+"/unavailable-503"+TokenPath, form, strings.NewReader(clientForm(clientID, clientSecret).Encode())); a.status != 503 {
+		t.Errorf("unavailable-503: %d", a.status)
+	}
+	check("a 503", map[string]int{"ok": 2, "unavailable-503": 1}, 1)
+	if status, _ := tokenAnswer(t, idSrv.URL, "basic-listed", true); status != 200 {
+		t.Fatalf("basic-listed token: %d", status)
+	}
+	check("a token of basic-listed", map[string]int{"ok": 2, "unavailable-503": 1, "basic-listed": 1}, 2)
+	get(t, noRedirect(), idSrv.URL+"/ok"+TokenPath)
+	get(t, noRedirect(), idSrv.URL+"/ok"+DiscoveryPath)
+	do(t, noRedirect(), http.MethodPost, idSrv.URL+"/no-such-variant"+TokenPath, form, strings.NewReader(clientForm(clientID, clientSecret).Encode()))
+	check("a GET, discovery and an unknown variant", map[string]int{"ok": 2, "unavailable-503": 1, "basic-listed": 1}, 2)
+	idp.ResetRequests()
+	check("ResetRequests (the counters are not the request log)", map[string]int{"ok": 2, "unavailable-503": 1, "basic-listed": 1}, 2)
+}
+
+// TestScenarioCounts counts logins, logouts, live sessions and health
+// requests by scenario: two sites' logins are told apart.
+func TestScenarioCounts(t *testing.T) {
+	c, srv := newCreatio(t, CreatioConfig{User: testUser, Password: testPassword})
+	if n := c.Counts(); len(n) != 0 {
+		t.Errorf("at start: %v", n)
+	}
+	loginSession(t, srv.URL, "forms")
+	auth, csrf := loginSession(t, srv.URL, "forms-net")
+	loginSession(t, srv.URL, "forms-net")
+	if a := do(t, noRedirect(), http.MethodPost, srv.URL+"/forms-net"+LogoutPath, sessionHeader(auth, csrf), nil); a.status != 200 {
+		t.Fatalf("logout: %d", a.status)
+	}
+	get(t, noRedirect(), srv.URL+"/ok/0/api/OAuthHealthCheck")
+	get(t, noRedirect(), srv.URL+"/ok/api/OAuthHealthCheck") // the other layout's path: 404, not counted
+	get(t, noRedirect(), srv.URL+"/forms/0/api/OAuthHealthCheck")
+	get(t, noRedirect(), srv.URL+"/no-such-scenario/0/api/OAuthHealthCheck")
+	want := map[string]ScenarioCounts{
+		"forms":     {Logins: 1, LiveSessions: 1, HealthRequests: 1},
+		"forms-net": {Logins: 2, Logouts: 1, LiveSessions: 1},
+		"ok":        {HealthRequests: 1},
+	}
+	if got := c.Counts(); !maps.Equal(got, want) {
+		t.Errorf("Counts %v, want %v", got, want)
+	}
+	checkCounts(t, c, 2, 3, 1)
+	c.ExpireSessions()
+	want["forms"] = ScenarioCounts{Logins: 1, HealthRequests: 1}
+	want["forms-net"] = ScenarioCounts{Logins: 2, Logouts: 1}
+	if got := c.Counts(); !maps.Equal(got, want) {
+		t.Errorf("after ExpireSessions: Counts %v, want %v", got, want)
+	}
+}

@@ -9,7 +9,14 @@
 //	creatio http://127.0.0.1:8080
 //	identity http://127.0.0.1:8081
 //
-// and serves until SIGINT or SIGTERM. The Creatio base URL of scenario S is
+// and serves until SIGINT or SIGTERM. GET {creatio}/_sim/stats answers the
+// simulator's counters since the start as JSON: {"logins":N,"logouts":N,
+// "live_sessions":N,"token_requests":N,"tokens_issued":N,"scenarios":{S:
+// {"logins":N,"logouts":N,"live_sessions":N,"health_requests":N}},
+// "variants":{V:{"token_requests":N}}}, that is successful forms logins and
+// logouts, live forms sessions, POSTs to any token endpoint and tokens
+// issued, then by scenario (with the requests to its health endpoint) and
+// by Identity Service variant. The Creatio base URL of scenario S is
 // {creatio}/S (for example http://127.0.0.1:8080/ok); the Identity Service
 // URL of variant V is {identity}/V. Every scenario but bad-gateway also
 // serves the forms login, POST {creatio}/S/ServiceModel/AuthService.svc/Login,
@@ -32,6 +39,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
@@ -225,7 +233,7 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 
 	var logMu sync.Mutex
 	servers := []*http.Server{
-		newServer(logged("creatio", creatio, o.logRequests, stderr, &logMu), tlsConfig),
+		newServer(logged("creatio", withStats(creatio, idp), o.logRequests, stderr, &logMu), tlsConfig),
 		newServer(logged("identity", idp, o.logRequests, stderr, &logMu), tlsConfig),
 	}
 	fmt.Fprintf(stdout, "creatio %s://%s\nidentity %s://%s\n", scheme, displayAddr(o.listen, lc.Addr()), scheme, displayAddr(o.idpListen, li.Addr()))
@@ -254,6 +262,82 @@ func serve(ctx context.Context, o options, stdout, stderr io.Writer) error {
 		return serveErr
 	}
 	return nil
+}
+
+// statsPath is the simulator's own view of its counters, on the Creatio
+// listener only. Its first element is no scenario name (see
+// TestStatsPathIsNoScenario), so no scenario's path collides with it.
+const statsPath = "/_sim/stats"
+
+// stats is the JSON answer of GET statsPath: the logins and logouts Creatio
+// counted (AuthService.svc/Login and Logout that succeeded), its live forms
+// sessions, and the token requests (every POST to a token endpoint) and
+// tokens issued of the Identity Service, since the start; then the same by
+// scenario and by Identity Service variant, which tell one site's logins
+// apart from another's. An integration test reads it before and after the
+// checks it lets a daemon run.
+type stats struct {
+	Logins        int                      `json:"logins"`
+	Logouts       int                      `json:"logouts"`
+	LiveSessions  int                      `json:"live_sessions"`
+	TokenRequests int                      `json:"token_requests"`
+	TokensIssued  int                      `json:"tokens_issued"`
+	Scenarios     map[string]scenarioStats `json:"scenarios"`
+	Variants      map[string]variantStats  `json:"variants"`
+}
+
+// scenarioStats are the counters of one Creatio scenario; health_requests
+// are the requests to its health endpoint, one per check.
+type scenarioStats struct {
+	Logins         int `json:"logins"`
+	Logouts        int `json:"logouts"`
+	LiveSessions   int `json:"live_sessions"`
+	HealthRequests int `json:"health_requests"`
+}
+
+// variantStats are the counters of one Identity Service variant.
+type variantStats struct {
+	TokenRequests int `json:"token_requests"`
+}
+
+// withStats serves statsPath (GET or HEAD) itself and passes every other
+// request to creatio, which records it as usual; a stats request is not
+// recorded, so reading the counters changes none of them.
+func withStats(creatio *sim.Creatio, idp *sim.Identity) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != statsPath {
+			creatio.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "405 method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		st := stats{
+			Logins:       creatio.Logins(),
+			Logouts:      creatio.Logouts(),
+			LiveSessions: creatio.LiveSessions(),
+			TokensIssued: idp.TokensIssued(),
+			Scenarios:    map[string]scenarioStats{},
+			Variants:     map[string]variantStats{},
+		}
+		for name, n := range creatio.Counts() {
+			st.Scenarios[name] = scenarioStats{Logins: n.Logins, Logouts: n.Logouts, LiveSessions: n.LiveSessions, HealthRequests: n.HealthRequests}
+		}
+		for name, n := range idp.TokenRequests() {
+			st.TokenRequests += n
+			st.Variants[name] = variantStats{TokenRequests: n}
+		}
+		b, err := json.Marshal(st)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write(append(b, '\n'))
+	})
 }
 
 func newServer(h http.Handler, tlsConfig *tls.Config) *http.Server {

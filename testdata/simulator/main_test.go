@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptrace"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -324,5 +326,136 @@ func TestDemoCredentials(t *testing.T) {
 	}
 	if want := "Creatio user " + sim.DemoUser + " password " + sim.DemoPassword; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr lacks %q: %s", want, stderr.String())
+	}
+}
+
+// TestStatsPathIsNoScenario: the stats path's first element is no scenario
+// or Identity Service variant name, so it shadows none of their paths.
+func TestStatsPathIsNoScenario(t *testing.T) {
+	first, _, _ := strings.Cut(strings.TrimPrefix(statsPath, "/"), "/")
+	if _, ok := sim.Lookup(first); ok {
+		t.Errorf("%q is a scenario", first)
+	}
+	if _, ok := sim.LookupIdentity(first); ok {
+		t.Errorf("%q is an Identity Service variant", first)
+	}
+}
+
+// TestStats starts the simulator, logs in by forms twice, logs one session
+// out and gets a token, and reads the counters from GET {creatio}/_sim/stats
+// before and after; reading them changes none, the Identity Service listener
+// does not serve them, and a POST is refused.
+func TestStats(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pr, pw := io.Pipe()
+	done := make(chan int, 1)
+	go func() {
+		code := run(ctx, []string{"-listen", "127.0.0.1:0", "-idp-listen", "127.0.0.1:0"}, pw, io.Discard)
+		pw.Close()
+		done <- code
+	}()
+	sc := bufio.NewScanner(pr)
+	urls := map[string]string{}
+	for len(urls) < 2 && sc.Scan() {
+		name, u, _ := strings.Cut(sc.Text(), " ")
+		urls[name] = u
+	}
+	go func() { _, _ = io.Copy(io.Discard, pr) }()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("simulator did not stop")
+		}
+	}()
+	creatio, identity := urls["creatio"], urls["identity"]
+	if creatio == "" || identity == "" {
+		t.Fatalf("printed %v", urls)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	read := func() (stats, string) {
+		t.Helper()
+		resp, err := client.Get(creatio + statsPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+			t.Fatalf("stats: %d %q %s", resp.StatusCode, resp.Header.Get("Content-Type"), b)
+		}
+		var s stats
+		if err := json.Unmarshal(b, &s); err != nil {
+			t.Fatalf("stats %s: %v", b, err)
+		}
+		return s, string(b)
+	}
+	if _, raw := read(); raw != `{"logins":0,"logouts":0,"live_sessions":0,"token_requests":0,"tokens_issued":0,"scenarios":{},"variants":{}}`+"\n" {
+		t.Errorf("at start: %s", raw)
+	}
+
+	login := func() *http.Response {
+		t.Helper()
+		body := fmt.Sprintf(`{"UserName":%q,"UserPassword":%q}`, sim.DemoUser, sim.DemoPassword)
+		resp, err := client.Post(creatio+"/forms"+sim.AuthServicePath, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(b), `"Code":0`) {
+			t.Fatalf("login: %s", b)
+		}
+		return resp
+	}
+	login()
+	resp := login()
+	req, _ := http.NewRequest(http.MethodPost, creatio+"/forms"+sim.LogoutPath, nil)
+	for _, ck := range resp.Cookies() {
+		req.AddCookie(ck)
+		if ck.Name == sim.CookieCSRF {
+			req.Header.Set(sim.HeaderCSRF, ck.Value)
+		}
+	}
+	if resp, err := client.Do(req); err != nil {
+		t.Fatal(err)
+	} else if resp.Body.Close(); resp.StatusCode != 200 {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	cc := clientcredentials.Config{ClientID: sim.DemoClient, ClientSecret: sim.DemoSecret, TokenURL: identity + "/ok/connect/token"}
+	if _, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client)); err != nil {
+		t.Fatal(err)
+	}
+	cc.ClientSecret = "wrong"
+	if _, err := cc.Token(context.WithValue(ctx, oauth2.HTTPClient, client)); err == nil {
+		t.Fatal("a token for a wrong secret")
+	}
+	if resp, err := client.Get(creatio + "/forms/0/api/OAuthHealthCheck"); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
+	}
+	want := stats{Logins: 2, Logouts: 1, LiveSessions: 1, TokenRequests: 2, TokensIssued: 1,
+		Scenarios: map[string]scenarioStats{"forms": {Logins: 2, Logouts: 1, LiveSessions: 1, HealthRequests: 1}},
+		Variants:  map[string]variantStats{"ok": {TokenRequests: 2}}}
+	for range 2 { // a second read: reading changes nothing
+		if s, raw := read(); !reflect.DeepEqual(s, want) {
+			t.Errorf("after 2 logins, 1 logout, 1 health request, 2 token requests: %s, want %+v", raw, want)
+		}
+	}
+
+	for _, tc := range []struct{ method, url string }{{http.MethodPost, creatio + statsPath}, {http.MethodGet, identity + statsPath}} {
+		req, _ := http.NewRequest(tc.method, tc.url, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == 200 || strings.Contains(string(b), "logins") {
+			t.Errorf("%s %s: %d %s", tc.method, tc.url, resp.StatusCode, b)
+		}
 	}
 }
