@@ -77,8 +77,11 @@ func TestZabbixTemplate(t *testing.T) {
 		}
 		n := yamlValue("name: " + name[1])
 		triggers = append(triggers, n)
-		if !regexp.MustCompile(`(?m)^\s+event_name: `).MatchString(b) {
+		ev := regexp.MustCompile(`(?m)^\s+event_name: (.*)$`).FindStringSubmatch(b)
+		if ev == nil {
 			t.Errorf("trigger %q has no event_name", n)
+		} else if e := yamlValue("event_name: " + ev[1]); !strings.HasPrefix(e, n+": ") && !strings.HasPrefix(e, n+" (") {
+			t.Errorf("trigger %q: event name %q does not start with the trigger's name", n, e)
 		}
 		if !regexp.MustCompile(`(?m)^\s+priority: (INFO|WARNING|AVERAGE|HIGH|DISASTER)$`).MatchString(b) {
 			t.Errorf("trigger %q has no severity", n)
