@@ -254,6 +254,15 @@ func TestZabbixWrapperSites(t *testing.T) {
 	if r.State != 2 || !strings.Contains(r.Summary, "raise {$CREATIO.TIMEOUT}") || strings.Contains(out, "-t") {
 		t.Errorf("timeout: %+v, want CRITICAL naming {$CREATIO.TIMEOUT} and no -t", r)
 	}
+	// the options and the URL are macros here
+	r, out = run("--url="+s.C.URL+"/unauthorized", "--timeout=10")
+	if r.State != 3 || !strings.Contains(r.Summary, "put --user, or --client-id with --identity-url, into {$CREATIO.OPTIONS}") {
+		t.Errorf("401: %+v, want UNKNOWN naming {$CREATIO.OPTIONS}", r)
+	}
+	r, out = run("--url="+s.C.URL+"/not-found", "--timeout=10")
+	if r.State != 3 || !strings.Contains(r.Summary, "the URL in {$CREATIO.URL} or {$CREATIO.SITES}") || strings.Contains(out, "--url") {
+		t.Errorf("404: %+v, want UNKNOWN naming {$CREATIO.URL} and no --url", r)
+	}
 	// a site name that would leave the env directory
 	r, _ = run("--site=../crm1", "--url="+s.C.URL+"/forms")
 	if r.State != 3 || !strings.Contains(r.Summary, "site name") {

@@ -21,7 +21,8 @@
 #          several options; empty parameters vanish; no quoting, no globbing),
 #       3. runs the plugin with --output=json (one JSON line) and prints its
 #          answer, with the advice worded for Zabbix: {$CREATIO.TIMEOUT} instead
-#          of -t, the env file for CREATIO_PASSWORD and the like.
+#          of -t, the env files for CREATIO_PASSWORD and the like, the macros
+#          for --url and for the options to add.
 #
 # Install into the ExternalScripts directory: Debian's packages /etc/zabbix/externalscripts,
 # Zabbix's own packages (repo.zabbix.com) /usr/lib/zabbix/externalscripts.
@@ -133,5 +134,7 @@ out=${out//raise -t/raise \{\$CREATIO.TIMEOUT\} (below the Zabbix timeout for ex
 out=${out//CREATIO_PASSWORD or --password-file/CREATIO_PASSWORD in $envfile or --password-file in \{\$CREATIO.OPTIONS\}}
 out=${out//CREATIO_CLIENT_SECRET or --client-secret-file/CREATIO_CLIENT_SECRET in $envfile or --client-secret-file in \{\$CREATIO.OPTIONS\}}
 out=${out//CREATIO_TOKEN or --token-file/CREATIO_TOKEN in $envfile or --token-file in \{\$CREATIO.OPTIONS\}}
+out=${out//use --user, or --client-id with --identity-url/put --user, or --client-id with --identity-url, into \{\$CREATIO.OPTIONS\}}
+out=${out//--url/the URL in \{\$CREATIO.URL\} or \{\$CREATIO.SITES\}}
 printf '%s\n' "$out"
 exit $rc
