@@ -20,6 +20,8 @@
 
 # d13_x CMD...: CMD in the Debian 13 root
 d13_x() { "${TRIXIE_X[@]}" "$@"; }
+# d13_uid USER: USER's uid in the root
+d13_uid() { awk -F: -v u="$1" '$1 == u { print $3 }' "$TRIXIE/etc/passwd"; }
 
 # d13_deb: our amd64 .deb of this tree's version (make package when dist/ has none),
 # installed into the root; sets D13_VERSION
@@ -250,7 +252,7 @@ d13_director() {
 		jq -e --arg p "$SIM_PASSWORD" '.last_check_result.state == 0 and (.last_check_result.command | index("--user=Supervisor") != null) and (.last_check_result.command | map(contains($p)) | any | not)' <<<"$(svc creatio-forms)"
 	check "debian13 creatio-direct: state OK (0), client secret from --client-secret-file, no --url" \
 		jq -e '.last_check_result.state == 0 and ([.last_check_result.command[] | select(startswith("--url"))] | length == 0)' <<<"$(svc creatio-direct)"
-	cache_window "Icinga 2 $D13_ICINGA (D13)" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
+	cache_window "Debian 13 Icinga 2 ${D13_ICINGA#r}" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
 	stop_group "$ipid" d13-icinga2 10
 	cache_clean "$TRIXIE" nagios
@@ -412,7 +414,8 @@ d13_zabbix() {
 	env_check "zabbix_agent2 (Debian 13)" "$apid" "${aenv[@]}"
 	d13_agent_execd() { [ "$(cat "/proc/$apid/comm" 2>/dev/null)" = zabbix_agent2 ]; }
 	wait_for 20 "zabbix_agent2 to be started" d13_agent_execd || true
-	check "debian13: zabbix_agent2 runs as the user zabbix" test "$(stat -c %U "/proc/$apid")" = zabbix
+	# (by uid: the root's passwd, not this machine's, names it)
+	check "debian13: zabbix_agent2 runs as the user zabbix (uid $(d13_uid zabbix) in the root)" test "$(stat -c %u "/proc/$apid")" = "$(d13_uid zabbix)"
 
 	local items_q
 	items_q=$(jq -cn --arg h "$hid" '{output: ["name", "key_", "lastvalue", "lastclock", "state", "error"], hostids: [$h], sortfield: "name"}')
@@ -436,11 +439,11 @@ d13_zabbix() {
 	check "debian13 agent forms: state 0 (password from the wrapper's env file)" jq -e '.state == 0' <<<"$(v forms)"
 	check "debian13 agent direct: state 0 (client secret from the wrapper's env file)" jq -e '.state == 0 and .mode == "direct"' <<<"$(v direct)"
 	local zuid
-	zuid=$(awk -F: '$1 == "zabbix" { print $3 }' "$TRIXIE/etc/passwd")
+	zuid=$(d13_uid zabbix)
 	check "debian13 agent cache-forms: the cache in /var/tmp/check_creatio_oauth-$zuid (HOME=/nonexistent)" \
 		jq -e --arg d "/var/tmp/check_creatio_oauth-$zuid" '.state == 0 and .cache.used == true and .cache.dir == $d' <<<"$(v cache-forms)"
 	check "debian13: no item is unsupported" jq -e 'all(.state == "0")' "$H/items.json"
-	cache_window "Zabbix agent 2 $D13_AGENT (D13)" "$H/stats-before.json" forms:forms-net oauth:bearer:basic-listed
+	cache_window "Debian 13 agent 2 $D13_AGENT" "$H/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
 	stop_group "$zpid" d13-zabbix-server 30
 	stop_group "$apid" d13-zabbix-agent2 10
