@@ -252,7 +252,7 @@ d13_director() {
 		jq -e --arg p "$SIM_PASSWORD" '.last_check_result.state == 0 and (.last_check_result.command | index("--user=Supervisor") != null) and (.last_check_result.command | map(contains($p)) | any | not)' <<<"$(svc creatio-forms)"
 	check "debian13 creatio-direct: state OK (0), client secret from --client-secret-file, no --url" \
 		jq -e '.last_check_result.state == 0 and ([.last_check_result.command[] | select(startswith("--url"))] | length == 0)' <<<"$(svc creatio-direct)"
-	cache_window "Debian 13 Icinga 2 ${D13_ICINGA#r}" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
+	cache_window "Debian 13 Icinga 2 ${D13_ICINGA#r} (Director $D13_DIRECTOR)" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
 	stop_group "$ipid" d13-icinga2 10
 	cache_clean "$TRIXIE" nagios
@@ -443,7 +443,7 @@ d13_zabbix() {
 	check "debian13 agent cache-forms: the cache in /var/tmp/check_creatio_oauth-$zuid (HOME=/nonexistent)" \
 		jq -e --arg d "/var/tmp/check_creatio_oauth-$zuid" '.state == 0 and .cache.used == true and .cache.dir == $d' <<<"$(v cache-forms)"
 	check "debian13: no item is unsupported" jq -e 'all(.state == "0")' "$H/items.json"
-	cache_window "Debian 13 agent 2 $D13_AGENT" "$H/stats-before.json" forms:forms-net oauth:bearer:basic-listed
+	cache_window "Debian 13 Zabbix agent 2 $D13_AGENT" "$H/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
 	stop_group "$zpid" d13-zabbix-server 30
 	stop_group "$apid" d13-zabbix-agent2 10
