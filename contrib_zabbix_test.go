@@ -255,7 +255,7 @@ func TestZabbixWrapperSites(t *testing.T) {
 		t.Errorf("timeout: %+v, want CRITICAL naming {$CREATIO.TIMEOUT} and no -t", r)
 	}
 	// the options and the URL are macros here
-	r, out = run("--url="+s.C.URL+"/unauthorized", "--timeout=10")
+	r, _ = run("--url="+s.C.URL+"/unauthorized", "--timeout=10")
 	if r.State != 3 || !strings.Contains(r.Summary, "put --user, or --client-id with --identity-url, into {$CREATIO.OPTIONS}") {
 		t.Errorf("401: %+v, want UNKNOWN naming {$CREATIO.OPTIONS}", r)
 	}
