@@ -98,6 +98,7 @@ func (v *view) match(e *entry, n int, found []span) []span {
 			at = hi - 1
 		}
 	}
+	found = v.runs(e, found)
 	// A cut echo: the view ends, give or take a tail, with the secret's
 	// first MinLen+ bytes, as text or inside a final base64 word.
 	// The span ends where the tail begins (a dropped escape is hidden).
@@ -105,6 +106,9 @@ func (v *view) match(e *entry, n int, found []span) []span {
 		p := cutStart(s[:end], secret)
 		if p < 0 {
 			p = b64Cut(s[:end], e)
+		}
+		if p >= 0 && wordAtEnd(s, p, end, secret) {
+			p = -1 // a word that begins the secret, at the end of a longer text
 		}
 		if p >= 0 {
 			hi := n
@@ -230,4 +234,15 @@ func (b *builder) putRune(i, j int, r rune) {
 
 func (b *builder) view() *view {
 	return &view{s: string(b.b), from: b.from}
+}
+
+// wordAtEnd tells whether the cut echo s[p:end], a beginning of secret, is
+// one word of the secret after other text, with no cut marker after it:
+// "available to Creatio" for the secret Creatio2024!, which is Creatio's
+// name more likely than a cut echo.
+func wordAtEnd(s string, p, end int, secret string) bool {
+	if !oneWord(secret, 0, end-p) || fieldStart(s[:p]) {
+		return false
+	}
+	return !strings.HasPrefix(s[end:], "...") && !strings.HasPrefix(s[end:], "…")
 }

@@ -76,6 +76,8 @@ type entry struct {
 	// and for both alphabets: one of them is in every base64 text that
 	// encodes the secret, whatever precedes or follows it.
 	cores []string
+	// runs finds the runs of the secret the fragment rule hides.
+	runs *runIndex
 }
 
 // Add registers a secret: a password, a client secret, a token or a cookie
@@ -102,7 +104,7 @@ func (s *Secrets) add(secret string, basic bool) {
 	if s == nil || len(secret) < MinLen {
 		return
 	}
-	e := entry{secret: secret, cores: cores(nil, secret)}
+	e := entry{secret: secret, cores: cores(nil, secret), runs: newRunIndex(secret)}
 	if basic {
 		form := url.QueryEscape(secret)
 		for _, alt := range []string{form, lowerHex(form)} {
