@@ -168,11 +168,11 @@ func (l *FormsLogin) judge(resp *web.Response) *report.Failure {
 	case resp.TooLarge:
 		return report.Failed(report.Server, fmt.Sprintf("login as %s: the answer of AuthService.svc is larger than the %d-byte cap (--max-body)", user, l.client.MaxBody()), "check Creatio's application logs")
 	case web.Overloaded(status):
-		return report.Failed(report.Server, fmt.Sprintf("Creatio answered %s to the login as %s (AuthService.svc)%s", web.Status(resp), user, l.client.Via(resp)), "check Creatio's web server, logs and load")
+		return report.Failed(report.Server, fmt.Sprintf("Creatio answered %s to the login as %s (AuthService.svc)%s", l.client.Status(resp), user, l.client.Via(resp)), "check Creatio's web server, logs and load")
 	case status == http.StatusNotFound:
 		return report.Failed(report.Setup, fmt.Sprintf("login as %s: no AuthService.svc below --url (HTTP 404)", user), "check --url, with any virtual directory")
 	case status >= 300:
-		return report.Failed(report.Setup, fmt.Sprintf("login as %s: AuthService.svc answered HTTP %s", user, plugin.Sanitize(resp.Status)), "check --url and that the user may log in")
+		return report.Failed(report.Setup, fmt.Sprintf("login as %s: AuthService.svc answered %s", user, l.client.Status(resp)), "check --url and that the user may log in")
 	}
 	o, _ := web.ReadObject(resp.Body)
 	code, _ := o.Get("Code")
@@ -259,7 +259,7 @@ func (l *FormsLogin) Logout(ctx context.Context, c *web.Client, p report.Policy)
 	case err != nil:
 		return "logout: " + c.Describe(err, "the logout request", u, p).Text + "; the session of " + l.user() + " stays until Creatio's session timeout"
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return fmt.Sprintf("logout: AuthService.svc answered HTTP %s; the session of %s stays until Creatio's session timeout", plugin.Sanitize(resp.Status), l.user())
+		return fmt.Sprintf("logout: AuthService.svc answered %s; the session of %s stays until Creatio's session timeout", c.Status(resp), l.user())
 	}
 	return fmt.Sprintf("logout: ended the session of %s (HTTP %d)", l.user(), resp.StatusCode)
 }
@@ -344,7 +344,7 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	l.token = tok.AccessToken
 	r.Notes = append(r.Notes, "login: "+how)
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
-	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + web.RedactURL(ep.URL)})
+	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + c.URLText(ep.URL)})
 	return tokenEntry(tok, start), true
 }
 

@@ -152,7 +152,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		switch {
 		case f == nil:
 			c.Secrets().Add(tok.AccessToken)
-			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", plugin.Sanitize(tok.Type), tok.ExpiresIn, tok.Claims != nil)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(tok.Type, 40), tok.ExpiresIn, tok.Claims != nil)
 			return tok, "token: client authentication " + auth.method() + " accepted", nil
 		case oe == nil || oe.Code != "invalid_client" || ctx.Err() != nil:
 			return nil, "", f
@@ -186,7 +186,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if resp.TooLarge {
 		return nil, nil, id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))
 	}
-	tok, err := ParseToken(resp.Header.Get("Content-Type"), resp.Body)
+	tok, err := ParseToken(resp.ContentType(), resp.Body)
 	var oe *OAuthError
 	errors.As(err, &oe)
 	return tok, oe, id.judge(resp, oe, err)
@@ -218,13 +218,13 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 	}
 	switch {
 	case web.Overloaded(status) && oe != nil:
-		return whole(id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.StatusCode(resp)+": "+said, serverFix)))
+		return whole(id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.StatusCode(resp)+": "+said, serverFix)))
 	case web.Overloaded(status):
-		return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp), serverFix))
+		return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp), serverFix))
 	case status >= 200 && status <= 299 && oe != nil:
 		return whole(id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d with the error %s", status, said), serverFix)))
 	case status >= 200 && status <= 299 && err != nil:
-		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d but %v", status, err), serverFix))
+		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d but %s", status, id.Client.ErrText(err, 120)), serverFix))
 	case status >= 200 && status <= 299:
 		return nil
 	case oe != nil && oe.Code == "unsupported_grant_type":
@@ -234,9 +234,9 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
 		return whole(id.refused(tokenURL, said, oe.Description))
 	case status == 401:
-		return id.refused(tokenURL, web.Status(resp)+" without an OAuth error code", "")
+		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "")
 	}
-	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp)+", not an OAuth answer", serverFix))
+	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp)+", not an OAuth answer", serverFix))
 }
 
 // failed says a failure of the token request to tokenURL in Creatio's
@@ -245,14 +245,14 @@ func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Fai
 	f := *cause
 	f.Step = StepToken
 	f.Text = Unretrievable + ": " + cause.Text
-	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ": " + cause.Long()
+	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
 	return &f
 }
 
 // refused is the failure of a refused client: whose credentials they are
 // decides the words and (by the rule of report.Credentials) the state.
 func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
-	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ")"
 	method := ""
 	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
