@@ -25,6 +25,7 @@ type config struct {
 	check   check.Runner
 	trace   *web.Trace      // -vvv: each request and answer, secrets redacted
 	secrets *redact.Secrets // hidden in everything printed
+	notes   []string        // for -vv: how the options were read
 }
 
 // configure turns the options into the check to run, step by step. Its
@@ -55,6 +56,7 @@ func configure(ctx context.Context, o *options, getenv func(string) string, verb
 		}
 		splitEndpointURL(o, &base)
 	}
+	cfg.notes = append(droppedQuery("--url", o.Target.URL), droppedQuery("--identity-url", o.Identity.URL)...)
 	if cfg.check, err = runner(ctx, o, th, client, base, id, getenv); err != nil {
 		return nil, err
 	}
@@ -117,6 +119,7 @@ func runner(ctx context.Context, o *options, th thresholds, client *web.Client, 
 	if err != nil {
 		return nil, err
 	}
+	knownSecrets(client.Secrets(), auth)
 	switch a := auth.(type) {
 	case *creatio.FormsLogin:
 		a.Cache = credentialCache(o, getenv)
@@ -235,6 +238,7 @@ func identityOf(ctx context.Context, o *options, client *web.Client, getenv func
 	}
 	secret, err := secretFrom(ctx, o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
 	id.Secret = secret
+	client.Secrets().AddBasic(id.ClientID, secret) // every spelling, before the first request
 	return id, err
 }
 
@@ -300,4 +304,14 @@ func source(file, flag, env string) string {
 func deadline(t time.Duration) time.Duration {
 	margin := min(t/10, 500*time.Millisecond)
 	return t - margin
+}
+
+// droppedQuery is the -vv note for a URL option whose query string or
+// fragment is dropped (the plugin builds its own paths below the base);
+// the query itself is not printed, as it may hold credentials.
+func droppedQuery(flag, raw string) []string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 && i < len(raw)-1 {
+		return []string{flag + ": the query string or fragment after '" + raw[i:i+1] + "' is dropped; the plugin requests its own paths below " + plugin.Sanitize(web.RedactRaw(raw))}
+	}
+	return nil
 }

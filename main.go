@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 	// the trace as it was written: no pass over the whole report, which
 	// would run the fragment rule over the plugin's own words.
 	report := cfg.check.Run(ctx)
-	report.Notes = append(report.Notes, cfg.trace.Lines()...)
+	report.Notes = append(append(cfg.notes, report.Notes...), cfg.trace.Lines()...)
 	return out.report(report, len(opts.Output.Verbose))
 }
 
