@@ -258,8 +258,11 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string) *report
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
 	if !id.Own {
-		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret; "+credentialsFix)
-		f.Hint = "Check the client id and secret system settings."
+		// Direct mode holds a copy of Creatio's secret: after a rotation
+		// the copy is the usual culprit, so both are named.
+		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
+		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+credentialsFix)
+		f.Hint = "Check the id/secret settings and this check's copy."
 		f.Detail = f.Text + where
 		return f.In(StepToken)
 	}
