@@ -26,6 +26,7 @@ type config struct {
 	trace   *web.Trace      // -vvv: each request and answer, secrets redacted
 	secrets *redact.Secrets // hidden in everything printed
 	notes   []string        // for -vv: how the options were read
+	warns   []string        // for -v: secret files others can read
 }
 
 // configure turns the options into the check to run, step by step. Its
@@ -60,6 +61,7 @@ func configure(ctx context.Context, o *options, getenv func(string) string, verb
 	if cfg.check, err = runner(ctx, o, th, client, base, id, getenv); err != nil {
 		return nil, err
 	}
+	cfg.warns = exposedSecretFiles(o)
 	if th.certificates {
 		cfg.check = &check.Certificates{Check: cfg.check, Client: client, Creatio: base, Identity: id.URL, Warn: th.certWarn, Crit: th.certCrit}
 	}

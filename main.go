@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 	// would run the fragment rule over the plugin's own words.
 	report := cfg.check.Run(ctx)
 	report.Notes = append(append(cfg.notes, report.Notes...), cfg.trace.Lines()...)
+	report.Warnings = append(cfg.warns, report.Warnings...)
 	return out.report(report, len(opts.Output.Verbose))
 }
 

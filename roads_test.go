@@ -249,3 +249,40 @@ func TestRoadsURLUserInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnMistakesAreUnknown: a port outside 1-65535 in --url or
+// --identity-url is the plugin's input, so UNKNOWN; a redirect to file: or
+// javascript: is named; a query string dropped from --url is said at -vv.
+func TestOwnMistakesAreUnknown(t *testing.T) {
+	for _, args := range [][]string{
+		{"-U", "https://127.0.0.1:0/"},
+		{"-U", "https://127.0.0.1:99999"},
+		{"--mode", "direct", "--identity-url", "https://127.0.0.1:65536", "--client-id", "m"},
+		{"--mode", "direct", "--identity-url", "https://127.0.0.1:0", "--client-id", "m"},
+	} {
+		st, out := runPlugin(t, map[string]string{"CREATIO_CLIENT_SECRET": "s3cret-value"}, args...)
+		if st != plugin.Unknown || !strings.Contains(string(out), "is outside 1-65535") {
+			t.Errorf("%v: %v\n%s", args, st, out)
+		}
+	}
+	for _, target := range []string{"file:///etc/passwd", "javascript:alert(1)"} {
+		srv := rawServer(t, func(r *http.Request, body string) (string, http.Header, string) {
+			return "HTTP/1.1 302 Found", http.Header{"Location": {target}}, ""
+		})
+		scheme := target[:strings.IndexByte(target, ':')]
+		st, out := runPlugin(t, nil, "-U", srv, "--runtime", "netfx")
+		if st != plugin.Unknown || !strings.Contains(string(out), "redirects to a "+scheme+": URL, which is not followed") { // the state of any redirect not followed
+			t.Errorf("redirect to %s: %v\n%s", target, st, out)
+		}
+	}
+	srv := rawServer(t, func(r *http.Request, body string) (string, http.Header, string) {
+		return "HTTP/1.1 200 OK", nil, `{"HasProblem":false,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":true,"IsAccessTokenRetrievableForSystemActions":true}`
+	})
+	for v, want := range map[string]bool{"-v": false, "-vv": true} {
+		_, out := runPlugin(t, nil, "-U", srv+"/?token=Q7sEcReT", "--runtime", "netfx", v)
+		said := strings.Contains(string(out), "--url: the query string or fragment after '?' is dropped")
+		if said != want || strings.Contains(string(out), "Q7sEcReT") {
+			t.Errorf("--url with a query, %s: said %t, want %t\n%s", v, said, want, out)
+		}
+	}
+}

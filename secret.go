@@ -155,3 +155,23 @@ func knownSecrets(s *redact.Secrets, auth creatio.Authenticator) {
 		s.AddBasic(a.Identity.ClientID, a.Identity.Secret)
 	}
 }
+
+// exposedSecretFiles are the warnings, for -v, about secret files that
+// other users can read (as ssh says of an unprotected private key); the
+// check runs all the same.
+func exposedSecretFiles(o *options) []string {
+	var warns []string
+	for _, f := range []struct{ flag, file string }{
+		{"--password-file", o.Auth.PasswordFile},
+		{"--client-secret-file", o.Identity.ClientSecretFile},
+		{"--token-file", o.Auth.TokenFile},
+	} {
+		if f.file == "" {
+			continue
+		}
+		if who := readableByOthers(f.file); who != "" {
+			warns = append(warns, fmt.Sprintf("warning: %s %s is readable by %s; make it readable by this user only (chmod 600)", f.flag, plugin.Sanitize(f.file), who))
+		}
+	}
+	return warns
+}

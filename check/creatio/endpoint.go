@@ -403,7 +403,7 @@ func (e *Endpoint) redirected(resp *web.Response) *report.Failure {
 	case web.IsLoginPath(loc.Path):
 		return e.authFailure("a redirect to "+e.Client.Said(loc.EscapedPath(), 100), resp.StatusCode)
 	case loc.Scheme != "http" && loc.Scheme != "https":
-		return report.Failed(report.Server, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Said(loc.Scheme, 20)), "check Creatio's web server and --url")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Said(loc.Scheme, 20)), "check --url and Creatio's web server")
 	case !web.SameOrigin(resp.URL, loc):
 		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Said(loc.Host, 100)), "point --url at it")
 	}

@@ -35,6 +35,9 @@ type Report struct {
 	Health  *Health // nil when no health status was learned
 	Perf    []plugin.Perf
 	Notes   []string // verbose notes: the runtime found, the debug trace
+	// Warnings are said from -v on, in long output: what the admin should
+	// fix although the check ran (a secret file others can read).
+	Warnings []string
 }
 
 // Fail records failure f: its state by the rule of p (the worst state
@@ -107,6 +110,9 @@ func (r *Report) Result(v int) plugin.Result {
 				res.Long = append(res.Long, "   fix: "+s.Fix)
 			}
 		}
+	}
+	if v >= 1 {
+		res.Long = append(res.Long, r.Warnings...)
 	}
 	if v >= 2 {
 		res.Long = append(res.Long, r.Notes...)
