@@ -61,7 +61,22 @@ func (c *Client) ErrText(err error, n int) string {
 // without user info or query string, and with the secrets of its path
 // hidden.
 func (c *Client) URLText(u *url.URL) string {
-	return c.Said(RedactURL(u), 200)
+	if u == nil {
+		return ""
+	}
+	// Host and path are each a field of the server's: the '/' that starts
+	// the path is the URL's, not an edge of an echo within it.
+	r := url.URL{Scheme: u.Scheme, Host: u.Host}
+	head := r.String()
+	path := strings.TrimPrefix(u.EscapedPath(), "/")
+	text := plugin.Sanitize(c.secrets.Redact(head))
+	if u.Path != "" || u.RawPath != "" {
+		text += "/" + plugin.Sanitize(c.secrets.Redact(path))
+	}
+	if u.RawQuery != "" {
+		text += "?…"
+	}
+	return redact.Cut(text, 200)
 }
 
 // Status is an answer's status for a status line, with any Retry-After
