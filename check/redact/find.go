@@ -15,10 +15,17 @@ const maxDepth = 3
 // Marker already put in (marks, sorted and disjoint).
 func find(text string, entries []entry, marks []span) []span {
 	var found []span
+	var any [64]uint64 // the grams of every secret, for the fragment rule
+	for i := range entries {
+		for w, bits := range entries[i].runs.grams {
+			any[w] |= bits
+		}
+	}
 	for _, v := range views(text) {
 		for i := range entries {
 			found = v.match(&entries[i], len(text), found)
 		}
+		found = v.runs(entries, &any, found)
 	}
 	sortSpans(found)
 	var out []span
@@ -98,7 +105,6 @@ func (v *view) match(e *entry, n int, found []span) []span {
 			at = hi - 1
 		}
 	}
-	found = v.runs(e, found)
 	// A cut echo: the view ends, give or take a tail, with the secret's
 	// first MinLen+ bytes, as text or inside a final base64 word.
 	// The span ends where the tail begins (a dropped escape is hidden).

@@ -37,6 +37,18 @@ type runIndex struct {
 	short int        // the shortest run hidden as a token, in characters
 	first [256]int32 // the first position of each byte in the secret, -1 for none
 	next  []int32    // the next position of the same byte, -1 for none
+	// grams has a bit set for each MinLen-byte slice of the secret (by a
+	// hash): a text position whose next MinLen bytes miss it starts no run
+	// worth a look, which most positions of a text are.
+	grams [64]uint64
+}
+
+// gramBit is the word and bit of grams for the MinLen bytes s begins with
+// (runs computes the same as it rolls over a text).
+func gramBit(s string) (int, uint64) {
+	g := uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+	h := (g * 2654435761) >> 20 // 12 bits
+	return int(h >> 6), 1 << (h & 63)
 }
 
 func newRunIndex(secret string) *runIndex {
@@ -50,31 +62,75 @@ func newRunIndex(secret string) *runIndex {
 		x.next[j] = x.first[c]
 		x.first[c] = int32(j)
 	}
+	for j := 0; j+MinLen <= len(secret); j++ {
+		w, bit := gramBit(secret[j:])
+		x.grams[w] |= bit
+	}
 	return x
 }
 
-// runs appends to found the spans of the raw text (n bytes) where v shows
-// a run of e's secret that the fragment rule hides.
-func (v *view) runs(e *entry, found []span) []span {
+// runs appends to found the spans of the raw text where v shows a run of
+// a secret of entries that the fragment rule hides. any is the union of the
+// entries' grams: one pass over the text serves them all. A hidden run
+// either has LongRun characters or more, so it holds a MinLen-byte slice
+// at a multiple of 4 that begins at most 3 bytes after it does, or it
+// stands as an echo, so it begins a token (after a byte that is no ASCII
+// letter or digit); only those places are looked at.
+func (v *view) runs(entries []entry, any *[64]uint64, found []span) []span {
+	s := v.s
+	hit := func(i int) (int, uint64, bool) {
+		w, bit := gramBit(s[i:])
+		return w, bit, any[w]&bit != 0
+	}
+	look := func(i, w int, bit uint64) {
+		for k := range entries {
+			if e := &entries[k]; e.runs.grams[w]&bit != 0 {
+				found = v.runsAt(i, e, found)
+			}
+		}
+	}
+	for i := 0; i+MinLen <= len(s); i++ {
+		if i%4 == 0 {
+			if w, bit, ok := hit(i); ok {
+				for a := max(0, i-3); a <= i; a++ {
+					look(a, w, bit) // a run from a that holds s[i:i+4]
+				}
+			}
+			continue
+		}
+		if i > 0 && wordByte(s[i-1]) {
+			continue
+		}
+		if w, bit, ok := hit(i); ok {
+			look(i, w, bit)
+		}
+	}
+	return found
+}
+
+// wordByte tells whether c is an ASCII letter or digit.
+func wordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// runsAt appends to found the run of e's secret that starts at s[i], if
+// the fragment rule hides it.
+func (v *view) runsAt(i int, e *entry, found []span) []span {
 	s, secret, x := v.s, e.secret, e.runs
-	minBytes := x.short // a run of k characters has at least k bytes
-	for i := 0; i+minBytes <= len(s); i++ {
-		for j := x.first[s[i]]; j >= 0; j = x.next[j] {
-			if i > 0 && j > 0 && s[i-1] == secret[j-1] {
-				continue // inside a longer run, found from its start
-			}
-			m := 1
-			for i+m < len(s) && int(j)+m < len(secret) && s[i+m] == secret[int(j)+m] {
-				m++
-			}
-			if m < minBytes || m == len(secret) {
-				continue // too short, or the whole secret: found already
-			}
-			run := s[i : i+m]
-			k := utf8.RuneCountInString(run)
-			if k >= LongRun || k >= x.short && echo(s, i, i+m, secret, int(j)) {
-				found = append(found, v.raw(i, i+m))
-			}
+	for j := x.first[s[i]]; j >= 0; j = x.next[j] {
+		if i > 0 && j > 0 && s[i-1] == secret[j-1] {
+			continue // inside a longer run, found from its start
+		}
+		m := 1
+		for i+m < len(s) && int(j)+m < len(secret) && s[i+m] == secret[int(j)+m] {
+			m++
+		}
+		if m < x.short || m == len(secret) {
+			continue // too short (a run of k characters has k bytes or more), or the whole secret: found already
+		}
+		k := utf8.RuneCountInString(s[i : i+m])
+		if k >= LongRun || k >= x.short && echo(s, i, i+m, secret, int(j)) {
+			found = append(found, v.raw(i, i+m))
 		}
 	}
 	return found
