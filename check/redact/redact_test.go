@@ -550,6 +550,11 @@ func TestFragmentRule(t *testing.T) {
 			t.Errorf("%s:\nRedact(%q)\n = %q\nwant %q", tc.name, tc.in, got, tc.want)
 		}
 	}
+	var cs Secrets
+	cs.Add("xK9-app-secret")
+	if got := cs.Redact("ClientSecret and client_secret"); got != "ClientSecret and client_secret" {
+		t.Errorf("a secret ending in secret: Redact = %q", got)
+	}
 	// A word of a secret is hidden as a token only next to a cut marker or
 	// as the whole text.
 	var w Secrets
