@@ -37,7 +37,7 @@ func rawServer(t *testing.T, answer func(r *http.Request, body string) (string, 
 			go func() {
 				defer conn.Close()
 				br := bufio.NewReader(conn)
-				for {
+				{ // one request per connection: the answer closes it
 					req, err := http.ReadRequest(br)
 					if err != nil {
 						return
@@ -57,7 +57,6 @@ func rawServer(t *testing.T, answer func(r *http.Request, body string) (string, 
 					_ = h.Write(&sb)
 					sb.WriteString("\r\n" + body)
 					_, _ = io.WriteString(conn, sb.String())
-					return
 				}
 			}()
 		}
