@@ -162,6 +162,7 @@ func TestRoadsReasonPhrase(t *testing.T) {
 		{"reason phrase, forms login", pw, map[string]string{"CREATIO_PASSWORD": pw}, []string{"-U", login, "--user", "monitor", "--no-cache"}},
 		{"reason phrase, 200-character client secret", long, map[string]string{"CREATIO_CLIENT_SECRET": long}, []string{"--mode", "direct", "--identity-url", idp, "--client-id", "monitoring"}},
 		{"Go's error string (malformed HTTP version)", "Pw7xQZk9LmN4", map[string]string{"CREATIO_PASSWORD": "Pw7xQZk9LmN4"}, []string{"-U", version, "--user", "monitor", "--no-cache"}},
+		{"Go's error string, Go-quoted (\\x7f)", "Pw\"7\x7fxQZk9Lm", map[string]string{"CREATIO_PASSWORD": "Pw\"7\x7fxQZk9Lm"}, []string{"-U", version, "--user", "monitor", "--no-cache"}},
 	})
 }
 
@@ -283,5 +284,23 @@ func TestOwnMistakesAreUnknown(t *testing.T) {
 		if said != want || strings.Contains(string(out), "Q7sEcReT") {
 			t.Errorf("--url with a query, %s: said %t, want %t\n%s", v, said, want, out)
 		}
+	}
+}
+
+// TestRoadsLoginCookieEcho: the login answer that sets the session cookie
+// and echoes it in a body that is not Creatio's JSON: the cookie is a
+// secret before the answer is said.
+func TestRoadsLoginCookieEcho(t *testing.T) {
+	const session = "F3A9C2D17B4E8A6055D1C9E2B7A4F0C3"
+	srv := rawServer(t, func(r *http.Request, body string) (string, http.Header, string) {
+		h := http.Header{"Content-Type": {"text/html"}}
+		h.Add("Set-Cookie", ".ASPXAUTH="+session+"; Path=/; HttpOnly")
+		h.Add("Set-Cookie", "UserName=monitor; Path=/")
+		return "HTTP/1.1 200 OK", h, "<html>session " + session + " for monitor</html>"
+	})
+	checkRoads(t, []roadCase{{"login answer echoes its own session cookie", session, map[string]string{"CREATIO_PASSWORD": "Pw7xQZk9LmN4"}, []string{"-U", srv, "--user", "monitor", "--no-cache"}}})
+	_, out := runPlugin(t, map[string]string{"CREATIO_PASSWORD": "Pw7xQZk9LmN4"}, "-U", srv, "--user", "monitor", "--no-cache")
+	if !strings.Contains(string(out), "for monitor") {
+		t.Errorf("the user's name, which the UserName cookie holds, was hidden:\n%s", out)
 	}
 }

@@ -138,6 +138,7 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	if err != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_login", c.Describe(err, "the login request", u, p), elapsed)
 	}
+	l.registerCookies(c) // before judge says anything of the answer that set them
 	if f := l.judge(resp); f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_login", f, elapsed)
 	}
@@ -159,6 +160,17 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	r.Perf = append(r.Perf, report.SecondsPerf("time_login", elapsed))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "logged in to Creatio as " + l.user()})
 	return e, true
+}
+
+// registerCookies registers the session's cookie values as secrets the
+// moment the login answer set them: each but the one that only holds the
+// user's name.
+func (l *FormsLogin) registerCookies(c *web.Client) {
+	for _, ck := range c.Cookies(l.Base) {
+		if name, err := url.QueryUnescape(ck.Value); ck.Value != "" && (err != nil || name != l.User) {
+			c.Secrets().Add(ck.Value)
+		}
+	}
 }
 
 // judge is the failure of a login answer, or nil for a good login.

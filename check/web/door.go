@@ -54,7 +54,37 @@ func (c *Client) ErrText(err error, n int) string {
 	if err == nil {
 		return ""
 	}
-	return c.Said(err.Error(), n)
+	return c.Said(c.unquoteSecrets(err.Error()), n)
+}
+
+// unquoteSecrets hides the secrets in the Go-quoted strings of an error's
+// text ("malformed HTTP version \"…\"" quotes the server's bytes with
+// strconv.Quote: \x escapes for invalid UTF-8, \a, \v, \U), which the
+// decoders of redact do not read: each quoted string that holds a secret
+// once unquoted is replaced by its redacted, unquoted text.
+func (c *Client) unquoteSecrets(text string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(text, '"')
+		if i < 0 {
+			break
+		}
+		q, err := strconv.QuotedPrefix(text[i:])
+		if err != nil {
+			b.WriteString(text[:i+1])
+			text = text[i+1:]
+			continue
+		}
+		b.WriteString(text[:i])
+		text = text[i+len(q):]
+		raw, _ := strconv.Unquote(q) // QuotedPrefix checked it
+		if red := c.secrets.Redact(raw); red != raw {
+			q = strconv.Quote(red)
+		}
+		b.WriteString(q)
+	}
+	b.WriteString(text)
+	return b.String()
 }
 
 // URLText prints a URL a server gave (a Location, a token_endpoint)

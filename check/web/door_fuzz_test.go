@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -15,8 +16,8 @@ import (
 // secretAlphabet and textAlphabet are disjoint, so that a run of a
 // secret's characters in a door's output can only come from the secret.
 const (
-	secretAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789|+/=%!#~ü"
-	textAlphabet   = "abcdefghijklmnopqrstuvwxyz ,;:()\"'-"
+	secretAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789|+/=%!#~ü\"\\\x7f"
+	textAlphabet   = "abcdefghijklmnopqrstuvwxyz ,;:()'-"
 )
 
 // fromAlphabet maps the bytes of b onto the characters of alphabet.
@@ -40,6 +41,7 @@ func doorOutputs(c *Client, trace *[]string, text string, n int) map[string]stri
 		"Said":       c.Said(text, n),
 		"Words":      c.Words(text),
 		"ErrText":    c.ErrText(errors.New(text), n),
+		"ErrText %q": c.ErrText(fmt.Errorf("net/http: HTTP/1.x transport connection broken: malformed HTTP version %q", text), n),
 		"URLText":    c.URLText(&url.URL{Scheme: "https", Host: "crm.example.com", Path: "/" + text}),
 		"Status":     c.Status(resp),
 		"StatusCode": c.StatusCode(resp),
@@ -102,7 +104,9 @@ func FuzzDoors(f *testing.F) {
 			for _, sec := range []string{secret, strings.ReplaceAll(secret, "|", "/")} {
 				r := []rune(sec)
 				for a := 0; a+8 <= len(r); a++ {
-					if strings.Contains(out, string(r[a:a+8])) {
+					run := string(r[a : a+8])
+					quoted := strings.Trim(strconv.Quote(run), `"`) // as Go's errors quote it
+					if strings.Contains(out, run) || strings.Contains(out, quoted) {
 						t.Fatalf("secret %q, text %q: %s printed %q", secret, text, door, out)
 					}
 				}
