@@ -20,9 +20,10 @@ FUZZTIME ?= 2m
 TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo ./testdata/fixture
 
 # staticcheck 2026.2.2, the release that knows Go 1.27; make lint installs it
-# once, through the module proxy, into a cache outside the tree.
+# once, through the module proxy, into $(GOPATH)/tools (outside the tree, kept
+# by make clean), not beside the plugin's credential cache in ~/.cache.
 STATICCHECK_VERSION := v0.8.2
-TOOLS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/check_creatio_oauth/tools
+TOOLS ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/tools
 STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
 .PHONY: all build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
@@ -52,7 +53,8 @@ demo:
 	./build/demo -bin ./$(BIN); \
 	step "done"
 
-## test: gofmt, vet, staticcheck, the race-enabled tests and every fuzz target for
+## test: gofmt, vet, staticcheck (make lint: installed on first use through the module
+## proxy into $(TOOLS)), the race-enabled tests and every fuzz target for
 ## 20 000 inputs (a count, not a duration: Go 1.26's fuzz coordinator can fail a run
 ## at its time limit). No test in it asserts how fast the machine is: see make load.
 test: vet lint race

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"check_creatio_oauth/check/cache"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 )
@@ -164,7 +167,9 @@ func leakedOutput(s *fixture.Stand, out string) string {
 }
 
 // TestCacheUnsafeDirOutput: a cache directory others may write to is not
-// used; the state is right, -v says why and -vv what to do.
+// used; the state is right, the long output says so at every verbosity
+// with what to do, -v puts the reason first on line 1, and the JSON has
+// the cache member.
 func TestCacheUnsafeDirOutput(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	dir := filepath.Join(t.TempDir(), "open")
@@ -184,19 +189,32 @@ func TestCacheUnsafeDirOutput(t *testing.T) {
 			if got0 != plugin.OK || got1 != plugin.OK || got2 != plugin.OK {
 				t.Fatalf("states %v %v %v, want OK:\n%s", got0, got1, got2, out2)
 			}
-			if strings.Contains(string(out0), "cache") {
-				t.Errorf("without -v the output speaks of the cache:\n%s", out0)
+			want := "cache: not used: cache directory " + dir + " is group- or world-writable (mode 0777); run chmod 700 " + dir + ", or give --cache-dir or --no-cache"
+			for v, out := range [][]byte{out0, out1, out2} {
+				if lines := strings.Split(string(out), "\n"); !slices.Contains(lines, want) {
+					t.Errorf("-v %d: the long output does not say %q:\n%s", v, want, out)
+				}
+			}
+			if line0, _, _ := strings.Cut(string(out0), "\n"); strings.Contains(line0, "cache") {
+				t.Errorf("without -v line 1 speaks of the cache:\n%s", out0)
 			}
 			line1, _, _ := strings.Cut(string(out1), "\n")
-			if !strings.Contains(line1, "credential cache not used: cache directory") || !strings.Contains(line1, "world-writable") {
-				t.Errorf("-v does not say why the cache is not used:\n%s", out1)
+			if !strings.Contains(line1, "(credential cache not used: cache directory is group- or world-writable (mode 0777)") {
+				t.Errorf("-v does not say first why the cache is not used:\n%s", out1)
 			}
-			if !strings.Contains(string(out2), "chmod 700 "+dir) {
-				t.Errorf("-vv does not say what to do:\n%s", out2)
+			_, js := runPlugin(t, l.env, append(args, "--output", "json")...)
+			var j struct {
+				Cache *struct {
+					Used        bool
+					Dir, Reason string
+				}
+			}
+			if err := json.Unmarshal(js, &j); err != nil || j.Cache == nil || j.Cache.Used || j.Cache.Dir != dir || !strings.Contains(j.Cache.Reason, "world-writable") {
+				t.Errorf("JSON cache = %+v (%v); want used false, the directory and why:\n%s", j.Cache, err, js)
 			}
 			checkShape(t, out1, true)
-			if n := logins(s, l.kind) - before; n != 3 {
-				t.Errorf("%d logins over 3 checks, want 3 (no cache)", n)
+			if n := logins(s, l.kind) - before; n != 4 {
+				t.Errorf("%d logins over 4 checks, want 4 (no cache)", n)
 			}
 			if names, _ := os.ReadDir(dir); len(names) != 0 {
 				t.Errorf("the refused directory got files: %v", names)
@@ -269,12 +287,16 @@ func TestCacheProcesses(t *testing.T) {
 	}
 }
 
-// TestCacheHelp: --help names the options, the default directory and the
-// Debian nagios user's home.
+// TestCacheHelp: --help names the options, the default directories and
+// the Debian nagios user's home, and go-flags splits no word of them
+// across lines (it cuts a word longer than its column with a '-').
 func TestCacheHelp(t *testing.T) {
 	_, out := runPlugin(t, nil, "--help")
-	help := strings.Join(strings.Fields(regexp.MustCompile(`-\n\s*`).ReplaceAllString(string(out), "")), " ") // unwrapped
-	for _, want := range []string{"--cache-dir", "--no-cache", "$XDG_CACHE_HOME/check_creatio_oauth", "$HOME/.cache/check_creatio_oauth", "/var/lib/nagios"} {
+	if split := regexp.MustCompile(`[A-Za-z_/]-\n`).FindString(string(out)); split != "" {
+		t.Errorf("--help splits a word across lines: %q", split)
+	}
+	help := strings.Join(strings.Fields(string(out)), " ")
+	for _, want := range []string{"--cache-dir", "--cache-max-age", "--no-cache", "check_creatio_oauth in $XDG_CACHE_HOME", "~/.cache of $HOME", "/var/lib/nagios", "/var/tmp/check_creatio_oauth-UID"} {
 		if !strings.Contains(help, want) {
 			t.Errorf("--help does not say %q", want)
 		}
@@ -315,5 +337,109 @@ func TestCacheModes(t *testing.T) {
 				t.Errorf("the cache holds %d entries, want %d", len(names), tc.files)
 			}
 		})
+	}
+}
+
+// TestMain looks the default cache directory up without the password
+// entry and /var/tmp, so that no test writes to the home of the user who
+// runs them: a test without HOME has no cache unless it says where.
+func TestMain(m *testing.M) {
+	cacheEnv = func(getenv func(string) string) cache.Env {
+		return cache.Env{Getenv: getenv, UID: os.Geteuid()}
+	}
+	os.Exit(m.Run())
+}
+
+// TestCacheOptionErrors: an empty --cache-dir and a --cache-max-age out of
+// range are usage errors of one line, UNKNOWN, also in JSON.
+func TestCacheOptionErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--cache-dir="}, "--cache-dir is empty"},
+		{[]string{"--cache-dir", ""}, "--cache-dir is empty"},
+		{[]string{"--cache-max-age", "0"}, `--cache-max-age "0": want whole seconds from 1`},
+		{[]string{"--cache-max-age=-5"}, `--cache-max-age "-5"`},
+		{[]string{"--cache-max-age", "1.5"}, `--cache-max-age "1.5"`},
+		{[]string{"--cache-max-age", "2592001"}, "(30 days)"},
+	} {
+		args := append([]string{"-U", "http://127.0.0.1:9/", "--user", "u"}, tc.args...)
+		got, out := runPlugin(t, map[string]string{"CREATIO_PASSWORD": "x"}, args...)
+		if got != plugin.Unknown || !strings.Contains(string(out), tc.want) || strings.Count(string(out), "\n") != 1 {
+			t.Errorf("%q: %v %q; want UNKNOWN, one line that says %q", tc.args, got, out, tc.want)
+		}
+		_, js := runPlugin(t, map[string]string{"CREATIO_PASSWORD": "x"}, append(args, "--output", "json")...)
+		if !json.Valid(js) || !strings.Contains(string(js), `"state":3`) {
+			t.Errorf("%q with --output json: %s", tc.args, js)
+		}
+	}
+}
+
+// TestCacheDaemonEnvironments: with the environments the daemons give
+// their plugins (none: Icinga 2, Nagios 4; HOME=/nonexistent: systemd's
+// User=zabbix), three checks log in once: the cache is in the home of the
+// password entry, else in the per-user directory, which is made; a
+// missing HOME is never created. The JSON names the directory.
+func TestCacheDaemonEnvironments(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	nonexistent := filepath.Join(t.TempDir(), "nonexistent")
+	for _, l := range cacheLogins(s) {
+		for _, tc := range []struct {
+			name    string
+			env     map[string]string
+			pwHome  string // "" for one that does not exist
+			private bool   // the per-user directory
+		}{
+			{"env -i (Icinga 2, Nagios 4)", l.env, t.TempDir(), false},
+			{"HOME=/nonexistent, a home in /etc/passwd", with(l.env, "HOME", nonexistent, "USER", "zabbix"), t.TempDir(), false},
+			{"HOME=/nonexistent, no home of the user's", with(l.env, "HOME", nonexistent, "USER", "zabbix"), "", true},
+		} {
+			t.Run(l.kind+" "+tc.name, func(t *testing.T) {
+				shared := filepath.Join(t.TempDir(), "vartmp")
+				if err := os.Mkdir(shared, 0o777|os.ModeSticky); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
+					t.Fatal(err)
+				}
+				pwHome := tc.pwHome
+				if pwHome == "" {
+					pwHome = nonexistent
+				}
+				old := cacheEnv
+				t.Cleanup(func() { cacheEnv = old })
+				cacheEnv = func(getenv func(string) string) cache.Env {
+					return cache.Env{Getenv: getenv, UID: os.Geteuid(), Shared: shared,
+						Home: func(int) (string, error) { return pwHome, nil }}
+				}
+				want := filepath.Join(pwHome, ".cache", "check_creatio_oauth")
+				if tc.private {
+					want = filepath.Join(shared, fmt.Sprintf("check_creatio_oauth-%d", os.Geteuid()))
+				}
+				before := logins(s, l.kind)
+				for range 3 {
+					got, out := runPlugin(t, tc.env, append(append([]string{}, l.args...), "--output", "json")...)
+					var j struct {
+						Cache *struct {
+							Used bool
+							Dir  string
+						}
+					}
+					if err := json.Unmarshal(out, &j); got != plugin.OK || err != nil || j.Cache == nil || !j.Cache.Used || j.Cache.Dir != want {
+						t.Fatalf("state %v, cache %+v; want OK and the cache used in %s:\n%s", got, j.Cache, want, out)
+					}
+				}
+				if n := logins(s, l.kind) - before; n != 1 {
+					t.Errorf("%d logins over 3 checks, want 1", n)
+				}
+				if _, err := os.Stat(nonexistent); !errors.Is(err, os.ErrNotExist) {
+					t.Errorf("a missing HOME was created: %v", err)
+				}
+				if fi, err := os.Stat(want); err != nil || fi.Mode().Perm() != 0o700 {
+					t.Errorf("%s: %v; want a directory of mode 0700", want, err)
+				}
+			})
+		}
 	}
 }

@@ -52,6 +52,7 @@ func FuzzArgs(f *testing.F) {
 		"--runtime net", "--runtime java", "--mode direct", "--mode both", "--auth bearer", "--auth forms --user x",
 		"--output json -vvv", "-V", "-h", "--max-body 0", "--max-body -5", "--token-lifetime-warning 7200:",
 		"--password x", "--client-secret=y", "--token z", "--user", "--", "-", "-U", "--bogus", "-vvvvvvvv",
+		"--cache-dir=", "--cache-max-age 0", "--cache-max-age -1", "--cache-max-age 1e3", "--cache-max-age 99999999999999999999", "--no-cache --cache-max-age 1",
 	} {
 		f.Add(seed)
 	}

@@ -25,8 +25,9 @@ type config struct {
 	check   check.Runner
 	trace   *web.Trace      // -vvv: each request and answer, secrets redacted
 	secrets *redact.Secrets // hidden in everything printed
-	notes   []string        // for -vv: how the options were read
-	warns   []string        // for -v: secret files others can read
+	client  web.ClientConfig
+	notes   []string // for -vv: how the options were read
+	warns   []string // for -v: secret files others can read
 }
 
 // configure turns the options into the check to run, step by step. Its
@@ -58,7 +59,8 @@ func configure(ctx context.Context, o *options, getenv func(string) string, verb
 		splitEndpointURL(o, &base)
 	}
 	cfg.notes = append(droppedQuery("--url", o.Target.URL), droppedQuery("--identity-url", o.Identity.URL)...)
-	if cfg.check, err = runner(ctx, o, th, client, base, id, getenv); err != nil {
+	another := func() (*web.Client, error) { return web.NewClient(cfg.client) }
+	if cfg.check, err = runner(ctx, o, th, client, another, base, id, getenv); err != nil {
 		return nil, err
 	}
 	cfg.warns = exposedSecretFiles(o)
@@ -106,11 +108,13 @@ func (cfg *config) newClient(o *options, getenv func(string) string, verbose int
 		cfg.trace = &web.Trace{}
 		cc.Debug = cfg.trace.Printf
 	}
+	cfg.client = cc
 	return web.NewClient(cc)
 }
 
-// runner builds the check of --mode.
-func runner(ctx context.Context, o *options, th thresholds, client *web.Client, base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
+// runner builds the check of --mode. another makes a second client of the
+// run's settings, with a cookie jar of its own.
+func runner(ctx context.Context, o *options, th thresholds, client *web.Client, another func() (*web.Client, error), base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
 	settings := th.policy
 	settings.Settings = true // direct mode checks Creatio's own settings
 	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: settings}
@@ -124,7 +128,7 @@ func runner(ctx context.Context, o *options, th thresholds, client *web.Client, 
 	knownSecrets(client.Secrets(), auth)
 	switch a := auth.(type) {
 	case *creatio.FormsLogin:
-		a.Cache = credentialCache(o, getenv)
+		a.Cache, a.NewClient = credentialCache(o, getenv), another
 	case *creatio.OAuthLogin:
 		a.Base, a.Cache = base, credentialCache(o, getenv)
 	}
@@ -151,26 +155,40 @@ func splitEndpointURL(o *options, base **url.URL) {
 	o.Target.note = fmt.Sprintf("--url names the health endpoint: base URL %s, runtime %s", web.RedactURL(b), o.Target.Runtime)
 }
 
+// cacheEnv is where the default cache directory is looked up: the
+// running process's environment, uid and password entry. The tests give
+// one without a password entry or shared directory, so that no test writes
+// to the home of the user who runs them.
+var cacheEnv = cache.SystemEnv
+
+// keepMargin is how long past --cache-max-age an entry file may go
+// unwritten before a check removes it: an entry in use is written at
+// least once per --cache-max-age (a login) and a forms entry at each use.
+const keepMargin = time.Hour
+
 // credentialCache is the credential cache of the login: nil with
-// --no-cache, or when there is no directory for it (no --cache-dir and
-// neither XDG_CACHE_HOME nor HOME, as for a plugin started without an
-// environment); a directory that is not safe to use is no cache either, and
-// the check says why at -v.
+// --no-cache. Else the place is --cache-dir, or the one cache.Lookup finds
+// (there is always one); a place that cannot be used is no cache either,
+// and the check says why in its output and its JSON.
 func credentialCache(o *options, getenv func(string) string) *creatio.Cache {
 	if o.Cache.NoCache {
 		return nil
 	}
-	dir := o.Cache.Dir
-	if dir == "" {
-		if dir = cache.DefaultDir(getenv); dir == "" {
-			return nil
+	place := cache.Place{Dir: string(o.Cache.Dir), From: "--cache-dir"}
+	if place.Dir == "" {
+		if place = cache.Lookup(cacheEnv(getenv)); place.Dir == "" {
+			return nil // only an Env without a shared directory (the tests') finds none
 		}
 	}
-	st, err := cache.Open(dir)
+	k := &creatio.Cache{Place: place, MaxAge: o.cacheMaxAge()}
+	st, err := place.Open()
 	if err != nil {
-		return &creatio.Cache{Refused: err}
+		k.Refused = err
+		return k
 	}
-	return &creatio.Cache{Store: st}
+	st.KeepFor(k.MaxAge + keepMargin)
+	k.Store = st
+	return k
 }
 
 // certDays parses --certificate WARN_DAYS[,CRIT_DAYS].

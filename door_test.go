@@ -5,6 +5,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io/fs"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -120,13 +121,17 @@ var doorAllowed = map[string]string{
 	"check/creatio/login.go:judge:.Body":                  "parsed by web.ReadObject",
 	"check/creatio/login.go:judge:.String()":              "Message: said with Said",
 	"check/creatio/login.go:secureOnly:.Header":           "cookie attributes, never printed",
+	"check/creatio/login.go:retire:.Error()":              "building a client: the plugin's own options",
+	"check/creatio/endpoint.go:oddAnswer:.Body":           "parsed by ParseHealth",
+	"check/cache/*:*:.Error()":                            "the credential cache's own files: no server bytes",
 }
 
 // allowedEverywhere tells whether doorAllowed allows what in every function
 // of file (a key with the function "*").
 func allowedEverywhere(file, what string, seen map[string]bool) bool {
 	_, ok := doorAllowed[file+":*:"+what]
-	return ok
+	_, inDir := doorAllowed[path.Dir(file)+"/*:*:"+what]
+	return ok || inDir
 }
 
 // serverRead is a read of server bytes.

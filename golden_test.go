@@ -59,6 +59,7 @@ func authCases(t *testing.T, s *fixture.Stand) []authCase {
 		{"oauth identity service refuses connections unreachable warning", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "WARNING"}, plugin.Warning, false},
 		{"oauth identity service echoes the secret", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo", "--client-id", fixture.Client}, plugin.Unknown, false},
 		{"oauth identity service echoes the secret in a 500", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/echo-500", "--client-id", fixture.Client, "-vvv"}, plugin.Critical, false},
+		{"oauth client auth only private_key_jwt listed", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/jwt-only", "--client-id", fixture.Client, "-vv"}, plugin.Unknown, false},
 		{"oauth byte order marks", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/bom", "--client-id", fixture.Client}, plugin.OK, false},
 		{"oauth form-encoded token", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/form-token", "--client-id", fixture.Client}, plugin.OK, false},
 		{"oauth plain-http token endpoint on a plain-http stand", map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}, []string{"-U", s.C.URL + "/bearer", "--identity-url", s.ID.URL + "/http-token-endpoint", "--client-id", fixture.Client}, plugin.OK, false},
@@ -129,6 +130,9 @@ func TestDirect(t *testing.T) {
 		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical, false},
 		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical, false},
 		{"byte order marks", env, direct("bom"), plugin.OK, false},
+		{"client auth basic answered 503 invalid_client", env, direct("basic-503", "-vv"), plugin.Critical, false},
+		{"client auth basic refused by a bare 401", env, direct("basic-refused-bare", "-vv"), plugin.OK, false},
+		{"client auth only private_key_jwt listed", env, direct("jwt-only", "-vv"), plugin.Critical, false},
 		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning, false},
 		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK, false},
 		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical, false},
@@ -416,5 +420,34 @@ func TestThresholds(t *testing.T) {
 			checkShape(t, out, true)
 			golden(t, "thresholds_"+tc.name, out)
 		})
+	}
+}
+
+// adviceCapital is a capitalised word that opens a part of a line after
+// "; " or a "fix: ": advice goes on the sentence before it in lower case.
+var adviceCapital = regexp.MustCompile(`(; |fix: |"fix":")([A-Z][a-z][A-Za-z']*)`)
+
+// adviceNames may open such a part: a name, not a sentence (Creatio, and
+// the Authorization header a broken server echoes in its own error text).
+var adviceNames = map[string]bool{"Creatio": true, "Authorization": true}
+
+// No golden output starts a part after "; " or "fix: " with a capital, as
+// "; Check the client id ..." did: each part goes on the sentence before
+// it. Cheap, as it reads every golden file the other tests wrote.
+func TestGoldenAdviceLowerCase(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range adviceCapital.FindAllSubmatch(b, -1) {
+			if !adviceNames[string(m[2])] {
+				t.Errorf("%s: %q starts a part of a line with a capital", f, m[0])
+			}
+		}
 	}
 }

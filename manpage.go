@@ -153,6 +153,12 @@ a ready Bearer token for \fB\-\-auth bearer\fR (or \fB\-\-token\-file\fR).
 .TP
 .B HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 the proxies for requests (upper case wins over lower case), by the rules of Go's net/http; no other variable is read (not ALL_PROXY); never for localhost and loopback addresses.
+.SH FILES
+.TP
+.B ~/.cache/check_creatio_oauth/
+the credential cache (\fB\-\-cache\-dir\fR): one file per site and login, mode 0600, holding a session or token, never a password or secret. The directory is $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth, each only when the variable names an existing directory of the running user, else .cache/check_creatio_oauth in the home of the user's /etc/passwd entry (local users only: the binary is static), else
+.BR /var/tmp/check_creatio_oauth\-UID ,
+made with mode 0700 and refused when another user made it. A missing home is never created. Removing the directory costs one login per site; a package purge leaves these directories.
 .SH EXAMPLES
 Creatio answers the health endpoint without a login:
 .PP
@@ -160,10 +166,10 @@ Creatio answers the health endpoint without a login:
 check_creatio_oauth \-U https://crm.example.com \-w 2 \-c 5
 .RE
 .PP
-As a Creatio user (forms login; the session is ended after the check):
+As a Creatio user (forms login; the session is kept in the credential cache for the next checks, up to \fB\-\-cache\-max\-age\fR, then ended; with \fB\-\-no\-cache\fR it is ended after each check):
 .PP
 .RS
-CREATIO_PASSWORD=... check_creatio_oauth \-U https://crm.example.com \-\-user Supervisor
+CREATIO_PASSWORD=... check_creatio_oauth \-U https://crm.example.com \-\-user monitoring
 .RE
 .PP
 Direct mode, Creatio's three checks from this host against the Identity Service:

@@ -19,7 +19,7 @@ type options struct {
 		Hostname string  `short:"H" long:"hostname" value-name:"HOST" description:"Creatio host, instead of --url"`
 		Port     portOpt `short:"p" long:"port" value-name:"PORT" description:"port with --hostname (443, or 80 with --http, unless given)"`
 		HTTP     bool    `long:"http" description:"plain HTTP with --hostname"`
-		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck; net: {url}/api/OAuthHealthCheck; auto: /0 first, then the root on 404, 401 or a login redirect (a --url that ends in the endpoint's path names the runtime)"`
+		Runtime  string  `long:"runtime" choice:"auto" choice:"netfx" choice:"net" default:"auto" description:"netfx: {url}/0/api/OAuthHealthCheck (.NET Framework, Creatio 8.1.2+); net: {url}/api/OAuthHealthCheck (.NET 8, Creatio 8.3.2+); auto: /0 first, then the root on 404, 401 or a login redirect (a --url that ends in the endpoint's path names the runtime)"`
 		note     string  // how --url was read, for -vv
 	} `group:"Target"`
 	Thresholds struct {
@@ -37,11 +37,11 @@ type options struct {
 		ClientKey  string   `long:"client-key" value-name:"FILE" description:"PEM key of --client-cert"`
 	} `group:"TLS"`
 	Mode struct {
-		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck; direct: run its checks against the Identity Service from here (needs --identity-url, --client-id and the secret); both: compare"`
+		Mode string `long:"mode" choice:"endpoint" choice:"direct" choice:"both" default:"endpoint" description:"endpoint: ask Creatio's OAuthHealthCheck (8.1.2+ on .NET Framework, 8.3.2+ on .NET 8); direct: run its checks against the Identity Service from here, for older versions too (needs --identity-url, --client-id and the secret); both: compare"`
 	} `group:"Mode"`
 	Auth struct {
 		Auth         string `long:"auth" choice:"none" choice:"forms" choice:"oauth" choice:"bearer" description:"how to log in to Creatio for the health request: forms with --user, oauth with --client-id, else none, unless given"`
-		User         string `long:"user" value-name:"NAME" description:"Creatio user for forms login; password from CREATIO_PASSWORD or --password-file; the session is kept in the credential cache for the next checks (with --no-cache: ended after the check)"`
+		User         string `long:"user" value-name:"NAME" description:"Creatio user for forms login; password from CREATIO_PASSWORD or --password-file; the session is kept in the credential cache for the next checks, up to --cache-max-age (with --no-cache: ended after the check)"`
 		PasswordFile string `long:"password-file" value-name:"FILE" description:"file holding the password of --user (wins over CREATIO_PASSWORD)"`
 		TokenFile    string `long:"token-file" value-name:"FILE" description:"file holding a ready Bearer token for --auth bearer (wins over CREATIO_TOKEN)"`
 		Password     string `long:"password" hidden:"true"`
@@ -52,13 +52,14 @@ type options struct {
 		ClientID              string `long:"client-id" value-name:"ID" description:"OAuth client id (OAuth20IdentityServerClientId); secret from CREATIO_CLIENT_SECRET or --client-secret-file"`
 		ClientSecretFile      string `long:"client-secret-file" value-name:"FILE" description:"file holding the client secret (wins over CREATIO_CLIENT_SECRET)"`
 		ClientSecret          string `long:"client-secret" hidden:"true"`
-		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, on invalid_client, post)"`
+		ClientAuth            string `long:"client-auth" choice:"auto" choice:"basic" choice:"post" default:"auto" description:"how the client authenticates to the token endpoint: basic (HTTP Basic, RFC 6749 2.3.1), post (in the form body, as Creatio does), auto (the one the discovery document lists alone, else basic and, when a 400/401 refuses the client with invalid_client or no OAuth code, post)"`
 		TokenLifetimeWarning  string `long:"token-lifetime-warning" value-name:"RANGE" description:"warning range for the token's expires_in in seconds (direct mode), e.g. 300: (below 5 minutes)"`
 		TokenLifetimeCritical string `long:"token-lifetime-critical" value-name:"RANGE" description:"critical range for the token's expires_in in seconds (direct mode)"`
 	} `group:"Identity Service"`
 	Cache struct {
-		Dir     string `long:"cache-dir" value-name:"DIR" description:"credential cache: the OAuth token and the forms session are reused by the next checks until they expire, one login per token lifetime or session; the directory must be the running user's and not writable by others, else it is not used (-v says why); default $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth (the Debian nagios user's home is /var/lib/nagios); with neither variable set, no cache unless this option is given"`
-		NoCache bool   `long:"no-cache" description:"no credential cache: log in on every check, and log out after a forms check"`
+		Dir     cacheDirOpt `long:"cache-dir" value-name:"DIR" description:"credential cache: the OAuth token and the forms session are reused by the next checks, one login per --cache-max-age at most; the directory must be the running user's and not writable by others, else it is not used and the output says why. Default: check_creatio_oauth in $XDG_CACHE_HOME, else in ~/.cache of $HOME, when they are the user's own directories, else of the home in /etc/passwd (Debian's nagios: /var/lib/nagios), else /var/tmp/check_creatio_oauth-UID, made with mode 0700"`
+		MaxAge  maxAgeOpt   `long:"cache-max-age" value-name:"SECONDS" default:"3600" description:"use a cached session or token at most this long after its login (a token also only until shortly before it expires), then log in again and end the old forms session; at least 1"`
+		NoCache bool        `long:"no-cache" description:"no credential cache: log in on every check, and log out after a forms check"`
 	} `group:"Credential cache"`
 	Output struct {
 		Format  string `long:"output" choice:"nagios" choice:"json" default:"nagios" description:"nagios: status line, long output and perfdata; json: one line of JSON for every outcome (Zabbix)"`
@@ -144,4 +145,48 @@ func (p *portOpt) UnmarshalFlag(s string) error {
 	}
 	*p = portOpt(n)
 	return nil
+}
+
+// cacheDirOpt is --cache-dir: a directory; given empty, it is a usage
+// error, not the default.
+type cacheDirOpt string
+
+// UnmarshalFlag refuses an empty directory.
+func (d *cacheDirOpt) UnmarshalFlag(s string) error {
+	if s == "" {
+		return fmt.Errorf("--cache-dir is empty: give a directory, leave the option out for the default, or use --no-cache")
+	}
+	*d = cacheDirOpt(s)
+	return nil
+}
+
+// maxCacheAge is the largest --cache-max-age: 30 days.
+const maxCacheAge = 30 * 86400
+
+// maxAgeOpt is --cache-max-age SECONDS.
+type maxAgeOpt struct{ d time.Duration }
+
+// UnmarshalFlag parses whole seconds from 1 to maxCacheAge.
+func (m *maxAgeOpt) UnmarshalFlag(s string) error {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 || n > maxCacheAge {
+		return fmt.Errorf("--cache-max-age %q: want whole seconds from 1 to %d (30 days), e.g. 3600", plugin.Sanitize(s), maxCacheAge)
+	}
+	m.d = time.Duration(n) * time.Second
+	return nil
+}
+
+// IsValidValue lets a negative number through to UnmarshalFlag, which says
+// what is wrong with it.
+func (m *maxAgeOpt) IsValidValue(string) error { return nil }
+
+// defaultCacheMaxAge is --cache-max-age when none is given.
+const defaultCacheMaxAge = time.Hour
+
+// cacheMaxAge is --cache-max-age, or its default.
+func (o *options) cacheMaxAge() time.Duration {
+	if o.Cache.MaxAge.d == 0 {
+		return defaultCacheMaxAge
+	}
+	return o.Cache.MaxAge.d
 }

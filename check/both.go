@@ -26,7 +26,7 @@ func (b *Both) Run(ctx context.Context) *report.Report {
 	go func() { defer wg.Done(); dr = b.Direct.Run(ctx) }()
 	wg.Wait()
 
-	r := &report.Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail}
+	r := &report.Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail, Cache: ep.Cache}
 	if r.Health == nil {
 		r.Health = dr.Health
 	}

@@ -69,7 +69,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + d.Identity.Client.URLText(ep.URL)})
 	// 3. access token retrievable
 	start = time.Now()
-	tok, how, fl := d.Identity.Token(ctx, ep, d.Policy)
+	tok, notes, fl := d.Identity.Token(ctx, ep, d.Policy)
 	if tok != nil { // the server's token_type, said through the door before Inspect quotes it
 		tok.Type = d.Identity.Client.Said(tok.Type, 40)
 	}
@@ -77,11 +77,11 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, ep.Note)
 	}
+	r.Notes = append(r.Notes, notes...)
 	if fl != nil {
 		d.failed(r, fl)
 		return nil
 	}
-	r.Notes = append(r.Notes, how)
 	r.Health.TokenRetrievable = &t
 	r.Health.HasProblem = false
 	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Said(tok.Type, 40), tok.ExpiresIn)})

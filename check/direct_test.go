@@ -68,11 +68,14 @@ var directVariants = map[string]directWant{
 	"post-only":                   {plugin.OK, asExpected, ""},
 	"basic-listed":                {plugin.OK, asExpected, ""},
 	"post-listed":                 {plugin.OK, asExpected, ""},
+	"basic-503":                   {plugin.Critical, unretrievable + "token endpoint HTTP 503: invalid_client; check the Identity Service log and load", identity.StepToken},
+	"basic-refused-bare":          {plugin.OK, asExpected, ""},
+	"jwt-only":                    {plugin.Critical, unretrievable + "invalid_client (Client authentication failed); the Identity Service offers only private_key_jwt: allow client_secret_post", identity.StepToken},
 }
 
 // serverFaults are the variants whose failure is the Identity Service's
 // own: the advice never points at the client id and secret.
-var serverFaults = []string{"token-500", "echo-500", "server-error", "temporarily-unavailable", "oauth-502", "too-many-requests", "error-in-200", "discovery-down", "unavailable-503"}
+var serverFaults = []string{"basic-503", "token-500", "echo-500", "server-error", "temporarily-unavailable", "oauth-502", "too-many-requests", "error-in-200", "discovery-down", "unavailable-503"}
 
 // The direct check of every variant of the simulated Identity Service:
 // Creatio's three steps in its order, its flags and Message, the state by

@@ -4,7 +4,7 @@
 // BPMCSRF value of the forms login.
 //
 // It owns the cache directory and its files: where the directory is
-// ([DefaultDir]), the checks that make it safe to use (as ssh treats
+// ([Lookup], [Place]), the checks that make it safe to use (as ssh treats
 // ~/.ssh: see [Open] and [Store.Load]), the versioned file format, atomic
 // writes ([Store.Save]), and the per-key lock ([Store.Lock]) that lets
 // parallel checks of one site share one login.
@@ -20,7 +20,13 @@
 // # Files
 //
 // One file per [Key], named by the key's digest (64 hex digits + ".json"),
-// mode 0600, in a directory of mode 0700 that is created when missing. The
+// mode 0600, in a directory of mode 0700. [Lookup] finds the directory for
+// a user without a setting (a daemon's, with no HOME or HOME=/nonexistent);
+// [Place.Open] creates only the directories between an existing base (a
+// home, XDG_CACHE_HOME, /var/tmp, --cache-dir's parent) and the cache
+// directory, never the base, and refuses one it cannot write to. With
+// [Store.KeepFor], a Save removes entry files no check has written for
+// that long. The
 // content is JSON with a format name and a version; a file that is not
 // exactly this format and version, is larger than [MaxFileSize], or belongs
 // to another key is treated as absent and removed. A directory or file that

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"strings"
 
 	"check_creatio_oauth/plugin"
@@ -28,20 +27,6 @@ const (
 
 // appName names the cache directory below the user's cache directory.
 const appName = "check_creatio_oauth"
-
-// DefaultDir is the cache directory for the environment getenv reads:
-// $XDG_CACHE_HOME/check_creatio_oauth, else $HOME/.cache/check_creatio_oauth.
-// As the XDG Base Directory specification says, a relative XDG_CACHE_HOME is
-// ignored; a relative or unset HOME gives "", which means no cache.
-func DefaultDir(getenv func(string) string) string {
-	if x := getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
-		return filepath.Join(x, appName)
-	}
-	if h := getenv("HOME"); filepath.IsAbs(h) {
-		return filepath.Join(h, ".cache", appName)
-	}
-	return ""
-}
 
 // Key names a cached credential by everything that makes it valid: two
 // runs share an entry only when all of it is equal. A changed password or

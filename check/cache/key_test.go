@@ -6,25 +6,6 @@ import (
 	"testing"
 )
 
-func TestDefaultDir(t *testing.T) {
-	for _, tc := range []struct {
-		xdg, home, want string
-	}{
-		{"/x/cache", "/home/n", "/x/cache/check_creatio_oauth"},
-		{"", "/var/lib/nagios", "/var/lib/nagios/.cache/check_creatio_oauth"},
-		{"relative/cache", "/home/n", "/home/n/.cache/check_creatio_oauth"}, // XDG: a relative path is invalid
-		{"", "", ""},
-		{"", "relative", ""},
-		{"relative", "", ""},
-		{"/x/cache/", "", "/x/cache/check_creatio_oauth"},
-	} {
-		env := map[string]string{"XDG_CACHE_HOME": tc.xdg, "HOME": tc.home}
-		if got := DefaultDir(func(k string) string { return env[k] }); got != tc.want {
-			t.Errorf("DefaultDir(XDG_CACHE_HOME=%q, HOME=%q) = %q, want %q", tc.xdg, tc.home, got, tc.want)
-		}
-	}
-}
-
 // baseKey is a forms key with a secret; variants change one thing each.
 func baseKey() Key {
 	return Key{Kind: KindForms, BaseURL: "https://crm.example", User: "Supervisor"}.WithSecret("pa55word")

@@ -2,11 +2,11 @@ package cache
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -19,32 +19,17 @@ const staleTemp = 10 * time.Minute
 type Store struct {
 	dir string
 	uid int
+	// keep is how long an entry file may go unwritten before a Save
+	// removes it (see [Store.KeepFor]); 0: no file is removed.
+	keep time.Duration
 }
 
-// Open opens the cache directory dir, creating it (and missing parents)
-// with mode 0700. It refuses, with an error of one line that says why and
-// what to do, a directory that is not the running user's own or that others
-// may write to, or a parent directory that others may change (as ssh
-// treats ~/.ssh). An empty dir is an error: no cache.
-func Open(dir string) (*Store, error) {
-	if dir == "" {
-		return nil, errors.New("no cache directory: neither XDG_CACHE_HOME nor HOME is set")
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("cache directory %s: %w", dir, err)
-	}
-	uid := os.Geteuid()
-	if _, err := os.Stat(abs); errors.Is(err, fs.ErrNotExist) {
-		if err := os.MkdirAll(abs, 0o700); err != nil {
-			return nil, fmt.Errorf("cache directory: %w", err)
-		}
-	}
-	if err := checkDir(abs, uid); err != nil {
-		return nil, err
-	}
-	return &Store{dir: abs, uid: uid}, nil
-}
+// KeepFor makes each Save remove the entry files (of any key) that no
+// check has written for longer than d: entries of an old password, URL or
+// user, which no check will ask for again, do not pile up. The caller
+// gives its longest reuse plus a margin: an entry in use is written at
+// least that often (a login, or a forms session's last use).
+func (s *Store) KeepFor(d time.Duration) { s.keep = d }
 
 // Dir is the store's directory, absolute.
 func (s *Store) Dir() string { return s.dir }
@@ -101,21 +86,24 @@ func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
 	if err != nil {
 		if isSymlink(err, path) {
-			return nil, nil, fmt.Errorf("cache file %s is a symlink; remove it", path)
+			return nil, nil, &Problem{What: "cache file", Path: path, Issue: "is a symlink", Fix: "remove it"}
 		}
-		return nil, nil, fmt.Errorf("cache file: %w", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+		return nil, nil, sysProblem("cache file", path, "cannot be read", err, "")
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, fmt.Errorf("cache file: %w", err)
+		return nil, nil, sysProblem("cache file", path, "cannot be read", err, "")
 	}
 	if err := checkFile(path, fi, s.uid); err != nil {
 		return nil, nil, err
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
-		return nil, nil, fmt.Errorf("cache file: %w", err)
+		return nil, nil, sysProblem("cache file", path, "cannot be read", err, "")
 	}
 	return b, fi, nil
 }
@@ -148,7 +136,7 @@ func (s *Store) Save(key Key, e Entry) error {
 	}
 	f, err := os.CreateTemp(s.dir, "."+id+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("cache file: %w", err)
+		return sysProblem("cache directory", s.dir, "cannot be written", err, "")
 	}
 	tmp := f.Name()
 	_, err = f.Write(b)
@@ -163,10 +151,31 @@ func (s *Store) Save(key Key, e Entry) error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("cache file: %w", err)
+		return sysProblem("cache file", path, "cannot be written", err, "")
 	}
 	s.sweep(id)
+	s.prune(id)
 	return nil
+}
+
+// prune removes the entry files other than the one of id that no check
+// has written for longer than s.keep (see [Store.KeepFor]). Only names of
+// entry files (64 hex digits + ".json") that are regular files of the
+// running user are removed; a lock file is its holder's.
+func (s *Store) prune(id string) {
+	if s.keep <= 0 {
+		return
+	}
+	names, _ := filepath.Glob(filepath.Join(s.dir, "*.json"))
+	for _, n := range names {
+		base := strings.TrimSuffix(filepath.Base(n), ".json")
+		if base == id || !isHexID(base) {
+			continue
+		}
+		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && owner(fi) == s.uid && time.Since(fi.ModTime()) > s.keep {
+			os.Remove(n)
+		}
+	}
 }
 
 // sweep removes temporary files of the key with digest id older than
@@ -187,7 +196,7 @@ func (s *Store) Drop(key Key) error {
 		return err
 	}
 	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("cache file: %w", err)
+		return sysProblem("cache file", path, "cannot be removed", err, "")
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -167,8 +168,11 @@ func TestLoadExpiredToken(t *testing.T) {
 	}
 }
 
+// TestOpenCreates: --cache-dir's directory is created with mode 0700 when
+// its parent exists; a missing parent is never created (HOME=/nonexistent
+// as root must not make /nonexistent).
 func TestOpenCreates(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "home", ".cache", "check_creatio_oauth")
+	dir := filepath.Join(t.TempDir(), "check_creatio_oauth")
 	st, err := Open(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -176,10 +180,16 @@ func TestOpenCreates(t *testing.T) {
 	if st.Dir() != dir {
 		t.Errorf("Dir = %q, want %q", st.Dir(), dir)
 	}
-	for _, d := range []string{dir, filepath.Dir(dir), filepath.Dir(filepath.Dir(dir))} {
-		if fi, err := os.Stat(d); err != nil || fi.Mode().Perm() != 0o700 {
-			t.Errorf("%s: %v, %v; want a directory of mode 0700", d, fi.Mode(), err)
-		}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("%s: %v, %v; want a directory of mode 0700", dir, fi.Mode(), err)
+	}
+	missing := filepath.Join(t.TempDir(), "nonexistent", ".cache", "check_creatio_oauth")
+	_, err = Open(missing)
+	if err == nil || !strings.Contains(err.Error(), "its parent "+filepath.Dir(missing)+" does not exist") {
+		t.Errorf("Open(%s) = %v; want: its parent does not exist", missing, err)
+	}
+	if _, err := os.Stat(filepath.Dir(filepath.Dir(missing))); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Open created a parent of the cache directory: %v", err)
 	}
 	if _, err := Open(""); err == nil {
 		t.Error("Open(\"\") works; want an error: no cache")
@@ -396,6 +406,47 @@ func TestSaveRefuses(t *testing.T) {
 			t.Error("Save into a read-only directory works")
 		}
 		noSecret(t, err)
+	}
+}
+
+// TestSavePrunes: with KeepFor, a Save removes the entry files no check
+// has written for longer (an old password's, an old URL's); a young entry,
+// a file of another name and the saved key's own stay. Without it nothing
+// is removed.
+func TestSavePrunes(t *testing.T) {
+	st := open(t)
+	id, _ := oauthKey().ID()
+	stale := filepath.Join(st.Dir(), strings.Repeat("a", 64)+".json")
+	young := filepath.Join(st.Dir(), strings.Repeat("b", 64)+".json")
+	foreign := filepath.Join(st.Dir(), "notes.json")
+	for _, p := range []string{stale, young, foreign} {
+		write(t, p, "{}", 0o600)
+	}
+	past := time.Now().Add(-3 * time.Hour)
+	for _, p := range []string{stale, foreign} {
+		if err := os.Chtimes(p, past, past); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
+		t.Fatal(err)
+	}
+	if got := names(t, st.Dir()); len(got) != 4 {
+		t.Errorf("without KeepFor a Save removed files: %v", got)
+	}
+	st.KeepFor(2 * time.Hour)
+	if err := os.Chtimes(path(t, st, oauthKey()), past, past); err != nil { // its own old file is replaced, not removed
+		t.Fatal(err)
+	}
+	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
+		t.Fatal(err)
+	}
+	got := names(t, st.Dir())
+	want := []string{filepath.Base(young), filepath.Base(foreign), id + ".json"}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("after Save with KeepFor(2h) the directory holds %v, want %v", got, want)
 	}
 }
 

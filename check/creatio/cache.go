@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"check_creatio_oauth/check/cache"
@@ -19,11 +20,31 @@ type Cache struct {
 	// Store is the opened cache directory; nil: no cache.
 	Store *cache.Store
 	// Refused is why the cache directory is not used (open to others,
-	// another owner, a symlink...): the check runs without the cache and
-	// says why at -v. nil with a Store, or when no cache was asked for.
+	// another owner, a symlink, read-only...): the check runs without the
+	// cache and says why in its output. nil with a Store.
 	Refused error
+	// Place is where the directory is and how it was found, for the
+	// report and -vv.
+	Place cache.Place
+	// MaxAge bounds the reuse of a credential: one obtained longer ago is
+	// not used, the check logs in anew (and ends the old forms session).
+	// 0: no bound but the token's expiry.
+	MaxAge time.Duration
 
 	now func() time.Time // nil: time.Now
+}
+
+// dir is the cache directory, opened or not.
+func (k *Cache) dir() string {
+	if k.Store != nil {
+		return k.Store.Dir()
+	}
+	return k.Place.Dir
+}
+
+// young reports whether e was obtained less than MaxAge before now.
+func (k *Cache) young(e cache.Entry, now time.Time) bool {
+	return k.MaxAge <= 0 || now.Sub(e.ObtainedAt) < k.MaxAge
 }
 
 // touchAfter is the age of a forms entry's LastUsed after which a check
@@ -50,11 +71,26 @@ func (k *Cache) clock() time.Time {
 // run.
 type cacheUse struct {
 	key     cache.Key
-	entry   cache.Entry // the credential in use, when it is in the cache
-	cached  bool        // it came from the cache (no login made)
-	saved   bool        // it is in the cache: loaded, or saved after the login
-	renewed int         // how often a refused cached credential was replaced
-	notUsed string      // why the cache was not used in this run, for -v
+	entry   cache.Entry  // the credential in use, when it is in the cache
+	cached  bool         // it came from the cache (no login made)
+	saved   bool         // it is in the cache: loaded, or saved after the login
+	renewed int          // how often a refused cached credential was replaced
+	retried bool         // an answer to the cached credential that was no health answer made a new login
+	wanted  bool         // a cache was asked for (not --no-cache)
+	dir     string       // the cache directory, for the report
+	notUsed error        // why the cache was not used in this run
+	old     *cache.Entry // a forms session past MaxAge, to end after the new login
+}
+
+// status is the report's account of the cache: nil when none was wanted.
+func (u *cacheUse) status() *report.CacheUse {
+	switch {
+	case !u.wanted:
+		return nil
+	case u.notUsed != nil:
+		return &report.CacheUse{Dir: u.dir, Reason: u.notUsed.Error()}
+	}
+	return &report.CacheUse{Used: true, Dir: u.dir}
 }
 
 // credential is what a login gives the cache glue: how to log in, and how
@@ -65,6 +101,7 @@ type credential struct {
 	restore func(cache.Entry)                   // use a cached credential
 	forget  func()                              // take a refused one out of the client
 	login   func() (fresh cache.Entry, ok bool) // log in; fresh is zero when nothing is to be saved
+	retire  func(old cache.Entry)               // end a credential past MaxAge after the new login; nil: nothing to end
 }
 
 // lockCtx is the context of a wait for the key's lock: half of what is left
@@ -92,13 +129,25 @@ func (k *Cache) lock(ctx context.Context, c *web.Client, key cache.Key) func() {
 }
 
 // get gets the credential of u.key: the cached one when the cache holds a
-// usable one, else by a login, whose credential is then saved. A login is
-// made under the key's lock, so that parallel checks of one site share one
-// login. It returns false when the login failed (r holds why).
+// usable one obtained less than MaxAge ago, else by a login, whose
+// credential is then saved (and a forms session past MaxAge ended). A
+// login is made under the key's lock, so that parallel checks of one site
+// share one login. It returns false when the login failed (r holds why).
 func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
+	if k != nil {
+		u.wanted, u.dir = true, k.dir()
+		note := "cache: directory " + u.dir
+		if k.Place.From != "" {
+			note += " (" + k.Place.From + ")"
+		}
+		if len(k.Place.Passed) > 0 {
+			note += "; passed over: " + strings.Join(k.Place.Passed, "; ")
+		}
+		cr.r.Notes = append(cr.r.Notes, note)
+	}
 	if !k.on() {
 		if k != nil && k.Refused != nil {
-			u.notUsed = k.Refused.Error()
+			u.notUsed = k.Refused
 		}
 		_, ok := cr.login()
 		return ok
@@ -107,7 +156,7 @@ func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 	// load reads either the old entry or the new one. Only a miss takes the
 	// lock, and loads again under it: another check may have just logged in.
 	now := k.clock()
-	if e, ok, err := k.Store.Load(u.key, now); err == nil && ok {
+	if e, ok, err := k.Store.Load(u.key, now); err == nil && ok && k.young(e, now) {
 		u.use(e, cr, now)
 		return true
 	}
@@ -117,16 +166,31 @@ func (u *cacheUse) get(ctx context.Context, k *Cache, cr credential) bool {
 	e, ok, err := k.Store.Load(u.key, now)
 	switch {
 	case err != nil: // a file that must not be used: no cache in this run
-		u.notUsed = err.Error()
+		u.notUsed = err
 		_, ok := cr.login()
 		return ok
-	case ok:
+	case ok && k.young(e, now):
 		u.use(e, cr, now)
 		return true
+	case ok:
+		cr.r.Notes = append(cr.r.Notes, fmt.Sprintf("cache: the cached credential was obtained %s, longer ago than --cache-max-age (%s); logging in again", ago(e.ObtainedAt, now), span(k.MaxAge)))
+		if cr.retire != nil {
+			u.old = &e
+		}
 	case e.AccessToken != "":
 		cr.r.Notes = append(cr.r.Notes, "cache: the cached token "+expiryText(e, now)+"; getting a new one")
 	}
-	return u.fresh(k, cr)
+	ok = u.fresh(k, cr)
+	if old := u.old; old != nil {
+		u.old = nil
+		if !ok { // no new entry replaced it: the ended session must not be tried again
+			if err := k.Store.Drop(u.key); err != nil {
+				cr.r.Notes = append(cr.r.Notes, "cache: "+err.Error())
+			}
+		}
+		cr.retire(*old)
+	}
+	return ok
 }
 
 // use puts the cached credential e into the client.
@@ -147,7 +211,7 @@ func (u *cacheUse) fresh(k *Cache, cr credential) bool {
 		return true
 	}
 	if err := k.Store.Save(u.key, e); err != nil {
-		cr.r.Notes = append(cr.r.Notes, "cache: not saved: "+err.Error())
+		u.notUsed = fmt.Errorf("not saved: %w", err)
 		return true
 	}
 	u.entry, u.saved = e, true

@@ -70,7 +70,8 @@ func (cs *cacheStand) checkAt(server string) *report.Report {
 		if pw == "" {
 			pw = fixture.Password
 		}
-		auth = &FormsLogin{Base: base, User: fixture.User, Password: pw, Cache: cs.cache}
+		auth = &FormsLogin{Base: base, User: fixture.User, Password: pw, Cache: cs.cache,
+			NewClient: func() (*web.Client, error) { return newClient(t, web.ClientConfig{}), nil }}
 	case "oauth":
 		auth = &OAuthLogin{Identity: identity.Identity{Client: c, URL: variant(t, cs.st, "ok"), ClientID: fixture.Client, Secret: fixture.Secret},
 			Base: base, Cache: cs.cache}
@@ -181,6 +182,11 @@ func TestCacheSessionExpired(t *testing.T) {
 			}
 			if note(r, "cache: Creatio refused the cached credential") == "" || !hasLoginPerf(r) {
 				t.Errorf("no note of the refused session or no login perfdata:\n%s", everything(t, r))
+			}
+			// -vv must not read as a contradiction: the first path's
+			// refusal was the ended session's, not the runtime's.
+			if n := note(r, "runtime: "); strings.Contains(n, " answered HTTP ") && !strings.Contains(n, "(that was the cached credential's answer: an ended session") {
+				t.Errorf("-vv says %q without naming the ended session:\n%s", n, everything(t, r))
 			}
 			if s, _ := step(r, "login"); strings.Contains(s.Detail, "from the cache") {
 				t.Errorf("the login step still names the cached session: %q", s.Detail)
@@ -375,7 +381,8 @@ func TestCacheParallel(t *testing.T) {
 
 // TestCacheUnsafeDir: a cache directory others may write to is not used:
 // the check logs in (and out) as without the cache, its state is right,
-// and -v says why.
+// the long output says so at every verbosity, -v puts the reason on line
+// 1, and the report's cache says not used, where and why.
 func TestCacheUnsafeDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "cache")
 	if err := os.Mkdir(dir, 0o700); err != nil {
@@ -388,7 +395,7 @@ func TestCacheUnsafeDir(t *testing.T) {
 	if err == nil {
 		t.Fatal("cache.Open accepted a world-writable directory")
 	}
-	cs := newCacheStand(t, "forms", &Cache{Refused: err})
+	cs := newCacheStand(t, "forms", &Cache{Refused: err, Place: cache.Place{Dir: dir}})
 	for range 2 {
 		r := cs.check()
 		var v0, v1 strings.Builder
@@ -401,8 +408,12 @@ func TestCacheUnsafeDir(t *testing.T) {
 		if !strings.Contains(v1.String(), "credential cache not used: cache directory") || !strings.Contains(v1.String(), "world-writable") {
 			t.Errorf("-v does not say why the cache is not used:\n%s", v1.String())
 		}
-		if strings.Contains(v0.String(), "cache") {
-			t.Errorf("without -v the cache is spoken of:\n%s", v0.String())
+		line1, long, _ := strings.Cut(v0.String(), "\n")
+		if strings.Contains(line1, "cache") || !strings.Contains(long, "cache: not used: cache directory "+dir+" is group- or world-writable (mode 0777); run chmod 700 "+dir+", or give --cache-dir or --no-cache") {
+			t.Errorf("without -v, want line 1 without the cache and the long output with it:\n%s", v0.String())
+		}
+		if c := r.Cache; c == nil || c.Used || c.Dir != dir || !strings.Contains(c.Reason, "world-writable") {
+			t.Errorf("report's cache = %+v; want not used, %s, and why", c, dir)
 		}
 	}
 	if cs.logins() != 2 || cs.st.Creatio.Logouts() != 2 || cs.st.Creatio.LiveSessions() != 0 {
@@ -447,7 +458,9 @@ func TestCacheSecrets(t *testing.T) {
 			(&Endpoint{Client: c, Base: base, Runtime: RuntimeNetFx, Auth: auth, Policy: testPolicy}).Run(runCtx(t, 10*time.Second))
 			vals := []string{e.AccessToken, e.CSRF}
 			for _, ck := range e.Cookies {
-				vals = append(vals, ck.Value)
+				if ck.Name != "UserName" { // the user's name, printed anyway
+					vals = append(vals, ck.Value)
+				}
 			}
 			for _, v := range vals {
 				if v == "" {
@@ -519,35 +532,40 @@ func TestCacheRenewTakesAnotherChecksLogin(t *testing.T) {
 	}
 }
 
-// TestCacheNotUsedDetail: the reason goes on line 1's detail at -v, cut
-// at a word when line 1 has no room for it, never beyond line 1.
+// TestCacheNotUsedDetail: the reason goes first on line 1's detail at -v,
+// without its path, cut at a word when line 1 has no room for it, never
+// beyond line 1; the long output has the whole reason with its fix at
+// every verbosity.
 func TestCacheNotUsedDetail(t *testing.T) {
-	why := "cache directory /var/lib/nagios/.cache/check_creatio_oauth is group- or world-writable (mode 0777); run chmod 700 /var/lib/nagios/.cache/check_creatio_oauth"
-	short := "credential cache not used: cache directory .../check_creatio_oauth is group- or world-writable (mode 0777)"
-	long := short + " (-vv: what to do)"
+	dir := "/var/lib/nagios/.cache/check_creatio_oauth"
+	why := &cache.Problem{What: "cache file", Path: dir + "/" + strings.Repeat("0a", 32) + ".json", Issue: "is owned by uid 0, not by the running user (uid 112)", Fix: "remove it"}
+	short := "credential cache not used: cache file is owned by uid 0, not by the running user (uid 112)"
 	room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - 3 // for summary and detail
 	for _, tc := range []struct {
 		summary, detail, want string
 	}{
-		{"short", "HTTP 200", "HTTP 200; " + long},
-		{strings.Repeat("s", room-len(long)), "HTTP 200 from http://127.0.0.1:1/forms/0/api/OAuthHealthCheck", long},
+		{"short", "HTTP 200", short + "; HTTP 200"},
+		{strings.Repeat("s", room-len(short)), "HTTP 200 from http://127.0.0.1:1/forms/0/api/OAuthHealthCheck", short},
 		{strings.Repeat("s", room-len(short)), "", short},
-		{strings.Repeat("s", room-len("credential cache not used: cache directory...")), "", "credential cache not used: cache directory..."},
+		{strings.Repeat("s", room-len("credential cache not used: cache file is owned...")), "", "credential cache not used: cache file is owned..."},
 	} {
-		r := &report.Report{State: plugin.OK, Summary: tc.summary, Detail: tc.detail}
+		r := &report.Report{State: plugin.OK, Summary: tc.summary, Detail: tc.detail, Cache: &report.CacheUse{Dir: dir, Reason: why.Error()}}
 		cacheNotUsed(r, why)
 		if r.Detail != tc.want {
 			t.Errorf("summary of %d bytes: detail\n%q, want\n%q", len(tc.summary), r.Detail, tc.want)
 		}
-		var b strings.Builder
-		if _, err := r.Result(1).WriteTo(&b); err != nil {
-			t.Fatal(err)
-		}
-		if line, _, _ := strings.Cut(b.String(), "\n"); !strings.Contains(line, r.Detail) || len(line) > plugin.MaxLine {
-			t.Errorf("line 1 %q: want the detail, within %d bytes", line, plugin.MaxLine)
-		}
-		if n := note(r, "cache: not used: "); !strings.Contains(n, "run chmod 700 /var/lib/nagios/.cache/check_creatio_oauth") {
-			t.Errorf("note %q: want the whole reason with its fix", n)
+		for v := range 3 {
+			var b strings.Builder
+			if _, err := r.Result(v).WriteTo(&b); err != nil {
+				t.Fatal(err)
+			}
+			line, long, _ := strings.Cut(b.String(), "\n")
+			if v > 0 && !strings.Contains(line, r.Detail) || len(line) > plugin.MaxLine {
+				t.Errorf("-v %d: line 1 %q: want the detail, within %d bytes", v, line, plugin.MaxLine)
+			}
+			if want := "cache: not used: " + why.Error() + ", or give --cache-dir or --no-cache"; !strings.Contains(long, want) {
+				t.Errorf("-v %d: the long output does not say %q:\n%s", v, want, long)
+			}
 		}
 	}
 }

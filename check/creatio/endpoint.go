@@ -7,10 +7,10 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
+	"check_creatio_oauth/check/cache"
 	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
@@ -97,8 +97,10 @@ func (e *Endpoint) Run(ctx context.Context) *report.Report {
 	if note := e.Auth.Logout(ctx, e.Client, e.Policy); note != "" {
 		r.Notes = append(r.Notes, note)
 	}
-	if ca, ok := e.Auth.(cachedAuth); ok && ca.cacheUse().notUsed != "" {
-		cacheNotUsed(r, ca.cacheUse().notUsed)
+	if ca, ok := e.Auth.(cachedAuth); ok {
+		if r.Cache = ca.cacheUse().status(); r.Cache != nil && !r.Cache.Used {
+			cacheNotUsed(r, ca.cacheUse().notUsed)
+		}
 	}
 	return r
 }
@@ -110,24 +112,42 @@ const maxRenewals = 2
 
 // runAuthenticated makes the health request after a login. When Creatio
 // refuses a credential that came from the cache (an ended session, a
-// revoked token), the run starts again with a new login in a new report
-// (the notes kept), so the cache never gives a state of its own.
+// revoked token), or answers it with anything but its health JSON or a
+// server fault (an SSO redirect to another host, an HTML page, a gateway's
+// JSON), the run starts again with a new login in a new report (the notes
+// kept), so the cache never gives a state of its own: the fresh answer is
+// judged by the normal rule.
 func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *report.Report {
 	for {
+		notes := len(r.Notes)
 		a, f := e.request(ctx, r)
 		ca, cachable := e.Auth.(cachedAuth)
 		if f == nil && cachable {
+			u := ca.cacheUse()
 			what, refused := refusedAnswer(a.resp)
+			why, was := "", ""
 			switch {
-			case refused && ca.cacheUse().cached && ca.cacheUse().renewed < maxRenewals:
-				r = &report.Report{Mode: r.Mode, Notes: append(r.Notes,
-					"cache: Creatio refused the cached credential ("+what+"); dropped it, logging in again")}
+			case refused && u.cached && u.renewed < maxRenewals:
+				why = "Creatio refused the cached credential (" + what + ")"
+				was = " (that was the cached credential's answer: an ended session or a revoked token; the check logs in again)"
+			case !refused && u.cached && !u.retried && oddAnswer(a.resp):
+				u.retried = true
+				why = "the answer to the cached credential is not Creatio's health JSON (" + e.oddText(a.resp) + ")"
+				was = " (that was the answer to the cached credential; the check logs in again)"
+			case refused:
+				ca.discard(ctx, e.Client, r)
+			}
+			if why != "" {
+				for i := notes; i < len(r.Notes); i++ {
+					if strings.HasPrefix(r.Notes[i], "runtime: ") {
+						r.Notes[i] += was
+					}
+				}
+				r = &report.Report{Mode: r.Mode, Notes: append(r.Notes, "cache: "+why+"; dropped it, logging in again")}
 				if !ca.renew(ctx, e.Client, e.Policy, r) {
 					return r
 				}
 				continue
-			case refused:
-				ca.discard(ctx, e.Client, r)
 			}
 		}
 		e.judgeAnswer(r, a, f)
@@ -135,30 +155,44 @@ func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *repo
 	}
 }
 
-// cacheNotUsed says at -v why the cache was not used: on line 1's detail
-// (the reason without its fix, long paths cut to their last element),
-// instead of the HTTP detail when both do not fit, and whole, with the fix,
-// in a note for -vv.
-func cacheNotUsed(r *report.Report, why string) {
-	r.Notes = append(r.Notes, "cache: not used: "+why)
-	reason, _, hasFix := strings.Cut(why, "; ")
-	words := strings.Fields(reason)
-	for i, w := range words {
-		if strings.HasPrefix(w, "/") && len(w) > 24 {
-			words[i] = ".../" + path.Base(w)
+// oddAnswer reports whether an answer to a cached credential is neither
+// Creatio's health JSON nor a server fault (5xx, 429, too large): such an
+// answer may be about the credential (an SSO redirect to another host, a
+// page without Creatio's login markers, a gateway's JSON), so one new
+// login is worth it before it is judged.
+func oddAnswer(resp *web.Response) bool {
+	if resp.TooLarge || resp.StatusCode >= 500 || web.Overloaded(resp.StatusCode) {
+		return false
+	}
+	_, err := ParseHealth(resp.Body)
+	return err != nil || resp.StatusCode >= 300
+}
+
+// oddText names an odd answer for -vv: its status and, for a redirect,
+// where to.
+func (e *Endpoint) oddText(resp *web.Response) string {
+	s := fmt.Sprintf("HTTP %d", resp.StatusCode)
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if u, err := resp.Location(); err == nil {
+			s += " to " + e.Client.URLText(u)
 		}
 	}
-	short := "credential cache not used: " + strings.Join(words, " ")
-	long := short
-	if hasFix {
-		long += " (-vv: what to do)"
+	return s
+}
+
+// cacheNotUsed puts why the cache was not used on line 1's detail at -v:
+// the reason first, without paths (an entry's 64-digit name among them;
+// the long output has the whole line), where it fits beside the HTTP
+// detail, else instead of it.
+func cacheNotUsed(r *report.Report, why error) {
+	if why == nil {
+		return
 	}
+	short := "credential cache not used: " + cache.ShortText(why)
 	room := plugin.MaxLine - len(report.Name+" CRITICAL - ") - len(r.Summary) - 3
 	switch {
-	case r.Detail != "" && len(r.Detail)+2+len(long) <= room:
-		r.Detail += "; " + long
-	case len(long) <= room:
-		r.Detail = long
+	case r.Detail != "" && len(r.Detail)+2+len(short) <= room:
+		r.Detail = short + "; " + r.Detail
 	case len(short) <= room:
 		r.Detail = short
 	default:
@@ -359,7 +393,8 @@ func (e *Endpoint) judgeStatus(resp *web.Response, tried []string) *report.Failu
 	case status == http.StatusUnauthorized || status == http.StatusForbidden:
 		return e.authFailure(fmt.Sprintf("HTTP %d", status), status)
 	case status == http.StatusNotFound:
-		f := report.Failed(report.Setup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2?", "Check --url or use --mode direct")
+		f := report.Failed(report.Setup, "no OAuth health endpoint (HTTP 404): Creatio older than 8.1.2, or .NET 8 before 8.3.2?", "check --url or use --mode direct")
+		f.Hint = "Check --url or use --mode direct" // after the question, a sentence of its own
 		f.Detail = fmt.Sprintf("HTTP 404 on %s of %s: the endpoint needs Creatio 8.1.2+ on .NET Framework or 8.3.2+ on .NET 8; check --url (with any virtual directory), or check the Identity Service with --mode direct", strings.Join(tried, " and "), resp.URL.Host)
 		return f
 	}

@@ -55,11 +55,15 @@ type FormsLogin struct {
 	// "CREATIO_PASSWORD" or "--password-file F".
 	PasswordFrom string
 	// Cache keeps the session between runs; nil: log in and out each run.
-	Cache    *Cache
-	client   *web.Client
-	loggedIn bool
-	restored []*http.Cookie // the cookies put into the jar from the cache
-	use      cacheUse
+	Cache *Cache
+	// NewClient makes a client of the run's settings with a cookie jar of
+	// its own, to end a session past --cache-max-age beside the new one;
+	// nil: such a session stays until Creatio's session timeout.
+	NewClient func() (*web.Client, error)
+	client    *web.Client
+	loggedIn  bool
+	restored  []*http.Cookie // the cookies put into the jar from the cache
+	use       cacheUse
 }
 
 // Login uses the cached session, if the cache holds one, else posts the
@@ -77,7 +81,45 @@ func (l *FormsLogin) credential(ctx context.Context, c *web.Client, p report.Pol
 		restore: func(e cache.Entry) { l.restore(e, r) },
 		forget:  l.forget,
 		login:   func() (cache.Entry, bool) { return l.login(ctx, c, p, r) },
+		retire:  func(old cache.Entry) { r.Notes = append(r.Notes, l.retire(ctx, p, old)) },
 	}
+}
+
+// retire ends a cached session past --cache-max-age with Logout, through a
+// client of its own, so that the new session's cookies are not sent with
+// it. It returns a note for -vv.
+func (l *FormsLogin) retire(ctx context.Context, p report.Policy, old cache.Entry) string {
+	what := "the previous session of " + l.user() + ", logged in " + ago(old.ObtainedAt, l.Cache.clock())
+	if l.NewClient == nil {
+		return "logout: " + what + " stays until Creatio's session timeout"
+	}
+	c, err := l.NewClient()
+	if err != nil {
+		return "logout: " + what + " stays until Creatio's session timeout: " + err.Error()
+	}
+	defer c.CloseIdleConnections()
+	l.secret(c, old)
+	c.SetCookies(l.Base, old.HTTPCookies())
+	return "logout: " + l.logout(ctx, c, p, old.CSRF, what)
+}
+
+// secret registers the cookie values and BPMCSRF of a session as secrets
+// of c, but for a cookie that only holds the user's name (UserName), which
+// the output names anyway: a cached session reads as a fresh login does.
+func (l *FormsLogin) secret(c *web.Client, e cache.Entry) {
+	for _, ck := range e.Cookies {
+		if ck.Value != "" && !l.namesUser(ck.Value) {
+			c.Secrets().Add(ck.Value)
+		}
+	}
+	c.Secrets().Add(e.CSRF)
+}
+
+// namesUser reports whether a cookie value is the user's name, as
+// Creatio's UserName cookie holds it (URL-encoded).
+func (l *FormsLogin) namesUser(value string) bool {
+	name, err := url.QueryUnescape(value)
+	return err == nil && name == l.User
 }
 
 // cacheUse implements cachedAuth.
@@ -95,14 +137,12 @@ func (l *FormsLogin) discard(ctx context.Context, c *web.Client, r *report.Repor
 }
 
 // restore puts a cached session into the client's cookie jar; its cookie
-// values are secrets, as after a login.
+// values are secrets, as after a login, and the UserName cookie, as after a
+// login, is not.
 func (l *FormsLogin) restore(e cache.Entry, r *report.Report) {
 	l.restored = e.HTTPCookies()
 	l.client.SetCookies(l.Base, l.restored)
-	for _, ck := range l.restored {
-		l.client.Secrets().Add(ck.Value)
-	}
-	l.client.Secrets().Add(e.CSRF)
+	l.secret(l.client, e)
 	l.loggedIn = true
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "the session of " + l.user() + " from the cache, logged in " + ago(e.ObtainedAt, l.Cache.clock())})
 }
@@ -151,7 +191,7 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 		if ck.Value == "" {
 			continue
 		}
-		if name, err := url.QueryUnescape(ck.Value); err != nil || name != l.User {
+		if !l.namesUser(ck.Value) {
 			c.Secrets().Add(ck.Value)
 		}
 		e.Cookies = append(e.Cookies, cache.Cookie{Name: ck.Name, Value: ck.Value, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
@@ -265,15 +305,25 @@ func (l *FormsLogin) Logout(ctx context.Context, c *web.Client, p report.Policy)
 		l.use.touch(ctx, l.Cache, c)
 		return "logout: none: the session of " + l.user() + " stays in the cache for the next check (--no-cache logs out)"
 	}
+	return "logout: " + l.logout(ctx, c, p, l.cookie("BPMCSRF"), "the session of "+l.user())
+}
+
+// logout posts Logout with the cookies in c's jar and the BPMCSRF header
+// csrf; what names the session in the note it returns.
+func (l *FormsLogin) logout(ctx context.Context, c *web.Client, p report.Policy, csrf, what string) string {
 	u := web.Below(l.Base, logoutPath)
-	resp, err := c.Send(ctx, http.MethodPost, u, "application/json; charset=utf-8", []byte("{}"), l.Apply)
+	resp, err := c.Send(ctx, http.MethodPost, u, "application/json; charset=utf-8", []byte("{}"), func(req *http.Request) {
+		if csrf != "" {
+			req.Header.Set("BPMCSRF", csrf)
+		}
+	})
 	switch {
 	case err != nil:
-		return "logout: " + c.Describe(err, "the logout request", u, p).Text + "; the session of " + l.user() + " stays until Creatio's session timeout"
+		return c.Describe(err, "the logout request", u, p).Text + "; " + what + " stays until Creatio's session timeout"
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return fmt.Sprintf("logout: AuthService.svc answered %s; the session of %s stays until Creatio's session timeout", c.Status(resp), l.user())
+		return fmt.Sprintf("AuthService.svc answered %s; %s stays until Creatio's session timeout", c.Status(resp), what)
 	}
-	return fmt.Sprintf("logout: ended the session of %s (HTTP %d)", l.user(), resp.StatusCode)
+	return fmt.Sprintf("ended %s (HTTP %d)", what, resp.StatusCode)
 }
 
 // OAuthLogin gets a client_credentials token from the Identity Service and
@@ -346,15 +396,17 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	if f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
-	tok, how, f := id.Token(ctx, ep, p)
+	tok, notes, f := id.Token(ctx, ep, p)
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, "login: "+ep.Note)
+	}
+	for _, n := range notes {
+		r.Notes = append(r.Notes, "login: "+n)
 	}
 	if f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
 	}
 	l.token = tok.AccessToken
-	r.Notes = append(r.Notes, "login: "+how)
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + c.URLText(ep.URL)})
 	return tokenEntry(tok, start), true

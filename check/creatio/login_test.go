@@ -230,6 +230,9 @@ var oauthVariants = map[string]oauthWant{
 	"post-only":                   {plugin.OK, asExpected, "login: token: client authentication client_secret_post accepted"},
 	"basic-listed":                {plugin.OK, asExpected, "login: token: client authentication client_secret_basic accepted"},
 	"post-listed":                 {plugin.OK, asExpected, "login: token: client authentication client_secret_post accepted"},
+	"basic-503":                   {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 503: invalid_client; check the Identity Service log and load", ""},
+	"basic-refused-bare":          {plugin.OK, asExpected, "login: token: client_secret_basic refused: HTTP 401 Unauthorized: text/plain; charset=utf-8, 16 bytes: \"401 Unauthorized\"; trying client_secret_post"},
+	"jwt-only":                    {plugin.Unknown, "cannot log in, OAuth health not measured: token request: invalid_client (Client authentication failed); the Identity Service offers only private_key_jwt: allow a client secret", "login: token: client_secret_post refused too: HTTP 401 Unauthorized: invalid_client (Client authentication failed)"},
 }
 
 // The OAuth login against every variant of the simulated Identity Service,

@@ -96,6 +96,7 @@ var discoveryCorpus = []string{
 	`{"token_endpoint.x":"https://a.example/t"}`,                                            // a gjson path character in a key
 	`[]`, // not an object
 	``,   // empty
+	`{"token_endpoint":"https://a.example/t","token_endpoint_auth_methods_supported":["private_key_jwt","a|b\n","é",1,"x","y"]}`, // methods the plugin does not speak
 }
 
 func FuzzParseDiscovery(f *testing.F) {
@@ -120,6 +121,10 @@ func FuzzParseDiscovery(f *testing.F) {
 		}
 		if _, err := http.NewRequest(http.MethodPost, u.String(), nil); err != nil {
 			t.Fatalf("ParseDiscovery(%q) = %q, which cannot be requested: %v", body, u, err)
+		}
+		// The methods it lists may go into advice: one clean, short line.
+		if l := unspoken(ep.Methods); len(l) > 3*(30+2)+3 || !utf8.ValidString(l) || strings.ContainsFunc(l, unicode.IsControl) || strings.Contains(l, "|") {
+			t.Fatalf("ParseDiscovery(%q): the methods %q say %q", body, ep.Methods, l)
 		}
 	})
 }
@@ -441,6 +446,7 @@ type tokenServer struct {
 	mu     sync.Mutex
 	answer tokenAnswer
 	form   url.Values // the last request's form
+	n      int        // the requests so far
 }
 
 func newTokenServer(t testing.TB) *tokenServer {
@@ -450,6 +456,7 @@ func newTokenServer(t testing.TB) *tokenServer {
 		s.mu.Lock()
 		a := s.answer
 		s.form = r.PostForm
+		s.n++
 		s.mu.Unlock()
 		w.Header()["Content-Type"] = nil // no sniffing
 		if a.contentType != "" {
@@ -466,6 +473,13 @@ func (s *tokenServer) set(a tokenAnswer) {
 	s.mu.Lock()
 	s.answer = a
 	s.mu.Unlock()
+}
+
+// requests is how many requests s has had.
+func (s *tokenServer) requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.n
 }
 
 func (s *tokenServer) lastForm() url.Values {

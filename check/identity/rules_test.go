@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,100 @@ func TestTokenRules(t *testing.T) {
 	}
 }
 
+// --client-auth auto tries the form body after HTTP Basic only when the
+// token endpoint refused the client authentication: a 400 or 401 with
+// invalid_client or without an OAuth error code. Another code refuses
+// something a second method cannot change, and a 5xx, 429 or 408 is an
+// outage whatever its body says: one request, and that answer is the
+// verdict.
+func TestClientAuthFallbackRule(t *testing.T) {
+	s := newTokenServer(t)
+	c := newClient(t, web.ClientConfig{})
+	u := mustURL(t, s.URL+"/connect/token")
+	const js = "application/json"
+	for _, tc := range []struct {
+		name     string
+		answer   tokenAnswer
+		requests int
+	}{
+		{"400 invalid_client", tokenAnswer{400, js, []byte(`{"error":"invalid_client"}`)}, 2},
+		{"401 invalid_client", tokenAnswer{401, js, []byte(`{"error":"invalid_client","error_description":"no"}`)}, 2},
+		{"401 invalid_client form-encoded", tokenAnswer{401, "application/x-www-form-urlencoded", []byte(`error=invalid_client`)}, 2},
+		{"401 invalid_client echoing the secret", tokenAnswer{401, js, []byte(`{"error":"invalid_client","error_description":"client_secret ` + testSecret + ` is wrong"}`)}, 2},
+		{"401 HTML echoing the secret", tokenAnswer{401, "text/html", []byte(testSecret)}, 2},
+		{"401 bare", tokenAnswer{401, "", nil}, 2},
+		{"401 HTML", tokenAnswer{401, "text/html", []byte("<html>Unauthorized</html>")}, 2},
+		{"400 JSON without a code", tokenAnswer{400, js, []byte(`{"message":"bad client"}`)}, 2},
+		{"400 empty code", tokenAnswer{400, js, []byte(`{"error":" "}`)}, 2},
+		{"400 unsupported_grant_type", tokenAnswer{400, js, []byte(`{"error":"unsupported_grant_type"}`)}, 1},
+		{"400 invalid_scope", tokenAnswer{400, js, []byte(`{"error":"invalid_scope"}`)}, 1},
+		{"400 invalid_grant", tokenAnswer{400, js, []byte(`{"error":"invalid_grant"}`)}, 1},
+		{"400 invalid_request", tokenAnswer{400, js, []byte(`{"error":"invalid_request"}`)}, 1},
+		{"401 unauthorized_client", tokenAnswer{401, js, []byte(`{"error":"unauthorized_client"}`)}, 1},
+		{"403 invalid_client", tokenAnswer{403, js, []byte(`{"error":"invalid_client"}`)}, 1},
+		{"503 invalid_client", tokenAnswer{503, js, []byte(`{"error":"invalid_client"}`)}, 1},
+		{"500 invalid_client", tokenAnswer{500, js, []byte(`{"error":"invalid_client"}`)}, 1},
+		{"502 bare", tokenAnswer{502, "", nil}, 1},
+		{"429 invalid_client", tokenAnswer{429, js, []byte(`{"error":"invalid_client"}`)}, 1},
+		{"408 invalid_client", tokenAnswer{408, js, []byte(`{"error":"invalid_client"}`)}, 1},
+		{"200 without a token", tokenAnswer{200, js, []byte(`{"token_type":"Bearer"}`)}, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s.set(tc.answer)
+			before := s.requests()
+			id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthAuto, Own: true}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net; the server answers at once
+			defer cancel()
+			_, notes, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
+			if f == nil {
+				t.Fatal("no failure")
+			}
+			if n := s.requests() - before; n != tc.requests {
+				t.Errorf("%d requests, want %d (notes %q)", n, tc.requests, notes)
+			}
+			if tc.requests == 1 && len(notes) != 0 {
+				t.Errorf("notes %q without a fallback", notes)
+			}
+			if tc.requests == 2 && (len(notes) != 2 || !strings.HasPrefix(notes[0], "token: client_secret_basic refused: HTTP "+strconv.Itoa(tc.answer.status)) ||
+				!strings.HasSuffix(notes[0], "; trying client_secret_post") || !strings.HasPrefix(notes[1], "token: client_secret_post refused too: HTTP "+strconv.Itoa(tc.answer.status))) {
+				t.Errorf("notes %q, want both answers", notes)
+			}
+			for _, n := range notes {
+				if strings.Contains(n, testSecret) {
+					t.Errorf("a note shows the secret: %q", n)
+				}
+			}
+		})
+	}
+}
+
+// After a fallback the second answer is the verdict: HTTP Basic refused,
+// then an outage for the form body is CRITICAL, and -vv has both answers.
+func TestClientAuthFallbackThenOutage(t *testing.T) {
+	srv := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if _, _, basic := r.BasicAuth(); basic {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"error":"invalid_client"}`))
+			return
+		}
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"error":"temporarily_unavailable"}`))
+	}))
+	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret, Own: true}
+	_, notes, f := id.Token(context.Background(), &Endpoint{URL: mustURL(t, srv.URL)}, report.Policy{})
+	if f == nil || f.Kind != report.Server || !strings.Contains(f.Line(), "HTTP 503: temporarily_unavailable") {
+		t.Fatalf("%+v, want the 503", f)
+	}
+	want := []string{
+		"token: client_secret_basic refused: HTTP 401 Unauthorized: invalid_client; trying client_secret_post",
+		"token: client_secret_post: HTTP 503 Service Unavailable: temporarily_unavailable",
+	}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes %q,\nwant %q", notes, want)
+	}
+}
+
 // The server's own error_description is kept whole in the detail, while
 // line 1 stays within the limit.
 func TestTokenDescriptionWhole(t *testing.T) {
@@ -102,8 +197,11 @@ func TestTokenDescriptionWhole(t *testing.T) {
 }
 
 // --client-auth: auto takes the one method discovery lists alone, else
-// tries HTTP Basic and, on invalid_client, the form body, within the same
-// deadline; basic and post send only their own way.
+// tries HTTP Basic and, when the token endpoint refuses the client
+// authentication (400/401 with invalid_client or without an OAuth code),
+// the form body, within the same deadline; never after an outage (basic-503:
+// a 503 whose body says invalid_client) or another refusal
+// (unsupported-grant). basic and post send only their own way.
 func TestClientAuth(t *testing.T) {
 	st := newStand(t)
 	for _, tc := range []struct {
@@ -111,21 +209,29 @@ func TestClientAuth(t *testing.T) {
 		auth     ClientAuth
 		requests int    // token requests made
 		how      string // the method that worked; "" for a failure
+		kind     report.Kind
+		says     string // in line 1 of a failure
 	}{
-		{"ok", AuthAuto, 1, "client_secret_basic"},
-		{"basic-only", AuthAuto, 1, "client_secret_basic"},
-		{"post-only", AuthAuto, 2, "client_secret_post"},
-		{"basic-listed", AuthAuto, 1, "client_secret_basic"},
-		{"post-listed", AuthAuto, 1, "client_secret_post"},
-		{"post-only", AuthBasic, 1, ""},
-		{"basic-only", AuthPost, 1, ""},
-		{"basic-only", AuthBasic, 1, "client_secret_basic"},
-		{"post-only", AuthPost, 1, "client_secret_post"},
+		{"ok", AuthAuto, 1, "client_secret_basic", 0, ""},
+		{"basic-only", AuthAuto, 1, "client_secret_basic", 0, ""},
+		{"post-only", AuthAuto, 2, "client_secret_post", 0, ""},
+		{"basic-listed", AuthAuto, 1, "client_secret_basic", 0, ""},
+		{"post-listed", AuthAuto, 1, "client_secret_post", 0, ""},
+		{"basic-refused-bare", AuthAuto, 2, "client_secret_post", 0, ""},
+		{"post-only", AuthBasic, 1, "", report.Credentials, "invalid_client"},
+		{"basic-only", AuthPost, 1, "", report.Credentials, "invalid_client"},
+		{"basic-only", AuthBasic, 1, "client_secret_basic", 0, ""},
+		{"post-only", AuthPost, 1, "client_secret_post", 0, ""},
+		{"basic-503", AuthAuto, 1, "", report.Server, "token endpoint HTTP 503: invalid_client"},
+		{"oauth-502", AuthAuto, 1, "", report.Server, "token endpoint HTTP 502: invalid_client"},
+		{"unsupported-grant", AuthAuto, 1, "", report.Problem, "unsupported_grant_type"},
+		{"jwt-only", AuthAuto, 2, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
+		{"jwt-only", AuthPost, 1, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
 	} {
 		t.Run(tc.variant+"/"+string(tc.auth), func(t *testing.T) {
 			st.Identity.ResetRequests()
 			c := newClient(t, web.ClientConfig{})
-			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth}
+			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth, Own: true}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			p := report.Policy{Timeout: 5 * time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}
@@ -133,7 +239,8 @@ func TestClientAuth(t *testing.T) {
 			if f != nil {
 				t.Fatal(f.Line())
 			}
-			tok, how, f := id.Token(ctx, ep, p)
+			tok, notes, f := id.Token(ctx, ep, p)
+			how := strings.Join(notes, "\n")
 			n := 0
 			for _, r := range st.Identity.Requests() {
 				if r.Method == http.MethodPost {
@@ -145,13 +252,21 @@ func TestClientAuth(t *testing.T) {
 			}
 			switch {
 			case tc.how == "" && f == nil:
-				t.Errorf("a token (%s), want invalid_client", how)
-			case tc.how == "" && (f.Kind != report.Credentials || !strings.Contains(f.Line(), "invalid_client")):
-				t.Errorf("%v %q, want invalid_client", f.Kind, f.Line())
+				t.Errorf("a token (%s), want %q", how, tc.says)
+			case tc.how == "" && (f.Kind != tc.kind || !strings.Contains(f.Line(), tc.says)):
+				t.Errorf("%v %q, want %v %q", f.Kind, f.Line(), tc.kind, tc.says)
 			case tc.how != "" && f != nil:
 				t.Errorf("failed: %s", f.Line())
-			case tc.how != "" && (tok == nil || !strings.Contains(how, tc.how)):
+			case tc.how != "" && (tok == nil || !strings.Contains(how, "client authentication "+tc.how+" accepted")):
 				t.Errorf("worked with %q, want %s", how, tc.how)
+			}
+			// Every answer of a fallback is in the notes (-vv): the first
+			// refusal, and the second when it failed too.
+			if n == 2 && (!strings.Contains(how, "client_secret_basic refused: HTTP 401 Unauthorized: ") || f != nil && !strings.Contains(how, "client_secret_post refused too: HTTP 401 Unauthorized: ")) {
+				t.Errorf("notes %q lack an answer", how)
+			}
+			if f != nil && tc.variant == "jwt-only" && (strings.Contains(f.Fix, "secret (") || !strings.Contains(f.Fix, "lists only private_key_jwt")) {
+				t.Errorf("fix %q, want it to name private_key_jwt, not the secret", f.Fix)
 			}
 		})
 	}

@@ -100,8 +100,9 @@ type ClientAuth string
 // The client authentication methods: Basic sends id and secret in the
 // Authorization header (RFC 6749 section 2.3.1, the default every server
 // must support), Post in the form body, as Creatio does; Auto takes the one
-// the discovery document lists alone, else tries Basic and, on
-// invalid_client, the form body.
+// the discovery document lists alone, else tries Basic and, when the token
+// endpoint refuses the client authentication (see attempt.refused), the
+// form body.
 const (
 	AuthAuto  ClientAuth = "auto"
 	AuthBasic ClientAuth = "basic"
@@ -132,39 +133,80 @@ func (id *Identity) methods(ep *Endpoint) []ClientAuth {
 	return []ClientAuth{AuthBasic, AuthPost}
 }
 
+// unspoken is the list of client authentication methods of a discovery
+// document that names none the plugin speaks (private_key_jwt,
+// tls_client_auth, ...), for advice; "" when it names one or none at all.
+func unspoken(methods []string) string {
+	if len(methods) == 0 || slices.Contains(methods, AuthBasic.method()) || slices.Contains(methods, AuthPost.method()) {
+		return ""
+	}
+	names := make([]string, 0, 3)
+	for _, m := range methods[:min(len(methods), 3)] {
+		names = append(names, plugin.Sanitize(plugin.Truncate(m, 30)))
+	}
+	if len(methods) > 3 {
+		names = append(names, "...")
+	}
+	return strings.Join(names, ", ")
+}
+
+// attempt is one token request with one client authentication and what
+// came of it.
+type attempt struct {
+	tok *Token
+	f   *report.Failure
+	// refused: the token endpoint refused the client authentication
+	// itself, a 400 or 401 with the OAuth error invalid_client or with no
+	// OAuth error code. Only then may another method help; after any other
+	// code (unsupported_grant_type, invalid_scope, ...) or a 5xx, 429 or
+	// 408, whatever the body says, it cannot.
+	refused bool
+	answer  string // the answer in short, for -vv: "HTTP 401 Unauthorized: invalid_client (...)"
+}
+
 // Token gets a client_credentials token from the endpoint, authenticating
 // the client as --client-auth says. Its failure is judged here, once, by
 // the rule: the status decides before any body (5xx, 429, 408: the
 // server's fault), then the OAuth error code (a refused client:
-// Credentials; unsupported_grant_type: Problem), in the token step.
-func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*Token, string, *report.Failure) {
+// Credentials; unsupported_grant_type: Problem), in the token step. The
+// notes say, for -vv, which method worked and, when auto tried both, each
+// answer.
+func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*Token, []string, *report.Failure) {
 	if f := id.checkTokenEndpoint(ep); f != nil {
-		return nil, "", f
+		return nil, nil, f
 	}
 	c := id.Client
 	c.Secrets().Add(id.Secret)
 	c.Secrets().AddBasic(id.ClientID, id.Secret)
-	var f *report.Failure
-	for _, auth := range id.methods(ep) {
-		var tok *Token
-		var oe *OAuthError
-		tok, oe, f = id.request(ctx, ep.URL, auth, p)
-		switch {
-		case f == nil:
-			c.Secrets().Add(tok.AccessToken)
-			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(tok.Type, 40), tok.ExpiresIn, tok.Claims != nil)
-			return tok, "token: client authentication " + auth.method() + " accepted", nil
-		case oe == nil || oe.Code != "invalid_client" || ctx.Err() != nil:
-			return nil, "", f
+	var notes []string
+	var a attempt
+	methods := id.methods(ep)
+	for i, auth := range methods {
+		a = id.request(ctx, ep.URL, auth, p)
+		if a.f == nil {
+			c.Secrets().Add(a.tok.AccessToken)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
+			return a.tok, append(notes, "token: client authentication "+auth.method()+" accepted"), nil
 		}
-		c.Tracef("token: %s refused with invalid_client", auth.method())
+		switch {
+		case i > 0 && a.refused:
+			notes = append(notes, "token: "+auth.method()+" refused too: "+a.answer)
+		case i > 0:
+			notes = append(notes, "token: "+auth.method()+": "+cmp.Or(a.answer, a.f.Text))
+		}
+		if !a.refused || ctx.Err() != nil || i == len(methods)-1 {
+			break
+		}
+		notes = append(notes, "token: "+auth.method()+" refused: "+a.answer+"; trying "+methods[i+1].method())
 	}
-	return nil, "", f
+	if listed := unspoken(ep.Methods); a.refused && a.f.Kind == report.Credentials && listed != "" {
+		a.f = id.unspoken(a.f, listed)
+	}
+	return nil, notes, a.f
 }
 
-// request is one token request with client authentication auth: the token,
-// or the failure and the OAuth error behind it, if any.
-func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientAuth, p report.Policy) (*Token, *OAuthError, *report.Failure) {
+// request is one token request with client authentication auth.
+func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientAuth, p report.Policy) attempt {
 	c := id.Client
 	form := url.Values{"grant_type": {"client_credentials"}}
 	var edit func(*http.Request)
@@ -181,15 +223,30 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	}
 	resp, err := c.Send(ctx, http.MethodPost, tokenURL, "application/x-www-form-urlencoded", []byte(form.Encode()), edit)
 	if err != nil {
-		return nil, nil, id.failed(tokenURL, c.Describe(err, "the token request", tokenURL, p))
+		return attempt{f: id.failed(tokenURL, c.Describe(err, "the token request", tokenURL, p))}
 	}
 	if resp.TooLarge {
-		return nil, nil, id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))
+		return attempt{f: id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))}
 	}
 	tok, err := ParseToken(resp.ContentType(), resp.Body)
 	var oe *OAuthError
 	errors.As(err, &oe)
-	return tok, oe, id.judge(resp, oe, err)
+	a := attempt{tok: tok, f: id.judge(resp, oe, err)}
+	code := ""
+	if oe != nil {
+		code = strings.TrimSpace(oe.Code)
+	}
+	a.refused = (resp.StatusCode == 400 || resp.StatusCode == 401) && (code == "" || code == "invalid_client")
+	if a.f != nil {
+		a.answer = c.Status(resp) + ": " + c.Sample(resp)
+		if code != "" {
+			a.answer = c.Status(resp) + ": " + c.Said(code, 60)
+			if d := c.Said(oe.Description, 200); d != "" {
+				a.answer += " (" + d + ")"
+			}
+		}
+	}
+	return a
 }
 
 // judge is the failure of a token answer, or nil for a token. An OAuth
@@ -262,7 +319,7 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string) *report
 		// the copy is the usual culprit, so both are named.
 		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
 		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+credentialsFix)
-		f.Hint = "Check the id/secret settings and this check's copy."
+		f.Hint = "check the id/secret settings and this check's copy"
 		f.Detail = f.Text + where
 		return f.In(StepToken)
 	}
@@ -270,4 +327,22 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string) *report
 		method+"check --client-id and the client secret ("+cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")+")")
 	f.Detail = f.Text + where
 	return f.In(StepToken)
+}
+
+// unspoken is refusal f of a client whose Identity Service lists only
+// client authentication methods the plugin does not speak (listed): the
+// advice names them instead of the secret. It is the setup of the OAuth
+// client, so its kind stays Credentials: whose client it is decides the
+// state, as for any refusal.
+func (id *Identity) unspoken(f *report.Failure, listed string) *report.Failure {
+	g := *f
+	why := "the discovery document lists only " + listed + " in token_endpoint_auth_methods_supported, and the plugin speaks only client_secret_basic and client_secret_post"
+	if id.Own {
+		g.Hint = "the Identity Service offers only " + listed + ": allow a client secret"
+		g.Fix = why + ": allow client_secret_basic or client_secret_post for client " + plugin.Sanitize(id.ClientID) + " in the Identity Service"
+	} else {
+		g.Hint = "the Identity Service offers only " + listed + ": allow client_secret_post"
+		g.Fix = why + "; Creatio sends its client secret in the form body: allow client_secret_post for the client of OAuth20IdentityServerClientId in the Identity Service"
+	}
+	return &g
 }

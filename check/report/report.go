@@ -35,9 +35,31 @@ type Report struct {
 	Health  *Health // nil when no health status was learned
 	Perf    []plugin.Perf
 	Notes   []string // verbose notes: the runtime found, the debug trace
+	// Cache is what the run did with the credential cache; nil when none
+	// was wanted (--no-cache, direct mode, no login or a ready token).
+	Cache *CacheUse
 	// Warnings are said from -v on, in long output: what the admin should
 	// fix although the check ran (a secret file others can read).
 	Warnings []string
+}
+
+// CacheUse is the credential cache of a run, for the long output and the
+// JSON's "cache" member.
+type CacheUse struct {
+	Used   bool   `json:"used"`             // the cache directory was usable
+	Dir    string `json:"dir,omitempty"`    // the directory, used or not
+	Reason string `json:"reason,omitempty"` // why it was not used, with what to do
+}
+
+// Line is the long-output line of a cache that was not used, shown at
+// every verbosity: without it a check would log in and out on every run
+// and nothing would say so.
+func (c *CacheUse) Line() string {
+	sep := "; " // a reason with its own fix gets an alternative
+	if strings.Contains(c.Reason, "; ") {
+		sep = ", or "
+	}
+	return "cache: not used: " + c.Reason + sep + "give --cache-dir or --no-cache"
 }
 
 // Fail records failure f: its state by the rule of p (the worst state
@@ -71,6 +93,11 @@ func (r *Report) Redact(s Redactor) {
 	for i := range r.Notes {
 		r.Notes[i] = s.Redact(r.Notes[i])
 	}
+	if r.Cache != nil {
+		c := *r.Cache // may be shared by another report (--mode both)
+		c.Reason, c.Dir = s.Redact(c.Reason), s.Redact(c.Dir)
+		r.Cache = &c
+	}
 	if r.Health != nil {
 		h := *r.Health // may be shared by another report (--mode both)
 		h.Message = s.Redact(h.Message)
@@ -94,7 +121,8 @@ func (r *Report) Raise(st plugin.State, summary string, step Step) {
 
 // Result renders the report for Nagios at verbosity v (0-3): long output
 // lists each step, and its fix, at -v 2 and on any result that is not OK;
-// notes (the debug trace) follow at -v 2 and above.
+// a credential cache that was wanted and not used is said at every
+// verbosity; notes (the debug trace) follow at -v 2 and above.
 func (r *Report) Result(v int) plugin.Result {
 	res := plugin.Result{Name: Name, State: r.State, Summary: r.Summary, Perf: r.Perf}
 	if v >= 1 && r.Detail != "" && len(r.Summary)+len(r.Detail)+3 <= room {
@@ -110,6 +138,9 @@ func (r *Report) Result(v int) plugin.Result {
 				res.Long = append(res.Long, "   fix: "+s.Fix)
 			}
 		}
+	}
+	if r.Cache != nil && !r.Cache.Used {
+		res.Long = append(res.Long, plugin.Sanitize(r.Cache.Line()))
 	}
 	if v >= 1 {
 		res.Long = append(res.Long, r.Warnings...)
@@ -135,6 +166,7 @@ type jsonReport struct {
 	Message                                  *string            `json:"Message"`
 	Metrics                                  map[string]float64 `json:"metrics"`
 	Checks                                   []jsonStep         `json:"checks"`
+	Cache                                    *CacheUse          `json:"cache,omitempty"`
 }
 
 type jsonStep struct {
@@ -146,7 +178,7 @@ type jsonStep struct {
 
 // WriteJSON writes the report as one line of JSON: state, state_text,
 // summary, mode, Creatio's fields (null when not learned), metrics in
-// seconds and bytes, and checks.
+// seconds and bytes, checks, and cache when a credential cache was wanted.
 func (r *Report) WriteJSON(w io.Writer) error {
 	var buf strings.Builder
 	if _, err := (plugin.Result{Name: Name, State: r.State, Summary: r.Summary}).WriteTo(&buf); err != nil {
@@ -180,6 +212,9 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	for _, s := range r.Steps {
 		j.Checks = append(j.Checks, jsonStep{Name: s.Name, State: s.State, Detail: plugin.Sanitize(s.Detail), Fix: s.Fix})
+	}
+	if c := r.Cache; c != nil {
+		j.Cache = &CacheUse{Used: c.Used, Dir: plugin.Sanitize(c.Dir), Reason: plugin.Sanitize(c.Reason)}
 	}
 	b, err := json.Marshal(j)
 	if err != nil {
@@ -226,8 +261,8 @@ type Measure struct {
 }
 
 // Rate rates m against th and raises the finding in r, in the ranges' own
-// unit and naming the option: "health request took 0.0022 s, outside -w
-// 0.0001 (seconds)". The finding leads line 1 only when it is the worst.
+// unit and naming the option: "health request took 0.502 s, outside -w
+// 0.1" (seconds). The finding leads line 1 only when it is the worst.
 func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	st := th.Evaluate(m.Value)
 	if st == plugin.OK {
@@ -241,14 +276,27 @@ func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	if rng.Inside {
 		where = "inside"
 	}
-	value := strconv.FormatFloat(seconds6(m.Value), 'f', -1, 64)
-	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, value, m.Unit, where, opt, rng)
+	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, shown(th, m.Value, st), m.Unit, where, opt, rng)
 	summary := text
 	if r.State == plugin.OK {
 		summary += "; OAuth token is received as expected"
 	}
 	r.Raise(st, Fit(summary, ""), Step{Name: m.Step, Detail: text, Fix: m.Fix})
 	return st
+}
+
+// shown is v, rated st by th, for a line: to the thousandth (a time in
+// milliseconds, "took 0.502 s"), or finer, up to the millionth, where the
+// rounded value would be 0 or fall on the other side of a range's end
+// (2.0004 s over -w 2 is not "2 s").
+func shown(th plugin.Thresholds, v float64, st plugin.State) string {
+	for d := 3; d < 6; d++ {
+		p := math.Pow10(d)
+		if r := math.Round(v*p) / p; th.Evaluate(r) == st && (r != 0 || v == 0) {
+			return strconv.FormatFloat(r, 'f', -1, 64)
+		}
+	}
+	return strconv.FormatFloat(seconds6(v), 'f', -1, 64)
 }
 
 // Step is one sub-check of a run, listed in long output and in JSON.

@@ -284,3 +284,34 @@ var (
 
 // identityFix stands for a documented fix in the rendering tests.
 const identityFix = "test the Identity Service (GET {OAuth20IdentityServerUrl}/.well-known/openid-configuration); if it answers, check that OAuth20IdentityServerUrl is filled in and that the Identity Service URL is reachable from the machine where Creatio runs (DNS, proxy, firewall)"
+
+// A measured time is said to the thousandth ("took 0.501 s", not
+// 0.501431), and finer only where the thousandth would put it on the
+// other side of the range it broke.
+func TestRateShown(t *testing.T) {
+	for _, tc := range []struct {
+		warn, crit string
+		v          float64
+		want       string
+	}{
+		{"0.1", "", 0.501431, "took 0.501 s, outside -w 0.1"},
+		{"2", "5", 2.2049, "took 2.205 s, outside -w 2"},
+		{"2", "", 2.0004, "took 2.0004 s, outside -w 2"},
+		{"", "2", 2.0000014, "took 2.000001 s, outside -c 2"},
+		{"", "2", 2.0000004, "took 2 s, outside -c 2"}, // below a microsecond: the perfdata's precision
+		{"@1:2", "", 1.9996, "took 2 s, inside -w @1:2"},
+		{"@1:2", "", 2.0004, ""}, // OK, outside an inside range
+		{"7200:", "", 3600, "took 3600 s, outside -w 7200:"},
+		{"@10", "", 0.000412, "took 0.0004 s, inside -w @10"}, // not "0 s"
+	} {
+		th, err := plugin.ParseThresholds(tc.warn, tc.crit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Report{}
+		st := r.Rate(th, Measure{What: "took", Value: tc.v, Unit: "s", Options: [2]string{"-w", "-c"}, Step: "response_time"})
+		if (st == plugin.OK) != (tc.want == "") || !strings.HasPrefix(r.Summary, tc.want) {
+			t.Errorf("%v %q, want %q", st, r.Summary, tc.want)
+		}
+	}
+}

@@ -35,8 +35,10 @@ const (
 	Setup
 	// Credentials is a refusal of the credentials themselves (a wrong
 	// password, an OAuth error invalid_client, invalid_grant,
-	// unauthorized_client, invalid_scope or invalid_request). Whose they
-	// are decides: the plugin's own login's are the monitoring side's
+	// unauthorized_client, invalid_scope or invalid_request), also of an
+	// OAuth client that the Identity Service lets authenticate only in
+	// ways the plugin does not speak (private_key_jwt): its setup. Whose
+	// they are decides: the plugin's own login's are the monitoring side's
 	// mistake (UNKNOWN); Creatio's system settings, which direct mode
 	// checks, are the problem itself (CRITICAL). See Policy.Settings.
 	Credentials

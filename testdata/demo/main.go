@@ -29,6 +29,8 @@ const (
 	secret       = sim.DemoSecret
 	noPermClient = sim.DemoNoPermClient
 	noPermSecret = sim.DemoNoPermSecret
+	// slowDelay is how long the slow scenario waits in the demo.
+	slowDelay = 500 * time.Millisecond
 )
 
 var states = []string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
@@ -67,7 +69,7 @@ func run(bin string, w io.Writer) error {
 		return fmt.Errorf("%w (run make build first)", err)
 	}
 	identity := sim.NewIdentity(sim.IdentityConfig{Clients: map[string]string{clientID: secret, noPermClient: noPermSecret}, NoPermission: []string{noPermClient}})
-	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: 500 * time.Millisecond, ValidateToken: identity.ValidateToken})
+	creatio := sim.NewCreatio(sim.CreatioConfig{User: user, Password: password, SlowDelay: slowDelay, ValidateToken: identity.ValidateToken})
 	defer creatio.Close()
 	cURL, cSrv, err := serve(creatio)
 	if err != nil {
@@ -99,7 +101,7 @@ func run(bin string, w io.Writer) error {
 		case "slow":
 			c.args = append(c.args, "-w", "0.2", "-c", "5")
 			c.want = 1
-			c.title += " (with -w 0.2)"
+			c.title += fmt.Sprintf(" (here %.1f s, with -w 0.2)", slowDelay.Seconds())
 		}
 		cases = append(cases, c)
 	}
@@ -128,9 +130,13 @@ func run(bin string, w io.Writer) error {
 		demoCase{"json output for Zabbix", 0, nil, []string{"-U", cURL + "/ok", "--output", "json"}},
 	)
 
-	fmt.Fprintf(w, "%d scenarios, one after the other (those that hang wait for their -t):\n\n", len(cases))
+	fmt.Fprintf(w, "%d scenarios, one after the other (those that hang wait for their -t); each login is a new one\n", len(cases))
+	fmt.Fprintf(w, "(--no-cache: without it a pasted command keeps its session or token in the credential cache, see below):\n\n")
 	bad := 0
 	for _, c := range cases {
+		if logsIn(c.args) {
+			c.args = append(c.args, "--no-cache")
+		}
 		cmd := exec.Command(bin, c.args...)
 		cmd.Env = append(noCacheEnv(), c.env...)
 		var out bytes.Buffer
@@ -188,9 +194,26 @@ func (t tally) err() error {
 	return nil
 }
 
+// logsIn reports whether a scenario's plugin logs in to Creatio itself
+// (--user or --client-id, not in direct mode and not with --auth none):
+// only then is there a credential to cache.
+func logsIn(args []string) bool {
+	login := false
+	for i, a := range args {
+		switch {
+		case a == "--user" || a == "--client-id":
+			login = true
+		case i > 0 && (args[i-1] == "--mode" && a == "direct" || args[i-1] == "--auth" && a == "none"):
+			return false
+		}
+	}
+	return login
+}
+
 // noCacheEnv is the environment of the scenario runs: without HOME and
-// XDG_CACHE_HOME, so the plugin has no credential cache, as before it had
-// one, and the demo never writes to the user's own cache.
+// XDG_CACHE_HOME. The scenarios that log in run with --no-cache; the
+// variables are left out too, so that no run can write to the user's own
+// cache.
 func noCacheEnv() []string {
 	var env []string
 	for _, e := range os.Environ() {

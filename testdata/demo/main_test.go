@@ -45,6 +45,16 @@ func TestDemo(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, summary)
 		}
 	}
+	// A printed command that logs in says --no-cache: pasted, it does what
+	// the demo did, a new login, and leaves nothing in the user's cache.
+	for _, line := range strings.Split(body, "\n") {
+		if strings.HasPrefix(line, "$ ") && logsIn(strings.Fields(line)) && !strings.HasSuffix(line, " --no-cache") {
+			t.Errorf("a printed command logs in without --no-cache: %s", line)
+		}
+	}
+	if !strings.Contains(body, "--no-cache: without it a pasted command keeps its session or token in the credential cache") {
+		t.Error("the demo does not say why its commands carry --no-cache")
+	}
 	for _, secret := range []string{sim.DemoPassword, sim.DemoSecret, sim.DemoNoPermSecret} {
 		if strings.Contains(out.String(), secret) {
 			t.Errorf("the demo's output shows the secret %q", secret)

@@ -127,6 +127,12 @@ var IdentityVariants = []IdentityVariant{
 		Description: "discovery lists only client_secret_basic and the token endpoint takes only HTTP Basic"},
 	{Name: "post-listed", Want: 0,
 		Description: "discovery lists only client_secret_post and the token endpoint takes only the form body"},
+	{Name: "basic-503", Want: 2,
+		Description: `the token endpoint answers HTTP Basic with 503 {"error":"invalid_client"} (a failing backend behind a proxy that passes its body on) and takes the form body; discovery lists both: an outage, whatever the body says`},
+	{Name: "basic-refused-bare", Want: 0,
+		Description: "the token endpoint refuses HTTP Basic with a bare 401 and WWW-Authenticate: Basic (no OAuth error code, as a proxy in front of it does) and takes the form body; discovery lists both"},
+	{Name: "jwt-only", Want: 2,
+		Description: "discovery lists only private_key_jwt as token_endpoint_auth_methods_supported; the token endpoint refuses a client secret either way with 401 invalid_client"},
 }
 
 // LookupIdentity returns the Identity Service variant called name.
@@ -489,6 +495,8 @@ func serveDiscovery(w http.ResponseWriter, r *http.Request, v IdentityVariant, i
 		d.TokenEndpointAuthMethodsSupported = []string{"client_secret_basic"}
 	case "post-listed":
 		d.TokenEndpointAuthMethodsSupported = []string{"client_secret_post"}
+	case "jwt-only":
+		d.TokenEndpointAuthMethodsSupported = []string{"private_key_jwt"}
 	}
 	switch v.Name {
 	case "discovery-no-token-endpoint":
@@ -703,6 +711,18 @@ func serveOAuthFailure(w http.ResponseWriter, r *http.Request, v IdentityVariant
 		if basic {
 			return oauthError(http.StatusUnauthorized, `{"error":"invalid_client","error_description":"client authentication by HTTP Basic is not allowed for this client"}`)
 		}
+	case "basic-503":
+		if basic {
+			return oauthError(http.StatusServiceUnavailable, `{"error":"invalid_client"}`)
+		}
+	case "basic-refused-bare":
+		if basic {
+			w.Header().Set("WWW-Authenticate", `Basic realm="identity"`)
+			writeBody(w, http.StatusUnauthorized, ctText, "401 Unauthorized")
+			return true
+		}
+	case "jwt-only":
+		return oauthError(http.StatusUnauthorized, `{"error":"invalid_client","error_description":"Client authentication failed"}`)
 	}
 	return false
 }

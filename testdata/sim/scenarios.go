@@ -107,7 +107,7 @@ var Scenarios = []Scenario{
 	{Name: "ok-camel", Runtime: RuntimeNet, Want: 0,
 		Description: `200, healthy body in ASP.NET Core's default camelCase (hasProblem, ..., "message":null) (.NET layout)`},
 	{Name: "slow", Runtime: RuntimeNetFramework, Want: 0,
-		Description: "healthy body after a delay (2s by default); OK unless a time threshold or the timeout is lower"},
+		Description: "healthy body after a delay (CreatioConfig.SlowDelay, the simulator's -slow-delay: 2 s unless set); OK unless a time threshold or the timeout is lower"},
 	{Name: "redirect-same-host", Runtime: RuntimeNetFramework, Want: 0,
 		Description: "302 to the ok scenario's health endpoint on the same host"},
 	{Name: "settings-empty", Runtime: RuntimeNetFramework, Want: 2,
