@@ -185,14 +185,10 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	e := cache.Entry{ObtainedAt: start, CSRF: l.cookie("BPMCSRF")}
 	// The session is every cookie the login left for the base URL
 	// (.ASPXAUTH, BPMCSRF, BPMLOADER, BPMSESSIONID, ASP.NET_SessionId, or
-	// whatever a Creatio version sets): each is a secret, but for one that
-	// only holds the user's name (UserName), which is printed anyway.
+	// whatever a Creatio version sets), registered as secrets above.
 	for _, ck := range c.Cookies(l.Base) {
 		if ck.Value == "" {
 			continue
-		}
-		if !l.namesUser(ck.Value) {
-			c.Secrets().Add(ck.Value)
 		}
 		e.Cookies = append(e.Cookies, cache.Cookie{Name: ck.Name, Value: ck.Value, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
 	}
@@ -204,10 +200,10 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 
 // registerCookies registers the session's cookie values as secrets the
 // moment the login answer set them: each but the one that only holds the
-// user's name.
+// user's name (UserName), which is printed anyway.
 func (l *FormsLogin) registerCookies(c *web.Client) {
 	for _, ck := range c.Cookies(l.Base) {
-		if name, err := url.QueryUnescape(ck.Value); ck.Value != "" && (err != nil || name != l.User) {
+		if ck.Value != "" && !l.namesUser(ck.Value) {
 			c.Secrets().Add(ck.Value)
 		}
 	}
