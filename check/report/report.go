@@ -77,34 +77,6 @@ func (r *Report) Fail(p Policy, f *Failure) *Report {
 	return r
 }
 
-// Redactor hides secrets in a text.
-type Redactor interface {
-	Redact(text string) string
-}
-
-// Redact hides the secrets in every text of the report: the summary, the
-// detail, each step, the notes and Creatio's Message. Nothing the plugin
-// prints comes from elsewhere.
-func (r *Report) Redact(s Redactor) {
-	r.Summary, r.Detail = s.Redact(r.Summary), s.Redact(r.Detail)
-	for i := range r.Steps {
-		r.Steps[i].Detail, r.Steps[i].Fix = s.Redact(r.Steps[i].Detail), s.Redact(r.Steps[i].Fix)
-	}
-	for i := range r.Notes {
-		r.Notes[i] = s.Redact(r.Notes[i])
-	}
-	if r.Cache != nil {
-		c := *r.Cache // may be shared by another report (--mode both)
-		c.Reason, c.Dir = s.Redact(c.Reason), s.Redact(c.Dir)
-		r.Cache = &c
-	}
-	if r.Health != nil {
-		h := *r.Health // may be shared by another report (--mode both)
-		h.Message = s.Redact(h.Message)
-		r.Health = &h
-	}
-}
-
 // Raise adds a finding in state st with its step: the worst state wins, and
 // the finding becomes the status line when it is now the worst one.
 func (r *Report) Raise(st plugin.State, summary string, step Step) {
