@@ -110,11 +110,11 @@ func (v *view) match(e *entry, n int, found []span) []span {
 	// The span ends where the tail begins (a dropped escape is hidden).
 	for end := len(s); end+maxTail >= len(s); {
 		p := cutStart(s[:end], secret)
-		if p < 0 {
-			p = b64Cut(s[:end], e)
-		}
 		if p >= 0 && wordAtEnd(s, p, end, secret) {
 			p = -1 // a word that begins the secret, at the end of a longer text
+		}
+		if p < 0 {
+			p = b64Cut(s[:end], e)
 		}
 		if p >= 0 {
 			hi := n
