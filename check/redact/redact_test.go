@@ -64,7 +64,12 @@ func TestRedactEncodings(t *testing.T) {
 			after := te.enc(`' is not valid"}`)
 			in := before + te.enc(sec.secret) + after
 			want := before + Marker + after
-			if got := s.Redact(in); got != want {
+			// The fragment rule may take the escape's last byte too, when
+			// the secret holds it before its own first byte (';' of &#39;
+			// and the ";a" of a long secret): a run of 8 in the raw text.
+			took := before[:len(before)-1] + Marker + after
+			ok := strings.Contains(sec.secret, before[len(before)-1:]+sec.secret[:1])
+			if got := s.Redact(in); got != want && !(ok && got == took) {
 				t.Errorf("%s, %s:\nRedact(%q)\n = %q\nwant %q", sec.name, te.name, in, got, want)
 			}
 		}
@@ -194,7 +199,8 @@ func TestRedactCut(t *testing.T) {
 		{"cut base64 of the secret", "tok " + b64Encodings[0].enc.EncodeToString([]byte(long200))[:12], "tok [redacted]"},
 		{"cut Basic credential", "Basic " + basic(b64Encodings[0].enc, "monitoring", long200, true)[:30], "Basic [redacted]"},
 		{"3 bytes are not a cut secret", "wrong password " + long200[:3], "wrong password " + long200[:3]},
-		{"a tail over 8 bytes is not after a cut", "wrong password " + at40 + `"}         `, "wrong password " + at40 + `"}         `},
+		{"a tail over 8 bytes is not after a cut, but 40 characters are a run", "wrong password " + at40 + `"}         `, "wrong password [redacted]" + `"}         `},
+		{"a tail over 8 bytes is not after a cut", "wrong password " + long200[:7] + `"}         `, "wrong password " + long200[:7] + `"}         `},
 		{"3 characters of 7 are no echo; 4 standing as a word are", "Grüß Gott, Grü ist kein Geheimnis", "[redacted] Gott, Grü ist kein Geheimnis"},
 	} {
 		if got := s.Redact(tc.in); got != tc.want {
@@ -549,6 +555,11 @@ func TestFragmentRule(t *testing.T) {
 		if got := s.Redact(tc.in); got != tc.want {
 			t.Errorf("%s:\nRedact(%q)\n = %q\nwant %q", tc.name, tc.in, got, tc.want)
 		}
+	}
+	var ls Secrets // 40 characters: a token needs 10, but 8 anywhere are hidden
+	ls.Add("CHDxZEJV+AL+FN#31#WHN4Y%/E5CCCDuCCCq7Rt2")
+	if got := ls.Redact(`JV+AL+FN"x`); got != `[redacted]"x` {
+		t.Errorf("a run of 8 of a 40-character secret: Redact = %q", got)
 	}
 	var cs Secrets
 	cs.Add("xK9-app-secret")

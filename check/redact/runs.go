@@ -125,7 +125,7 @@ func (v *view) runsAt(i int, e *entry, found []span) []span {
 		for i+m < len(s) && int(j)+m < len(secret) && s[i+m] == secret[int(j)+m] {
 			m++
 		}
-		if m < x.short || m == len(secret) {
+		if m < min(x.short, LongRun) || m == len(secret) {
 			continue // too short (a run of k characters has k bytes or more), or the whole secret: found already
 		}
 		k := utf8.RuneCountInString(s[i : i+m])
