@@ -26,6 +26,8 @@ type config struct {
 	trace   *web.Trace      // -vvv: each request and answer, secrets redacted
 	secrets *redact.Secrets // hidden in everything printed
 	client  web.ClientConfig
+	notes   []string // for -vv: how the options were read
+	warns   []string // for -v: secret files others can read
 }
 
 // configure turns the options into the check to run, step by step. Its
@@ -56,10 +58,12 @@ func configure(ctx context.Context, o *options, getenv func(string) string, verb
 		}
 		splitEndpointURL(o, &base)
 	}
+	cfg.notes = append(droppedQuery("--url", o.Target.URL), droppedQuery("--identity-url", o.Identity.URL)...)
 	another := func() (*web.Client, error) { return web.NewClient(cfg.client) }
 	if cfg.check, err = runner(ctx, o, th, client, another, base, id, getenv); err != nil {
 		return nil, err
 	}
+	cfg.warns = exposedSecretFiles(o)
 	if th.certificates {
 		cfg.check = &check.Certificates{Check: cfg.check, Client: client, Creatio: base, Identity: id.URL, Warn: th.certWarn, Crit: th.certCrit}
 	}
@@ -121,6 +125,7 @@ func runner(ctx context.Context, o *options, th thresholds, client *web.Client, 
 	if err != nil {
 		return nil, err
 	}
+	knownSecrets(client.Secrets(), auth)
 	switch a := auth.(type) {
 	case *creatio.FormsLogin:
 		a.Cache, a.NewClient = credentialCache(o, getenv), another
@@ -253,6 +258,7 @@ func identityOf(ctx context.Context, o *options, client *web.Client, getenv func
 	}
 	secret, err := secretFrom(ctx, o.Identity.ClientSecretFile, "--client-secret-file", "CREATIO_CLIENT_SECRET", getenv)
 	id.Secret = secret
+	client.Secrets().AddBasic(id.ClientID, secret) // every spelling, before the first request
 	return id, err
 }
 
@@ -318,4 +324,14 @@ func source(file, flag, env string) string {
 func deadline(t time.Duration) time.Duration {
 	margin := min(t/10, 500*time.Millisecond)
 	return t - margin
+}
+
+// droppedQuery is the -vv note for a URL option whose query string or
+// fragment is dropped (the plugin builds its own paths below the base);
+// the query itself is not printed, as it may hold credentials.
+func droppedQuery(flag, raw string) []string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 && i < len(raw)-1 {
+		return []string{flag + ": the query string or fragment after '" + raw[i:i+1] + "' is dropped; the plugin requests its own paths below " + plugin.Sanitize(web.RedactRaw(raw))}
+	}
+	return nil
 }

@@ -79,9 +79,12 @@ func run(ctx context.Context, args []string, stdout io.Writer, getenv func(strin
 		return out.fail(timeout.state, stoppedEarly(context.Cause(ctx), err))
 	}
 
+	// Every server text was redacted as it came in (check/web's door), and
+	// the trace as it was written: no pass over the whole report, which
+	// would run the fragment rule over the plugin's own words.
 	report := cfg.check.Run(ctx)
-	report.Notes = append(report.Notes, cfg.trace.Lines()...)
-	report.Redact(cfg.secrets)
+	report.Notes = append(append(cfg.notes, report.Notes...), cfg.trace.Lines()...)
+	report.Warnings = append(cfg.warns, report.Warnings...)
 	return out.report(report, len(opts.Output.Verbose))
 }
 

@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 
+	"check_creatio_oauth/check/creatio"
+	"check_creatio_oauth/check/redact"
 	"check_creatio_oauth/plugin"
 )
 
@@ -135,4 +137,41 @@ func pathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// knownSecrets registers the login's secrets in every spelling a server
+// may echo before the first request is made: the password, a ready token,
+// and the client secret raw and as HTTP Basic sends it (id:secret, form-
+// encoded, base64), also when the token comes from the cache and no token
+// request is made. Tokens and session cookies obtained later are
+// registered by the logins the moment they have them.
+func knownSecrets(s *redact.Secrets, auth creatio.Authenticator) {
+	switch a := auth.(type) {
+	case *creatio.FormsLogin:
+		s.Add(a.Password)
+	case *creatio.BearerLogin:
+		s.Add(a.Token)
+	case *creatio.OAuthLogin:
+		s.AddBasic(a.Identity.ClientID, a.Identity.Secret)
+	}
+}
+
+// exposedSecretFiles are the warnings, for -v, about secret files that
+// other users can read (as ssh says of an unprotected private key); the
+// check runs all the same.
+func exposedSecretFiles(o *options) []string {
+	var warns []string
+	for _, f := range []struct{ flag, file string }{
+		{"--password-file", o.Auth.PasswordFile},
+		{"--client-secret-file", o.Identity.ClientSecretFile},
+		{"--token-file", o.Auth.TokenFile},
+	} {
+		if f.file == "" {
+			continue
+		}
+		if who := readableByOthers(f.file); who != "" {
+			warns = append(warns, fmt.Sprintf("warning: %s %s is readable by %s; make it readable by this user only (chmod 600)", f.flag, plugin.Sanitize(f.file), who))
+		}
+	}
+	return warns
 }

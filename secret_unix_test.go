@@ -61,3 +61,26 @@ func TestSecretFileRefused(t *testing.T) {
 		})
 	}
 }
+
+// A secret file that others can read is said from -v on, as ssh says of an
+// unprotected key; the check runs all the same.
+func TestSecretFileReadableByOthers(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	for _, tc := range []struct {
+		mode os.FileMode
+		who  string
+	}{{0o644, "all users (mode 0644)"}, {0o640, "its group (mode 0640)"}, {0o600, ""}, {0o400, ""}} {
+		pw := fixture.WriteFile(t, "pw", fixture.Password+"\n")
+		if err := os.Chmod(pw, tc.mode); err != nil {
+			t.Fatal(err)
+		}
+		args := []string{"-U", s.C.URL + "/forms", "--user", fixture.User, "--password-file", pw, "--no-cache"}
+		for _, v := range []string{"", "-v", "-vv"} {
+			st, out := runPlugin(t, nil, append(args, v)[:len(args)+min(len(v), 1)]...)
+			said := bytes.Contains(out, []byte("warning: --password-file "+pw+" is readable by "+tc.who+"; make it readable by this user only (chmod 600)"))
+			if st != plugin.OK || said != (tc.who != "" && v != "") || tc.who == "" && bytes.Contains(out, []byte("warning:")) {
+				t.Errorf("mode %04o %s: %v, warning said %t:\n%s", tc.mode, v, st, said, out)
+			}
+		}
+	}
+}

@@ -39,7 +39,7 @@ func TestBoth(t *testing.T) {
 		{name: "the Identity Service is down", creatio: "identity-unavailable", login: "none", variant: "discovery-down", want: plugin.Critical,
 			says: sim.MessageIdentityUnavailable + " Check the Identity Service"},
 		{name: "direct worse", creatio: "ok", login: "none", variant: "ok", secret: "wrong-sEcReT", want: plugin.Critical,
-			says: "from this host: " + unretrievable + "invalid_client (Client authentication failed); check the client id and secret system settings", available: true},
+			says: "from this host: " + unretrievable + "invalid_client (Client authentication failed); check the id/secret settings and this check's copy", available: true},
 		{name: "direct warns", creatio: "ok", login: "none", variant: "future", want: plugin.Warning, says: "from this host: clock skew of ", available: true},
 		{name: "endpoint worse", creatio: "html-500", login: "none", variant: "ok", want: plugin.Critical, says: "Creatio answered HTTP 500 Internal Server Error, not the OAuth health JSON", available: true},
 		{name: "endpoint unreachable", creatio: "", login: "none", variant: "ok", want: plugin.Critical, says: "connection to 127.0.0.1:", available: true},

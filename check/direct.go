@@ -8,7 +8,6 @@ import (
 
 	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
-	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
 )
 
@@ -67,10 +66,13 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 		return nil
 	}
 	r.Health.IdentityServiceAvailable = &t
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + web.RedactURL(ep.URL)})
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + d.Identity.Client.URLText(ep.URL)})
 	// 3. access token retrievable
 	start = time.Now()
 	tok, notes, fl := d.Identity.Token(ctx, ep, d.Policy)
+	if tok != nil { // the server's token_type, said through the door before Inspect quotes it
+		tok.Type = d.Identity.Client.Said(tok.Type, 40)
+	}
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, ep.Note)
@@ -82,7 +84,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	}
 	r.Health.TokenRetrievable = &t
 	r.Health.HasProblem = false
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), plugin.Sanitize(plugin.Truncate(tok.Type, 40)), tok.ExpiresIn)})
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Said(tok.Type, 40), tok.ExpiresIn)})
 	return tok
 }
 

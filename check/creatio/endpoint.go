@@ -132,7 +132,7 @@ func (e *Endpoint) runAuthenticated(ctx context.Context, r *report.Report) *repo
 				was = " (that was the cached credential's answer: an ended session or a revoked token; the check logs in again)"
 			case !refused && u.cached && !u.retried && oddAnswer(a.resp):
 				u.retried = true
-				why = "the answer to the cached credential is not Creatio's health JSON (" + oddText(a.resp) + ")"
+				why = "the answer to the cached credential is not Creatio's health JSON (" + e.oddText(a.resp) + ")"
 				was = " (that was the answer to the cached credential; the check logs in again)"
 			case refused:
 				ca.discard(ctx, e.Client, r)
@@ -170,11 +170,11 @@ func oddAnswer(resp *web.Response) bool {
 
 // oddText names an odd answer for -vv: its status and, for a redirect,
 // where to.
-func oddText(resp *web.Response) string {
+func (e *Endpoint) oddText(resp *web.Response) string {
 	s := fmt.Sprintf("HTTP %d", resp.StatusCode)
-	if loc := resp.Header.Get("Location"); loc != "" && resp.StatusCode >= 300 && resp.StatusCode < 400 {
-		if u, err := resp.URL.Parse(loc); err == nil {
-			s += " to " + web.RedactURL(u)
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		if u, err := resp.Location(); err == nil {
+			s += " to " + e.Client.URLText(u)
 		}
 	}
 	return s
@@ -229,7 +229,7 @@ func (e *Endpoint) judgeAnswer(r *report.Report, a *answer, err *requestFailure)
 		return
 	}
 	r.Perf = append(e.responsePerf(a.resp), authPerf...)
-	r.Detail = fmt.Sprintf("HTTP %d from %s", a.resp.StatusCode, web.RedactURL(a.resp.URL))
+	r.Detail = fmt.Sprintf("HTTP %d from %s", a.resp.StatusCode, e.Client.URLText(a.resp.URL))
 	e.classify(r, a)
 	if r.Health != nil && e.auto() {
 		r.Notes = append(r.Notes, fmt.Sprintf("runtime: found the endpoint at %s; pin it with --runtime %s", web.RedactURL(a.u), a.runtime))
@@ -304,7 +304,7 @@ func wantsLogin(resp *web.Response) bool {
 	if resp.StatusCode < 300 || resp.StatusCode > 399 {
 		return false
 	}
-	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
+	loc, err := resp.Location()
 	return err == nil && web.IsLoginPath(loc.Path)
 }
 
@@ -333,7 +333,7 @@ func (e *Endpoint) classify(r *report.Report, a *answer) {
 		r.Fail(e.Policy, f.In("health_request"))
 		return
 	}
-	h.Message = e.Client.Secrets().Redact(h.Message)
+	h.Message = e.Client.Words(h.Message)
 	r.Health = &h
 	steps, cause := healthSteps(h)
 	r.Steps = append(r.Steps, steps...)
@@ -342,7 +342,7 @@ func (e *Endpoint) classify(r *report.Report, a *answer) {
 		r.State = plugin.Critical
 		r.Summary = problemSummary(h, cause)
 	case web.Overloaded(resp.StatusCode):
-		text := fmt.Sprintf("Creatio answered %s although HasProblem is false", web.Status(resp))
+		text := fmt.Sprintf("Creatio answered %s although HasProblem is false", e.Client.Status(resp))
 		r.Fail(e.Policy, report.Failed(report.Server, text, "check Creatio's application logs and load").In("health_request"))
 		return
 	default:
@@ -371,11 +371,11 @@ func (e *Endpoint) judge(resp *web.Response, tried []string) (report.Health, *re
 	case isLoginPage(resp):
 		return h, e.authFailure("a login page", status)
 	case web.Overloaded(status):
-		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered %s%s, not the OAuth health JSON", web.Status(resp), e.Client.Via(resp)), "check Creatio's application logs and load")
+		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered %s%s, not the OAuth health JSON", e.Client.Status(resp), e.Client.Via(resp)), "check Creatio's application logs and load")
 	case status >= 200 && status < 300:
-		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d but %v", status, err), "check Creatio's application logs and --url")
+		f = report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d but %s", status, e.Client.ErrText(err, 160)), "check Creatio's application logs and --url")
 	default:
-		f = report.Failed(report.Setup, fmt.Sprintf("Creatio answered HTTP %s, not the OAuth health JSON", plugin.Sanitize(resp.Status)), "check --url")
+		f = report.Failed(report.Setup, fmt.Sprintf("Creatio answered %s, not the OAuth health JSON", e.Client.Status(resp)), "check --url")
 	}
 	f.Detail = f.Text + "; the answer: " + e.Client.Sample(resp)
 	return h, f
@@ -431,16 +431,18 @@ func problemSummary(h report.Health, cause *identity.Check) string {
 
 // redirected explains a 3xx answer that was not followed.
 func (e *Endpoint) redirected(resp *web.Response) *report.Failure {
-	loc, err := resp.URL.Parse(resp.Header.Get("Location"))
+	loc, err := resp.Location()
 	switch {
-	case err != nil || resp.Header.Get("Location") == "":
+	case err != nil:
 		return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d without a usable Location", resp.StatusCode), "check Creatio's web server")
 	case web.IsLoginPath(loc.Path):
-		return e.authFailure("a redirect to "+loc.Path, resp.StatusCode)
+		return e.authFailure("a redirect to "+e.Client.Said(loc.EscapedPath(), 100), resp.StatusCode)
+	case loc.Scheme != "http" && loc.Scheme != "https":
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Said(loc.Scheme, 20)), "check --url and Creatio's web server")
 	case !web.SameOrigin(resp.URL, loc):
-		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, loc.Host), "point --url at it")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Said(loc.Host, 100)), "point --url at it")
 	}
-	return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d to %s", resp.StatusCode, web.RedactURL(loc)), "point --url at the final address")
+	return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d to %s", resp.StatusCode, e.Client.URLText(loc)), "point --url at the final address")
 }
 
 // authFailure says that Creatio wants authentication and which options fix
@@ -456,7 +458,7 @@ func (e *Endpoint) authFailure(what string, status int) *report.Failure {
 
 // isLoginPage reports whether a body is one of Creatio's login pages.
 func isLoginPage(resp *web.Response) bool {
-	ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	ct, _, _ := mime.ParseMediaType(resp.ContentType())
 	if ct != "text/html" {
 		return false
 	}

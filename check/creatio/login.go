@@ -178,20 +178,17 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	if err != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_login", c.Describe(err, "the login request", u, p), elapsed)
 	}
+	l.registerCookies(c) // before judge says anything of the answer that set them
 	if f := l.judge(resp); f != nil {
 		return cache.Entry{}, loginFailed(r, p, "time_login", f, elapsed)
 	}
 	e := cache.Entry{ObtainedAt: start, CSRF: l.cookie("BPMCSRF")}
 	// The session is every cookie the login left for the base URL
 	// (.ASPXAUTH, BPMCSRF, BPMLOADER, BPMSESSIONID, ASP.NET_SessionId, or
-	// whatever a Creatio version sets): each is a secret, but for one that
-	// only holds the user's name (UserName), which is printed anyway.
+	// whatever a Creatio version sets), registered as secrets above.
 	for _, ck := range c.Cookies(l.Base) {
 		if ck.Value == "" {
 			continue
-		}
-		if !l.namesUser(ck.Value) {
-			c.Secrets().Add(ck.Value)
 		}
 		e.Cookies = append(e.Cookies, cache.Cookie{Name: ck.Name, Value: ck.Value, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
 	}
@@ -201,6 +198,17 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	return e, true
 }
 
+// registerCookies registers the session's cookie values as secrets the
+// moment the login answer set them: each but the one that only holds the
+// user's name (UserName), which is printed anyway.
+func (l *FormsLogin) registerCookies(c *web.Client) {
+	for _, ck := range c.Cookies(l.Base) {
+		if ck.Value != "" && !l.namesUser(ck.Value) {
+			c.Secrets().Add(ck.Value)
+		}
+	}
+}
+
 // judge is the failure of a login answer, or nil for a good login.
 func (l *FormsLogin) judge(resp *web.Response) *report.Failure {
 	user, status := l.user(), resp.StatusCode
@@ -208,11 +216,11 @@ func (l *FormsLogin) judge(resp *web.Response) *report.Failure {
 	case resp.TooLarge:
 		return report.Failed(report.Server, fmt.Sprintf("login as %s: the answer of AuthService.svc is larger than the %d-byte cap (--max-body)", user, l.client.MaxBody()), "check Creatio's application logs")
 	case web.Overloaded(status):
-		return report.Failed(report.Server, fmt.Sprintf("Creatio answered %s to the login as %s (AuthService.svc)%s", web.Status(resp), user, l.client.Via(resp)), "check Creatio's web server, logs and load")
+		return report.Failed(report.Server, fmt.Sprintf("Creatio answered %s to the login as %s (AuthService.svc)%s", l.client.Status(resp), user, l.client.Via(resp)), "check Creatio's web server, logs and load")
 	case status == http.StatusNotFound:
 		return report.Failed(report.Setup, fmt.Sprintf("login as %s: no AuthService.svc below --url (HTTP 404)", user), "check --url, with any virtual directory")
 	case status >= 300:
-		return report.Failed(report.Setup, fmt.Sprintf("login as %s: AuthService.svc answered HTTP %s", user, plugin.Sanitize(resp.Status)), "check --url and that the user may log in")
+		return report.Failed(report.Setup, fmt.Sprintf("login as %s: AuthService.svc answered %s", user, l.client.Status(resp)), "check --url and that the user may log in")
 	}
 	o, _ := web.ReadObject(resp.Body)
 	code, _ := o.Get("Code")
@@ -309,7 +317,7 @@ func (l *FormsLogin) logout(ctx context.Context, c *web.Client, p report.Policy,
 	case err != nil:
 		return c.Describe(err, "the logout request", u, p).Text + "; " + what + " stays until Creatio's session timeout"
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return fmt.Sprintf("AuthService.svc answered HTTP %s; %s stays until Creatio's session timeout", plugin.Sanitize(resp.Status), what)
+		return fmt.Sprintf("AuthService.svc answered %s; %s stays until Creatio's session timeout", c.Status(resp), what)
 	}
 	return fmt.Sprintf("ended %s (HTTP %d)", what, resp.StatusCode)
 }
@@ -396,7 +404,7 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	}
 	l.token = tok.AccessToken
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
-	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + web.RedactURL(ep.URL)})
+	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + c.URLText(ep.URL)})
 	return tokenEntry(tok, start), true
 }
 

@@ -72,14 +72,19 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 		fallback := web.Below(id.URL, FallbackTokenPath)
 		return &Endpoint{URL: fallback, Note: "no discovery document (HTTP 404); trying " + web.RedactURL(fallback)}, nil
 	case web.Overloaded(resp.StatusCode) || resp.StatusCode < 200 || resp.StatusCode > 299:
-		err = errors.New(web.Status(resp))
+		err = errors.New(id.Client.Status(resp))
 	case resp.TooLarge:
 		err = fmt.Errorf("the answer is larger than the %d-byte cap (--max-body)", id.Client.MaxBody())
 	default:
 		ep, err = ParseDiscovery(resp.Body)
 	}
 	if err != nil {
-		return nil, unavailable(report.Failed(report.Server, "the discovery document: "+err.Error(), serverFix), u)
+		var bad *EndpointError
+		text := err.Error() // the plugin's own words
+		if errors.As(err, &bad) {
+			text = bad.text(id.Client.Said)
+		}
+		return nil, unavailable(report.Failed(report.Server, "the discovery document: "+text, serverFix), u)
 	}
 	return ep, nil
 }
@@ -114,16 +119,32 @@ func (id *Identity) checkTokenEndpoint(ep *Endpoint) *report.Failure {
 		return &report.Failure{
 			Kind:   report.Server,
 			Step:   StepToken,
-			Text:   "insecure token_endpoint " + web.RedactURL(tokenURL) + ": the plugin sends no secret over plain http",
+			Text:   "insecure token_endpoint " + id.Client.URLText(tokenURL) + ": the plugin sends no secret over plain http",
 			Hint:   "make the Identity Service publish its https address",
 			Fix:    "make the Identity Service publish its https address (its public origin, behind any TLS proxy), or give an http --identity-url on a test stand",
-			Detail: where + ", " + web.RedactURL(tokenURL) + "; the client secret was not sent",
+			Detail: where + ", " + id.Client.URLText(tokenURL) + "; the client secret was not sent",
 		}
 	}
 	if otherHost {
-		ep.Note = "token endpoint on another host than --identity-url: " + web.RedactURL(tokenURL)
+		ep.Note = "token endpoint on another host than --identity-url: " + id.Client.URLText(tokenURL)
 	}
 	return nil
+}
+
+// EndpointError is a discovery document's token_endpoint that is no
+// http(s) URL. Its Error is one clean line, cut; a status line says the
+// value through web's door instead (see Discover).
+type EndpointError struct {
+	Value string // the token_endpoint, raw as the server sent it
+}
+
+func (e *EndpointError) Error() string {
+	return e.text(func(s string, n int) string { return plugin.Sanitize(plugin.Truncate(s, n)) })
+}
+
+// text is the error with the value said by say.
+func (e *EndpointError) text(say func(string, int) string) string {
+	return fmt.Sprintf("token_endpoint %q is not an http(s) URL", say(e.Value, 80))
 }
 
 // ParseDiscovery reads the token_endpoint of an OpenID Connect discovery
@@ -144,7 +165,7 @@ func ParseDiscovery(body []byte) (*Endpoint, error) {
 		_, err = url.Parse(u.String())
 	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
-		return nil, fmt.Errorf("token_endpoint %q is not an http(s) URL", plugin.Sanitize(plugin.Truncate(te.Str, 80)))
+		return nil, &EndpointError{Value: te.Str}
 	}
 	ep := &Endpoint{URL: u}
 	if m, ok := o.Get("token_endpoint_auth_methods_supported"); ok && m.IsArray() {

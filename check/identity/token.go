@@ -185,7 +185,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		a = id.request(ctx, ep.URL, auth, p)
 		if a.f == nil {
 			c.Secrets().Add(a.tok.AccessToken)
-			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", plugin.Sanitize(a.tok.Type), a.tok.ExpiresIn, a.tok.Claims != nil)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
 			return a.tok, append(notes, "token: client authentication "+auth.method()+" accepted"), nil
 		}
 		switch {
@@ -228,7 +228,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if resp.TooLarge {
 		return attempt{f: id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))}
 	}
-	tok, err := ParseToken(resp.Header.Get("Content-Type"), resp.Body)
+	tok, err := ParseToken(resp.ContentType(), resp.Body)
 	var oe *OAuthError
 	errors.As(err, &oe)
 	a := attempt{tok: tok, f: id.judge(resp, oe, err)}
@@ -238,9 +238,9 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	}
 	a.refused = (resp.StatusCode == 400 || resp.StatusCode == 401) && (code == "" || code == "invalid_client")
 	if a.f != nil {
-		a.answer = web.Status(resp) + ": " + c.Sample(resp)
+		a.answer = c.Status(resp) + ": " + c.Sample(resp)
 		if code != "" {
-			a.answer = web.Status(resp) + ": " + c.Said(code, 60)
+			a.answer = c.Status(resp) + ": " + c.Said(code, 60)
 			if d := c.Said(oe.Description, 200); d != "" {
 				a.answer += " (" + d + ")"
 			}
@@ -275,13 +275,13 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 	}
 	switch {
 	case web.Overloaded(status) && oe != nil:
-		return whole(id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.StatusCode(resp)+": "+said, serverFix)))
+		return whole(id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.StatusCode(resp)+": "+said, serverFix)))
 	case web.Overloaded(status):
-		return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp), serverFix))
+		return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp), serverFix))
 	case status >= 200 && status <= 299 && oe != nil:
 		return whole(id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d with the error %s", status, said), serverFix)))
 	case status >= 200 && status <= 299 && err != nil:
-		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d but %v", status, err), serverFix))
+		return id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("token endpoint HTTP %d but %s", status, id.Client.ErrText(err, 120)), serverFix))
 	case status >= 200 && status <= 299:
 		return nil
 	case oe != nil && oe.Code == "unsupported_grant_type":
@@ -291,9 +291,9 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
 		return whole(id.refused(tokenURL, said, oe.Description))
 	case status == 401:
-		return id.refused(tokenURL, web.Status(resp)+" without an OAuth error code", "")
+		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "")
 	}
-	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+web.Status(resp)+", not an OAuth answer", serverFix))
+	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp)+", not an OAuth answer", serverFix))
 }
 
 // failed says a failure of the token request to tokenURL in Creatio's
@@ -302,21 +302,24 @@ func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Fai
 	f := *cause
 	f.Step = StepToken
 	f.Text = Unretrievable + ": " + cause.Text
-	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ": " + cause.Long()
+	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
 	return &f
 }
 
 // refused is the failure of a refused client: whose credentials they are
 // decides the words and (by the rule of report.Credentials) the state.
 func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
-	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + web.RedactURL(tokenURL) + ")"
+	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ")"
 	method := ""
 	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
 	if !id.Own {
-		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret; "+credentialsFix)
-		f.Hint = "check the client id and secret system settings"
+		// Direct mode holds a copy of Creatio's secret: after a rotation
+		// the copy is the usual culprit, so both are named.
+		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
+		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+credentialsFix)
+		f.Hint = "check the id/secret settings and this check's copy"
 		f.Detail = f.Text + where
 		return f.In(StepToken)
 	}

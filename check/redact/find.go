@@ -15,10 +15,17 @@ const maxDepth = 3
 // Marker already put in (marks, sorted and disjoint).
 func find(text string, entries []entry, marks []span) []span {
 	var found []span
+	var any [64]uint64 // the grams of every secret, for the fragment rule
+	for i := range entries {
+		for w, bits := range entries[i].runs.grams {
+			any[w] |= bits
+		}
+	}
 	for _, v := range views(text) {
 		for i := range entries {
 			found = v.match(&entries[i], len(text), found)
 		}
+		found = v.runs(entries, &any, found)
 	}
 	sortSpans(found)
 	var out []span
@@ -103,6 +110,9 @@ func (v *view) match(e *entry, n int, found []span) []span {
 	// The span ends where the tail begins (a dropped escape is hidden).
 	for end := len(s); end+maxTail >= len(s); {
 		p := cutStart(s[:end], secret)
+		if p >= 0 && wordAtEnd(s, p, end, secret) {
+			p = -1 // a word that begins the secret, at the end of a longer text
+		}
 		if p < 0 {
 			p = b64Cut(s[:end], e)
 		}
@@ -230,4 +240,15 @@ func (b *builder) putRune(i, j int, r rune) {
 
 func (b *builder) view() *view {
 	return &view{s: string(b.b), from: b.from}
+}
+
+// wordAtEnd tells whether the cut echo s[p:end], a beginning of secret, is
+// one word of the secret after other text, with no cut marker after it:
+// "available to Creatio" for the secret Creatio2024!, which is Creatio's
+// name more likely than a cut echo.
+func wordAtEnd(s string, p, end int, secret string) bool {
+	if !oneWord(secret, 0, end-p) || fieldStart(s[:p]) {
+		return false
+	}
+	return !strings.HasPrefix(s[end:], "...") && !strings.HasPrefix(s[end:], "…")
 }

@@ -2,10 +2,11 @@
 // client secret, access tokens, session cookie values) in the text the
 // plugin prints.
 //
-// It owns one rule: each fragment of text, a server's (a header value, an
-// error_description, a body sample, Creatio's Message) or a line the plugin
-// built, is tested against every registered secret in the forms a server may
-// have echoed it in. The forms are found by decoding the fragment, not by
+// It owns one rule: each fragment of a server's text (a header value, an
+// error_description, a body sample, Creatio's Message), as check/web's door
+// hands it over, is tested against every registered secret in the forms a
+// server may have echoed it in, whole or in part (the fragment rule of
+// runs.go). The forms are found by decoding the fragment, not by
 // listing encodings of the secret:
 //
 //   - JSON string escapes: \uXXXX in either hex case, surrogate pairs, \" \\
@@ -76,6 +77,8 @@ type entry struct {
 	// and for both alphabets: one of them is in every base64 text that
 	// encodes the secret, whatever precedes or follows it.
 	cores []string
+	// runs finds the runs of the secret the fragment rule hides.
+	runs *runIndex
 }
 
 // Add registers a secret: a password, a client secret, a token or a cookie
@@ -102,7 +105,7 @@ func (s *Secrets) add(secret string, basic bool) {
 	if s == nil || len(secret) < MinLen {
 		return
 	}
-	e := entry{secret: secret, cores: cores(nil, secret)}
+	e := entry{secret: secret, cores: cores(nil, secret), runs: newRunIndex(secret)}
 	if basic {
 		form := url.QueryEscape(secret)
 		for _, alt := range []string{form, lowerHex(form)} {

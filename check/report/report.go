@@ -38,6 +38,9 @@ type Report struct {
 	// Cache is what the run did with the credential cache; nil when none
 	// was wanted (--no-cache, direct mode, no login or a ready token).
 	Cache *CacheUse
+	// Warnings are said from -v on, in long output: what the admin should
+	// fix although the check ran (a secret file others can read).
+	Warnings []string
 }
 
 // CacheUse is the credential cache of a run, for the long output and the
@@ -72,34 +75,6 @@ func (r *Report) Fail(p Policy, f *Failure) *Report {
 	}
 	r.Steps = append(r.Steps, Step{Name: f.Step, State: st, Detail: f.Long(), Fix: fix})
 	return r
-}
-
-// Redactor hides secrets in a text.
-type Redactor interface {
-	Redact(text string) string
-}
-
-// Redact hides the secrets in every text of the report: the summary, the
-// detail, each step, the notes and Creatio's Message. Nothing the plugin
-// prints comes from elsewhere.
-func (r *Report) Redact(s Redactor) {
-	r.Summary, r.Detail = s.Redact(r.Summary), s.Redact(r.Detail)
-	for i := range r.Steps {
-		r.Steps[i].Detail, r.Steps[i].Fix = s.Redact(r.Steps[i].Detail), s.Redact(r.Steps[i].Fix)
-	}
-	for i := range r.Notes {
-		r.Notes[i] = s.Redact(r.Notes[i])
-	}
-	if r.Cache != nil {
-		c := *r.Cache // may be shared by another report (--mode both)
-		c.Reason, c.Dir = s.Redact(c.Reason), s.Redact(c.Dir)
-		r.Cache = &c
-	}
-	if r.Health != nil {
-		h := *r.Health // may be shared by another report (--mode both)
-		h.Message = s.Redact(h.Message)
-		r.Health = &h
-	}
 }
 
 // Raise adds a finding in state st with its step: the worst state wins, and
@@ -138,6 +113,9 @@ func (r *Report) Result(v int) plugin.Result {
 	}
 	if r.Cache != nil && !r.Cache.Used {
 		res.Long = append(res.Long, plugin.Sanitize(r.Cache.Line()))
+	}
+	if v >= 1 {
+		res.Long = append(res.Long, r.Warnings...)
 	}
 	if v >= 2 {
 		res.Long = append(res.Long, r.Notes...)

@@ -93,7 +93,7 @@ func newTransport(proxy ProxyEnv, tlsConf *tls.Config) *http.Transport {
 		},
 		OnProxyConnectResponse: func(_ context.Context, proxy *url.URL, _ *http.Request, resp *http.Response) error {
 			if resp.StatusCode != http.StatusOK {
-				return &proxyError{proxy: proxy, status: resp.Status, code: resp.StatusCode}
+				return proxyRefused(proxy, resp)
 			}
 			return nil
 		},
@@ -185,7 +185,7 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 	if proxy != nil && resp.StatusCode == http.StatusProxyAuthRequired && resp.Request.URL.Scheme == "http" {
 		// A plain-http request through a proxy hears the proxy's 407 as
 		// an answer: it is the proxy's refusal, as for a CONNECT.
-		return nil, &requestError{err: &proxyError{proxy: proxy, status: resp.Status, code: resp.StatusCode}, proxy: proxy}
+		return nil, &requestError{err: proxyRefused(proxy, resp), proxy: proxy}
 	}
 	var body []byte
 	if resp.ContentLength <= c.maxBody { // a body announced too large is not read at all
@@ -198,15 +198,8 @@ func (c *Client) Do(ctx context.Context, req *http.Request) (*Response, error) {
 			c.cookies.Add(ck.Value) // every cookie value is hidden in the -vvv trace
 		}
 	}
-	r := &Response{
-		StatusCode: resp.StatusCode,
-		Status:     resp.Status,
-		Header:     resp.Header,
-		Body:       bytes.TrimPrefix(body, bom),
-		Size:       max(int64(len(body)), resp.ContentLength),
-		URL:        resp.Request.URL,
-		Proxy:      proxy,
-	}
+	r := newResponse(resp, bytes.TrimPrefix(body, bom))
+	r.Size, r.Proxy = max(int64(len(body)), resp.ContentLength), proxy
 	if int64(len(body)) > c.maxBody || resp.ContentLength > c.maxBody {
 		r.TooLarge = true
 		r.Body = r.Body[:min(int64(len(r.Body)), c.maxBody)]
@@ -268,4 +261,7 @@ type proxyError struct {
 	code   int
 }
 
-func (e *proxyError) Error() string { return "proxy " + e.proxy.Host + " answered " + e.status }
+// Error does not quote the proxy's reason phrase: Describe says it.
+func (e *proxyError) Error() string {
+	return fmt.Sprintf("proxy %s answered HTTP %d", e.proxy.Host, e.code)
+}

@@ -312,7 +312,7 @@ func TestClientProxyTrouble(t *testing.T) {
 		t.Error("the loopback DNS server answered no query")
 	}
 	pe := &proxyError{proxy: mustURL(t, "http://proxy.example:3128"), status: "407 Proxy Authentication Required", code: 407}
-	if got, want := pe.Error(), "proxy proxy.example:3128 answered 407 Proxy Authentication Required"; got != want {
+	if got, want := pe.Error(), "proxy proxy.example:3128 answered HTTP 407"; got != want {
 		t.Errorf("proxyError = %q, want %q", got, want)
 	}
 }

@@ -3,7 +3,8 @@
 // environment by Go's rules, same-host redirects only, bodies capped,
 // timings and the -vvv trace), the words for a request that got no answer
 // (Describe: DNS, connection, TLS, proxy, deadline, each a report.Failure
-// of its kind), service URLs as the options give them, and the one JSON
-// reader (ReadObject). It knows neither Creatio's endpoints nor the
+// of its kind), service URLs as the options give them, the one JSON
+// reader (ReadObject), and the one door through which a server's bytes
+// become text (door.go: redacted raw, then cleaned and cut). It knows neither Creatio's endpoints nor the
 // Identity Service's: it may import only report, redact and plugin.
 package web

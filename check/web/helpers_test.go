@@ -44,7 +44,7 @@ func fetch(t testing.TB, c *Client, base *url.URL, path string, p report.Policy)
 		return &report.Report{State: p.State(f.Kind), Summary: f.Line()}
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return &report.Report{State: plugin.Critical, Summary: Status(resp)}
+		return &report.Report{State: plugin.Critical, Summary: c.Status(resp)}
 	}
 	return &report.Report{State: plugin.OK, Summary: "OK"}
 }

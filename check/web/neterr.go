@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"check_creatio_oauth/check/report"
-	"check_creatio_oauth/plugin"
 )
 
 // Describe explains a request to u that got no answer: what failed, where,
@@ -59,16 +58,17 @@ func (c *Client) Describe(err error, what string, u *url.URL, p report.Policy) *
 	case strings.Contains(err.Error(), "server response headers exceeded"):
 		return report.Failed(report.Server, fmt.Sprintf("%s sent more than 64 KiB of headers", host), "check the URL and any proxy in between")
 	case errors.As(err, &opErr) && opErr.Op == "remote error":
-		return report.Failed(report.Unreachable, tlsHandshakeFailed(host, plugin.Sanitize(opErr.Err.Error())), tlsHandshakeFix)
+		return report.Failed(report.Unreachable, tlsHandshakeFailed(host, c.ErrText(opErr.Err, 120)), tlsHandshakeFix)
 	case errors.As(err, &opErr):
-		return report.Failed(report.Unreachable, fmt.Sprintf("cannot reach %s: %s", host, plugin.Sanitize(opErr.Err.Error())), "check the network")
+		return report.Failed(report.Unreachable, fmt.Sprintf("cannot reach %s: %s", host, c.ErrText(opErr.Err, 120)), "check the network")
 	}
-	msg := err.Error()
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
-		msg = uerr.Err.Error()
+		err = uerr.Err
 	}
-	return report.Failed(report.Server, fmt.Sprintf("%s to %s failed: %s", what, host, plugin.Sanitize(msg)), "check the server's and any proxy's logs")
+	// Go's HTTP stack quotes a malformed answer: "malformed HTTP version
+	// \"…\"", so the error's text goes through the door.
+	return report.Failed(report.Server, fmt.Sprintf("%s to %s failed: %s", what, host, c.ErrText(err, 120)), "check the server's and any proxy's logs")
 }
 
 // describeTLS explains a TLS failure: an untrusted, invalid or expired
@@ -91,11 +91,11 @@ func (c *Client) describeTLS(err error, host string) *report.Failure {
 	case errors.As(err, &hostErr):
 		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s is not valid for %s", host, hostErr.Host), "use the name the certificate is for, or fix the certificate")
 	case errors.As(err, &invalid):
-		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s: %s", host, certInvalidReason(invalid)), "renew the certificate or check this host's clock")
+		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s: %s", host, c.Said(certInvalidReason(invalid), 160)), "renew the certificate or check this host's clock")
 	case errors.As(err, &recErr) || errors.Is(err, http.ErrSchemeMismatch):
 		return report.Failed(report.Unreachable, fmt.Sprintf("%s does not speak TLS", host), "use an http:// URL (or --http) if Creatio serves plain HTTP")
 	case errors.As(err, &alertErr):
-		return report.Failed(report.Unreachable, tlsHandshakeFailed(host, alertErr.Error()), tlsHandshakeFix)
+		return report.Failed(report.Unreachable, tlsHandshakeFailed(host, c.ErrText(alertErr, 80)), tlsHandshakeFix)
 	}
 	return nil
 }
@@ -114,9 +114,9 @@ func (c *Client) describeProxy(err error, proxy, u *url.URL) *report.Failure {
 	case errors.As(err, &pe) && pe.code == http.StatusProxyAuthRequired:
 		return report.Failed(report.Setup, fmt.Sprintf("%s wants a password (HTTP 407)", name), fmt.Sprintf("give it user:password in %s, or exempt %s with NO_PROXY", c.proxy.source(u), u.Hostname()))
 	case errors.As(err, &pe):
-		return report.Failed(report.Unreachable, fmt.Sprintf("%s could not open a tunnel to %s (HTTP %s)", name, u.Host, plugin.Sanitize(pe.status)), "check the proxy and its logs")
+		return report.Failed(report.Unreachable, fmt.Sprintf("%s could not open a tunnel to %s (HTTP %d %s)", name, u.Host, pe.code, c.Said(reason(pe.status, pe.code), 80)), "check the proxy and its logs")
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect", isDialTo(err, proxy):
-		return report.Failed(report.Unreachable, fmt.Sprintf("%s cannot be reached (%s)", name, dialReason(err)), fmt.Sprintf("check the proxy, or exempt %s with NO_PROXY", u.Hostname()))
+		return report.Failed(report.Unreachable, fmt.Sprintf("%s cannot be reached (%s)", name, c.dialReason(err)), fmt.Sprintf("check the proxy, or exempt %s with NO_PROXY", u.Hostname()))
 	}
 	return nil
 }
@@ -128,7 +128,7 @@ func isDialTo(err error, proxy *url.URL) bool {
 }
 
 // dialReason says in a few words why a dial failed.
-func dialReason(err error) string {
+func (c *Client) dialReason(err error) string {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, syscall.ECONNREFUSED):
@@ -138,9 +138,9 @@ func dialReason(err error) string {
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
-		return plugin.Sanitize(opErr.Err.Error())
+		return c.ErrText(opErr.Err, 120)
 	}
-	return plugin.Sanitize(err.Error())
+	return c.ErrText(err, 120)
 }
 
 // certInvalidReason says why a certificate is invalid: expired, not yet

@@ -35,6 +35,8 @@ func ParseServiceURL(flag, raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%s %q is not an http:// or https:// URL", flag, shown)
 	case u.Hostname() == "":
 		return nil, fmt.Errorf("%s %q has no host name", flag, shown)
+	case badPort(u.Port()):
+		return nil, fmt.Errorf("%s %q: port %s is outside 1-65535", flag, shown, plugin.Sanitize(u.Port()))
 	case u.User != nil && flag == "--identity-url":
 		return nil, fmt.Errorf("%s must not carry a user or password (it would show in ps); use --client-id with CREATIO_CLIENT_SECRET", flag)
 	case u.User != nil:
@@ -43,6 +45,16 @@ func ParseServiceURL(flag, raw string) (*url.URL, error) {
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath, u.RawQuery, u.Fragment, u.ForceQuery = "", "", "", false
 	return u, nil
+}
+
+// badPort tells whether a URL's port (digits, as url.Parse checks) is 0
+// or above 65535; no port is fine.
+func badPort(port string) bool {
+	if port == "" {
+		return false
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	return err != nil || n == 0
 }
 
 // HostURL is the base URL of a Creatio at host and port (0: the scheme's

@@ -192,18 +192,28 @@ func (c *Client) debugHeaders(dir string, h http.Header) {
 
 // RedactRaw prints a URL given as text (a header, an option) without user
 // info or query string, which may hold credentials; what does not parse as
-// a URL is cut the same way by hand.
+// a URL with a host, such as admin:pw@host:8443/x without a scheme, is cut
+// the same way by hand: the user info is whatever comes before the last
+// '@' of the authority (after "scheme://", "//", or from the start).
 func RedactRaw(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" && u.Opaque == "" {
 		return RedactURL(u)
 	}
 	if i := strings.IndexAny(raw, "?#"); i >= 0 {
 		raw = raw[:i] + "?…"
 	}
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		if j := strings.Index(raw, "://"); j >= 0 && j < i {
-			raw = raw[:j+3] + "…" + raw[i:]
-		}
+	start := 0
+	if j := strings.Index(raw, "://"); j >= 0 {
+		start = j + 3
+	} else if strings.HasPrefix(raw, "//") {
+		start = 2
+	}
+	end := len(raw)
+	if k := strings.IndexByte(raw[start:], '/'); k >= 0 {
+		end = start + k
+	}
+	if i := strings.LastIndex(raw[start:end], "@"); i >= 0 {
+		raw = raw[:start] + "…" + raw[start+i:]
 	}
 	return raw
 }
