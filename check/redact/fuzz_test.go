@@ -73,7 +73,25 @@ func buildEcho(secret, id, prefix, suffix string, enc, outer uint8, cut uint16) 
 		e.before, mid, e.after = oe.enc(e.before), oe.enc(mid), oe.enc(e.after)
 	}
 	e.text = e.before + mid + e.after
+	if cut%2 == 1 && !e.word && e.after != "…" {
+		e.word = wordJoined(e.before, mid, secret)
+	}
 	return e, true
+}
+
+// wordJoined tells whether the cut echo mid, with the bytes of before that
+// end in the same characters, shows exactly the secret's first word at the
+// end of the text: before "x0" and mid "0000" show "00000" of the secret
+// 00000A, which the fragment rule, as it sees the text and not how it was
+// made, leaves as a word of the server's own.
+func wordJoined(before, mid, secret string) bool {
+	for d := len(before); d > 0; d-- {
+		t := before[len(before)-d:] + mid
+		if len(t) < len(secret) && strings.HasPrefix(secret, t) {
+			return oneWord(secret, 0, len(t))
+		}
+	}
+	return false
 }
 
 // textCut is the secret written by te and cut after k >= MinLen bytes
