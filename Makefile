@@ -13,7 +13,10 @@ BIN     := check_creatio_oauth
 # release, packaging/version adds ~git<time>.<commit> to any other build.
 BASE_VERSION := $(shell cat VERSION)
 VERSION := $(shell packaging/version)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The version lives in the command line's package: the linker ignores an -X for a
+# symbol that does not exist, so TestVersionStamped checks what make build gives.
+VERSION_SYMBOL := check_creatio_oauth/internal/cli.version
+LDFLAGS := -s -w -X $(VERSION_SYMBOL)=$(VERSION)
 FUZZTIME ?= 2m
 # go skips testdata/ in ./... patterns: the simulator, the demo and the test
 # fixtures are named.
@@ -26,9 +29,14 @@ STATICCHECK_VERSION := v0.8.2
 TOOLS ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/tools
 STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: all build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
+.PHONY: all help build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
 
 all: build
+
+## help: the targets, each with its "## name:" comment (this list)
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); n = index($$0, ":"); printf "  %-13s%s\n", substr($$0, 1, n - 1), substr($$0, n + 1); next } \
+	     /^## / { sub(/^## /, ""); printf "  %-13s %s\n", "", $$0 }' $(firstword $(MAKEFILE_LIST))
 
 ## build: the release binary ./check_creatio_oauth
 build:
@@ -47,6 +55,8 @@ demo:
 	go list -deps . ./testdata/demo >/dev/null; \
 	step "3/5 building the plugin; the first build compiles Go's standard library and the modules too: the longest step"; \
 	$(MAKE) --no-print-directory build; \
+	v=$$(./$(BIN) --version || true); if [ "$$v" != "$(BIN) $(VERSION)" ]; then \
+	  echo "make demo: ./$(BIN) --version says '$$v', not $(VERSION): is $(VERSION_SYMBOL) the version's symbol?" >&2; exit 1; fi; \
 	step "4/5 building the simulated Creatio and Identity Service, and the demo"; \
 	CGO_ENABLED=0 go build -trimpath -o build/demo ./testdata/demo; \
 	step "5/5 the plugin against every scenario"; \
@@ -60,6 +70,7 @@ demo:
 test: vet lint race
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
 
+## vet: gofmt and go vet on every package, the testdata ones too
 vet:
 	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./... $(TESTDATA_PKGS)
@@ -71,6 +82,7 @@ lint: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
+## race: go test -race on every package, the testdata ones too
 race:
 	go test -race -count=1 ./... $(TESTDATA_PKGS)
 
@@ -155,5 +167,6 @@ package:
 package-test:
 	.ci/package
 
+## clean: remove the binary, build/ and dist/ (the staticcheck in $(TOOLS) stays)
 clean:
 	rm -rf $(BIN) dist build

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -14,9 +14,9 @@ import (
 )
 
 const (
-	zabbixTemplate = "contrib/zabbix/template_creatio_oauth.yaml"
-	zabbixWrapper  = "contrib/zabbix/check_creatio_oauth_zabbix.sh"
-	zabbixReadme   = "contrib/zabbix/README.md"
+	zabbixTemplate = "../../contrib/zabbix/template_creatio_oauth.yaml"
+	zabbixWrapper  = "../../contrib/zabbix/check_creatio_oauth_zabbix.sh"
+	zabbixReadme   = "../../contrib/zabbix/README.md"
 )
 
 // yamlValue is the scalar of a "key: value" line of the template, its

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"math/rand/v2"
@@ -59,7 +59,7 @@ func fpTexts(t *testing.T) []string {
 			add(strings.ReplaceAll(line, fixture.User, "Monitor"))
 		}
 	}
-	if b, err := os.ReadFile("../shared/reference/creatio-oauth-health-monitoring.txt"); err == nil {
+	if b, err := os.ReadFile("../../../shared/reference/creatio-oauth-health-monitoring.txt"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if _, m, ok := strings.Cut(line, `"Message": "`); ok {
 				add(strings.TrimSuffix(m, `"`))
