@@ -54,7 +54,7 @@ demo:
 	step "2/5 the Go modules of the plugin and the simulator (go.mod): fetched on first use, about 4 MB"; \
 	go list -deps . ./testdata/demo >/dev/null; \
 	step "3/5 building the plugin; the first build compiles Go's standard library and the modules too: the longest step"; \
-	$(MAKE) --no-print-directory build; \
+	$(MAKE) --no-print-directory build VERSION=$(VERSION); \
 	v=$$(./$(BIN) --version || true); if [ "$$v" != "$(BIN) $(VERSION)" ]; then \
 	  echo "make demo: ./$(BIN) --version says '$$v', not $(VERSION): is $(VERSION_SYMBOL) the version's symbol?" >&2; exit 1; fi; \
 	step "4/5 building the simulated Creatio and Identity Service, and the demo"; \
