@@ -21,6 +21,9 @@ FUZZTIME ?= 2m
 # go skips testdata/ in ./... patterns: the simulator, the demo and the test
 # fixtures are named.
 TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo ./testdata/fixture
+# The tests that need the plugin as a process take the binary this names
+# (testdata/fixture's BinaryEnv) instead of building their own.
+BINARY_ENV := CHECK_CREATIO_OAUTH_TEST_BIN
 
 # staticcheck 2026.2.2, the release that knows Go 1.27; make lint installs it
 # once, through the module proxy, into $(GOPATH)/tools (outside the tree, kept
@@ -82,9 +85,10 @@ lint: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-## race: go test -race on every package, the testdata ones too
-race:
-	go test -race -count=1 ./... $(TESTDATA_PKGS)
+## race: go test -race on every package, the testdata ones too; the tests that run the
+## plugin as a process run the binary make build made
+race: build
+	$(BINARY_ENV)=$(CURDIR)/$(BIN) go test -race -count=1 ./... $(TESTDATA_PKGS)
 
 ## load: the built plugin 1000 times, 50 at a time, against the simulator (TestLoad):
 ## every run in its state within -t + 1 s, all within 60 s, no process left behind.

@@ -342,12 +342,15 @@ func TestCacheModes(t *testing.T) {
 
 // TestMain looks the default cache directory up without the password
 // entry and /var/tmp, so that no test writes to the home of the user who
-// runs them: a test without HOME has no cache unless it says where.
+// runs them: a test without HOME has no cache unless it says where. It
+// removes the plugin binary fixture.Binary built for the process at the end.
 func TestMain(m *testing.M) {
 	cacheEnv = func(getenv func(string) string) cache.Env {
 		return cache.Env{Getenv: getenv, UID: os.Geteuid()}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	fixture.Cleanup() // the plugin binary the process tests share
+	os.Exit(code)
 }
 
 // TestCacheOptionErrors: an empty --cache-dir and a --cache-max-age out of
