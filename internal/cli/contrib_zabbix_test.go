@@ -201,6 +201,7 @@ func TestZabbixWrapperDiscovery(t *testing.T) {
 // {$CREATIO.TIMEOUT} instead of environment variables and -t, and a site
 // name cannot leave the env directory.
 func TestZabbixWrapperSites(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	bin := fixture.Binary(t)
 	s := fixture.NewStand(t, 0)
 	dir := t.TempDir()

@@ -82,6 +82,7 @@ func fpTexts(t *testing.T) []string {
 // goldens, of Creatio's Messages or of the plugin's words, whatever the
 // secret.
 func TestFragmentRuleFalsePositives(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	texts := fpTexts(t)
 	secrets := fpSecrets()
 	hidden := 0

@@ -30,6 +30,7 @@ import (
 // the labels --mode both derives), and the label literals of the Go sources
 // under check/, found wherever they sit in its sub-packages.
 func TestPerfdataLabelsDocumented(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	readme := readmePerfTable(t)
 	man := manPerfTable(t)
 	seen := emittedLabels(t)

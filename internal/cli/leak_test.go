@@ -12,6 +12,7 @@ import (
 // credentials, and direct mode, at every verbosity and output format, and
 // fails if a secret, a token or a session cookie value is printed.
 func TestNoSecretLeaks(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	s := fixture.NewStand(t, 0)
 	var cases []authCase
 	cases = append(cases, authCases(t, s)...)
