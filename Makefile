@@ -93,8 +93,8 @@ race: build
 ## load: the built plugin 1000 times, 50 at a time, against the simulator (TestLoad):
 ## every run in its state within -t + 1 s, all within 60 s, no process left behind.
 ## Its limits measure the machine as much as the plugin: run it on a machine left to it.
-load:
-	CHECK_CREATIO_OAUTH_LOAD=1 go test -count=1 -run '^TestLoad$$' -v .
+load: build
+	CHECK_CREATIO_OAUTH_LOAD=1 $(BINARY_ENV)=$(CURDIR)/$(BIN) go test -count=1 -run '^TestLoad$$' -v ./internal/cli/
 
 ## fuzz: each fuzz target for $(FUZZTIME), 2 minutes unless told (make fuzz FUZZTIME=30m)
 ## Each package's test binary is built once, instrumented for fuzzing
