@@ -160,8 +160,8 @@ func TestDocPathsExist(t *testing.T) {
 			}
 		}
 	}
-	if named == 0 {
-		t.Error("no path found in README.md or CONTRIBUTING.md: is the pattern broken?")
+	if named < 10 {
+		t.Errorf("only %d paths found in README.md and CONTRIBUTING.md: is the pattern broken?", named)
 	}
 }
 
