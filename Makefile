@@ -13,11 +13,17 @@ BIN     := check_creatio_oauth
 # release, packaging/version adds ~git<time>.<commit> to any other build.
 BASE_VERSION := $(shell cat VERSION)
 VERSION := $(shell packaging/version)
-LDFLAGS := -s -w -X main.version=$(VERSION)
+# The version lives in the command line's package: the linker ignores an -X for a
+# symbol that does not exist, so TestVersionStamped checks what make build gives.
+VERSION_SYMBOL := check_creatio_oauth/internal/cli.version
+LDFLAGS := -s -w -X $(VERSION_SYMBOL)=$(VERSION)
 FUZZTIME ?= 2m
 # go skips testdata/ in ./... patterns: the simulator, the demo and the test
 # fixtures are named.
 TESTDATA_PKGS := ./testdata/sim ./testdata/simulator ./testdata/demo ./testdata/fixture
+# The tests that need the plugin as a process take the binary this names
+# (testdata/fixture's BinaryEnv) instead of building their own.
+BINARY_ENV := CHECK_CREATIO_OAUTH_TEST_BIN
 
 # staticcheck 2026.2.2, the release that knows Go 1.27; make lint installs it
 # once, through the module proxy, into $(GOPATH)/tools (outside the tree, kept
@@ -26,9 +32,14 @@ STATICCHECK_VERSION := v0.8.2
 TOOLS ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/tools
 STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: all build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
+.PHONY: all help build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
 
 all: build
+
+## help: the targets, each with its "## name:" comment (this list)
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); n = index($$0, ":"); printf "  %-13s%s\n", substr($$0, 1, n - 1), substr($$0, n + 1); next } \
+	     /^## / { sub(/^## /, ""); printf "  %-13s %s\n", "", $$0 }' $(firstword $(MAKEFILE_LIST))
 
 ## build: the release binary ./check_creatio_oauth
 build:
@@ -46,7 +57,9 @@ demo:
 	step "2/5 the Go modules of the plugin and the simulator (go.mod): fetched on first use, about 4 MB"; \
 	go list -deps . ./testdata/demo >/dev/null; \
 	step "3/5 building the plugin; the first build compiles Go's standard library and the modules too: the longest step"; \
-	$(MAKE) --no-print-directory build; \
+	$(MAKE) --no-print-directory build VERSION=$(VERSION); \
+	v=$$(./$(BIN) --version || true); if [ "$$v" != "$(BIN) $(VERSION)" ]; then \
+	  echo "make demo: ./$(BIN) --version says '$$v', not $(VERSION): is $(VERSION_SYMBOL) the version's symbol?" >&2; exit 1; fi; \
 	step "4/5 building the simulated Creatio and Identity Service, and the demo"; \
 	CGO_ENABLED=0 go build -trimpath -o build/demo ./testdata/demo; \
 	step "5/5 the plugin against every scenario"; \
@@ -60,6 +73,7 @@ demo:
 test: vet lint race
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
 
+## vet: gofmt and go vet on every package, the testdata ones too
 vet:
 	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./... $(TESTDATA_PKGS)
@@ -71,14 +85,16 @@ lint: $(STATICCHECK)
 $(STATICCHECK):
 	GOBIN=$(dir $@) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
-race:
-	go test -race -count=1 ./... $(TESTDATA_PKGS)
+## race: go test -race on every package, the testdata ones too; the tests that run the
+## plugin as a process run the binary make build made
+race: build
+	$(BINARY_ENV)=$(CURDIR)/$(BIN) go test -race -count=1 ./... $(TESTDATA_PKGS)
 
 ## load: the built plugin 1000 times, 50 at a time, against the simulator (TestLoad):
 ## every run in its state within -t + 1 s, all within 60 s, no process left behind.
 ## Its limits measure the machine as much as the plugin: run it on a machine left to it.
-load:
-	CHECK_CREATIO_OAUTH_LOAD=1 go test -count=1 -run '^TestLoad$$' -v .
+load: build
+	CHECK_CREATIO_OAUTH_LOAD=1 $(BINARY_ENV)=$(CURDIR)/$(BIN) go test -count=1 -run '^TestLoad$$' -v ./internal/cli/
 
 ## fuzz: each fuzz target for $(FUZZTIME), 2 minutes unless told (make fuzz FUZZTIME=30m)
 ## Each package's test binary is built once, instrumented for fuzzing
@@ -155,5 +171,6 @@ package:
 package-test:
 	.ci/package
 
+## clean: remove the binary, build/ and dist/ (the staticcheck in $(TOOLS) stays)
 clean:
 	rm -rf $(BIN) dist build

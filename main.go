@@ -1,160 +1,26 @@
 // Command check_creatio_oauth is a Nagios/Icinga/Zabbix plugin that checks
 // Creatio's OAuth 2.0 health: through Creatio's OAuthHealthCheck endpoint
 // (endpoint mode) or by running the same checks against the Creatio Identity
-// Service itself (direct mode). See README.md.
+// Service itself (direct mode). See README.md; the command line is
+// internal/cli, the checks are check/.
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
 	"os"
-	"os/signal"
 	"runtime"
-	"strings"
-	"syscall"
 
-	flags "github.com/jessevdk/go-flags"
-
-	"check_creatio_oauth/plugin"
+	"check_creatio_oauth/internal/cli"
 )
 
 func main() {
 	// The signals first: from here on SIGTERM or SIGINT (a scheduler
 	// stopping the plugin) ends the run with a plugin line, also while the
 	// options are parsed and the secrets read.
-	ctx, stop := signalContext()
+	ctx, stop := cli.SignalContext()
 	// One check is one request at a time: a second P only makes the runtime
 	// start more threads, which costs a one-shot process more than it gains.
 	runtime.GOMAXPROCS(1)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Getenv)
+	code := cli.Run(ctx, os.Args[1:], os.Stdout, os.Getenv)
 	stop()
 	os.Exit(code)
-}
-
-// run parses args, runs one check, writes the plugin output to stdout and
-// returns the exit code. It is the only place where an error becomes
-// UNKNOWN, and it turns a panic into UNKNOWN too. ctx ends the run early: a
-// signal (see signalContext) is answered as the deadline is, with the -t
-// state.
-func run(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) (code int) {
-	out := &printer{w: stdout, json: wantsJSON(args), mode: modeOf(args)}
-	defer func() {
-		if p := recover(); p != nil {
-			code = out.usage(fmt.Sprintf("internal error: %v; please report it with the command line (secrets are never in it)", p))
-		}
-	}()
-	var opts options
-	parser := newParser(&opts)
-	rest, err := parser.ParseArgs(args)
-	var ferr *flags.Error
-	switch {
-	case errors.As(err, &ferr) && ferr.Type == flags.ErrHelp:
-		fmt.Fprintf(stdout, "%s\n\n", helpTitle())
-		parser.WriteHelp(stdout)
-		return int(plugin.Unknown)
-	case err != nil:
-		return out.usage(flagError(err) + "; see --help")
-	case opts.Output.Version:
-		fmt.Fprintf(stdout, "check_creatio_oauth %s\n", buildVersion())
-		return int(plugin.Unknown)
-	case opts.Output.ManPage: // a build step, not a check: exit 0
-		if err := writeManPage(parser, stdout); err != nil {
-			return int(plugin.Unknown)
-		}
-		return 0
-	case len(rest) > 0:
-		return out.usage(fmt.Sprintf("unexpected argument %q; options start with - (see --help)", rest[0]))
-	}
-	out.mode = opts.Mode.Mode
-	timeout := opts.timeout()
-	ctx, cancel := context.WithTimeout(ctx, deadline(timeout.d))
-	defer cancel()
-	cfg, err := configure(ctx, &opts, getenv, len(opts.Output.Verbose))
-	switch {
-	case err != nil && !errors.Is(err, errNotInTime):
-		return out.usage(err.Error())
-	case ctx.Err() != nil: // a signal, or a secret that could not be read in time
-		return out.fail(timeout.state, stoppedEarly(context.Cause(ctx), err))
-	}
-
-	// Every server text was redacted as it came in (check/web's door), and
-	// the trace as it was written: no pass over the whole report, which
-	// would run the fragment rule over the plugin's own words.
-	report := cfg.check.Run(ctx)
-	report.Notes = append(append(cfg.notes, report.Notes...), cfg.trace.Lines()...)
-	report.Warnings = append(cfg.warns, report.Warnings...)
-	return out.report(report, len(opts.Output.Verbose))
-}
-
-// stoppedEarly says why a run ended before its check began: a signal, or
-// the deadline while the secrets were read (err names the file).
-func stoppedEarly(cause, err error) string {
-	var sig stopSignal
-	switch {
-	case errors.As(cause, &sig):
-		return fmt.Sprintf("stopped by %v before the check began; no request was made", sig)
-	case err != nil:
-		return err.Error()
-	}
-	return "the deadline passed before the check began; no request was made"
-}
-
-// stopSignal is the cause of a run's end by a signal. It is a
-// cancellation (errors.Is context.Canceled), which the checks answer as an
-// interrupted request: net/http returns a context's cause, not
-// context.Canceled.
-type stopSignal struct{ sig os.Signal }
-
-func (s stopSignal) Unwrap() error { return context.Canceled }
-
-func (s stopSignal) Error() string {
-	switch s.sig {
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGINT:
-		return "SIGINT"
-	}
-	return s.sig.String()
-}
-
-// signalContext is a context that SIGTERM or SIGINT cancels with a
-// stopSignal as its cause; stop ends the notification.
-func signalContext() (ctx context.Context, stop func()) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGTERM, syscall.SIGINT)
-	go func() {
-		select {
-		case s := <-ch:
-			cancel(stopSignal{s})
-		case <-ctx.Done():
-		}
-	}()
-	return ctx, func() { signal.Stop(ch); cancel(nil) }
-}
-
-// flagError is a command-line error in plain words: a value our option
-// types refused says so itself (they name the option), without go-flags'
-// "invalid argument for flag ... (expected main.timeoutOpt)" around it.
-func flagError(err error) string {
-	msg := plugin.Sanitize(err.Error())
-	var ferr *flags.Error
-	if errors.As(err, &ferr) && ferr.Type == flags.ErrMarshal {
-		if _, own, ok := strings.Cut(msg, "): "); ok {
-			if !strings.HasPrefix(own, "-") { // name the option
-				_, name, _ := strings.Cut(msg, "flag `")
-				name, _, _ = strings.Cut(name, "'")
-				own = strings.TrimSpace(name[strings.LastIndex(name, ",")+1:]) + ": " + own
-			}
-			return own
-		}
-	}
-	if i := strings.Index(msg, " (expected "); i >= 0 {
-		if j := strings.IndexByte(msg[i:], ')'); j >= 0 {
-			msg = msg[:i] + msg[i+j+1:]
-		}
-	}
-	return msg
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -10,6 +11,13 @@ import (
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
 )
+
+// TestMain removes the plugin binary fixture.Binary built, at the end.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	fixture.Cleanup()
+	os.Exit(code)
+}
 
 // TestDemo runs make demo's scenarios with a freshly built plugin: every
 // scenario ends in its expected state, the summary counts them and the

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -14,9 +14,9 @@ import (
 )
 
 const (
-	zabbixTemplate = "contrib/zabbix/template_creatio_oauth.yaml"
-	zabbixWrapper  = "contrib/zabbix/check_creatio_oauth_zabbix.sh"
-	zabbixReadme   = "contrib/zabbix/README.md"
+	zabbixTemplate = "../../contrib/zabbix/template_creatio_oauth.yaml"
+	zabbixWrapper  = "../../contrib/zabbix/check_creatio_oauth_zabbix.sh"
+	zabbixReadme   = "../../contrib/zabbix/README.md"
 )
 
 // yamlValue is the scalar of a "key: value" line of the template, its
@@ -201,6 +201,7 @@ func TestZabbixWrapperDiscovery(t *testing.T) {
 // {$CREATIO.TIMEOUT} instead of environment variables and -t, and a site
 // name cannot leave the env directory.
 func TestZabbixWrapperSites(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	bin := fixture.Binary(t)
 	s := fixture.NewStand(t, 0)
 	dir := t.TempDir()

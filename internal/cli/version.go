@@ -1,8 +1,8 @@
-package main
+package cli
 
 import "runtime/debug"
 
-// version is stamped by the Makefile: -ldflags "-X main.version=…".
+// version is stamped by the Makefile: -ldflags "-X check_creatio_oauth/internal/cli.version=…".
 var version = "dev"
 
 // buildVersion is the stamped version, or the module version of a go install.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ func TestSignalBeforeTheCheck(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
-			got := plugin.State(run(stopped(tc.sig), tc.args, &out, func(k string) string { return env[k] }))
+			got := plugin.State(Run(stopped(tc.sig), tc.args, &out, func(k string) string { return env[k] }))
 			if got != tc.want || !strings.Contains(out.String(), tc.says) || strings.Count(out.String(), "\n") != 1 {
 				t.Errorf("state %v, want %v and one line saying %q:\n%s", got, tc.want, tc.says, out.Bytes())
 			}
@@ -53,7 +53,7 @@ func TestSignalBeforeTheCheck(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	want := "the deadline passed before the check began; no request was made"
-	if got := plugin.State(run(ctx, []string{"-U", s.C.URL + "/ok", "-t", "3:UNKNOWN"}, &out, func(string) string { return "" })); got != plugin.Unknown || !strings.Contains(out.String(), want) {
+	if got := plugin.State(Run(ctx, []string{"-U", s.C.URL + "/ok", "-t", "3:UNKNOWN"}, &out, func(string) string { return "" })); got != plugin.Unknown || !strings.Contains(out.String(), want) {
 		t.Errorf("an ended deadline: state %v, want UNKNOWN saying %q\n%s", got, want, out.Bytes())
 	}
 	if n := s.Creatio.Logins() + len(s.Creatio.Requests()); n != 0 {
@@ -96,7 +96,7 @@ func TestUsageErrorJSONMode(t *testing.T) {
 		{[]string{"-U", "http://x", "--password", "x"}, "endpoint"},
 	} {
 		var out bytes.Buffer
-		run(context.Background(), append(tc.args, "--output", "json"), &out, func(string) string { return "" })
+		Run(context.Background(), append(tc.args, "--output", "json"), &out, func(string) string { return "" })
 		var j struct {
 			State int     `json:"state"`
 			Mode  *string `json:"mode"`

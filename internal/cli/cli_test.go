@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -69,7 +69,7 @@ func FuzzArgs(f *testing.F) {
 		}
 		args = append(args, "-U", "http://127.0.0.1:1", "--identity-url", "http://127.0.0.1:1")
 		var out bytes.Buffer
-		code := run(context.Background(), args, &out, func(string) string { return "" })
+		code := Run(context.Background(), args, &out, func(string) string { return "" })
 		if code < 0 || code > 3 {
 			t.Fatalf("exit code %d", code)
 		}
@@ -191,7 +191,7 @@ var flagWord = regexp.MustCompile(`--[a-z][a-z0-9-]*[a-z0-9]`)
 func TestAdviceNamesRealFlags(t *testing.T) {
 	parser := newParser(&options{})
 	var files []string
-	err := filepath.WalkDir("check", func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(fromRoot("check"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
 			files = append(files, p)
 		}
@@ -239,7 +239,7 @@ func TestAdviceNamesRealFlags(t *testing.T) {
 // the version of --version.
 func TestManPage(t *testing.T) {
 	var out bytes.Buffer
-	if code := run(context.Background(), []string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
+	if code := Run(context.Background(), []string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
 		t.Fatalf("--manpage exit %d, want 0\n%s", code, out.String())
 	}
 	page := out.String()
@@ -252,7 +252,7 @@ func TestManPage(t *testing.T) {
 		}
 	}
 	var help bytes.Buffer
-	run(context.Background(), []string{"--help"}, &help, func(string) string { return "" })
+	Run(context.Background(), []string{"--help"}, &help, func(string) string { return "" })
 	for _, opt := range regexp.MustCompile(`(?m)^\s+(?:-\w, )?--([a-z-]+)`).FindAllStringSubmatch(help.String(), -1) {
 		if !strings.Contains(page, `\-\-`+strings.ReplaceAll(opt[1], "-", `\-`)+`\fR`) { // every '-' a minus sign
 			t.Errorf("--%s is in --help but not in the man page", opt[1])
@@ -282,7 +282,7 @@ func TestManPageFooter(t *testing.T) {
 	} {
 		version = tc.version
 		var page bytes.Buffer
-		if code := run(context.Background(), []string{"--manpage"}, &page, func(string) string { return "" }); code != 0 {
+		if code := Run(context.Background(), []string{"--manpage"}, &page, func(string) string { return "" }); code != 0 {
 			t.Fatalf("--manpage exit %d", code)
 		}
 		file := fixture.WriteFile(t, "check_creatio_oauth.1", page.String())
@@ -306,4 +306,10 @@ func TestManPageFooter(t *testing.T) {
 			t.Errorf("version %s: footer %q, want the words %q in 80 columns", tc.version, footer, want)
 		}
 	}
+}
+
+// fromRoot is p in the repository's root, seen from this package's
+// directory (go test runs in it): README.md, contrib/, check/.
+func fromRoot(p string) string {
+	return filepath.Join("..", "..", filepath.FromSlash(p))
 }

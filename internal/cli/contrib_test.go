@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -10,7 +10,7 @@ import (
 // refused and hidden ones, and no option the command line lacks: a new
 // option goes into contrib/ the day it comes.
 func TestCheckCommandHasEveryOption(t *testing.T) {
-	conf, err := os.ReadFile("contrib/icinga2/check_creatio_oauth.conf")
+	conf, err := os.ReadFile(fromRoot("contrib/icinga2/check_creatio_oauth.conf"))
 	if err != nil {
 		t.Fatal(err)
 	}

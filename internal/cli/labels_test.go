@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -30,10 +30,11 @@ import (
 // the labels --mode both derives), and the label literals of the Go sources
 // under check/, found wherever they sit in its sub-packages.
 func TestPerfdataLabelsDocumented(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	readme := readmePerfTable(t)
 	man := manPerfTable(t)
 	seen := emittedLabels(t)
-	literals, suffixes := sourceLabels(t, "check", "plugin")
+	literals, suffixes := sourceLabels(t, fromRoot("check"), fromRoot("plugin"))
 	t.Logf("printed: %v; label literals in check/: %v; suffixes: %q", sortedKeys(seen), sortedKeys(literals), suffixes)
 
 	tables := []struct {
@@ -90,7 +91,7 @@ func TestPerfdataLabelsDocumented(t *testing.T) {
 // or none when the cell has no backticks (days, counts).
 func readmePerfTable(t *testing.T) map[string]string {
 	t.Helper()
-	b, err := os.ReadFile("README.md")
+	b, err := os.ReadFile(fromRoot("README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ var manUnits = map[string]string{"Seconds": "s", "Bytes": "B", "Days": ""}
 func manPerfTable(t *testing.T) map[string]string {
 	t.Helper()
 	var out bytes.Buffer
-	if code := run(context.Background(), []string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
+	if code := Run(context.Background(), []string{"--manpage"}, &out, func(string) string { return "" }); code != 0 {
 		t.Fatalf("--manpage exit %d\n%s", code, out.String())
 	}
 	_, sec, ok := strings.Cut(out.String(), "\n.SH PERFORMANCE DATA\n")
@@ -234,7 +235,7 @@ func emittedLabels(t *testing.T) map[string]emission {
 			t.Run(strconv.Itoa(i), func(t *testing.T) {
 				t.Parallel()
 				var out bytes.Buffer
-				run(context.Background(), args, &out, func(k string) string { return env[k] })
+				Run(context.Background(), args, &out, func(k string) string { return env[k] })
 				line1, _, _ := strings.Cut(out.String(), "\n")
 				_, perf, ok := strings.Cut(line1, " | ")
 				if !ok {
@@ -361,7 +362,7 @@ func sourceLabels(t *testing.T, roots ...string) (map[string]string, []string) {
 	var suffixes []string
 	shape := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	for _, f := range files {
-		if !strings.HasPrefix(filepath.ToSlash(fset.Position(f.Pos()).Filename), "check/") {
+		if !strings.HasPrefix(filepath.ToSlash(fset.Position(f.Pos()).Filename), filepath.ToSlash(fromRoot("check"))+"/") {
 			continue
 		}
 		add := func(e ast.Expr) {

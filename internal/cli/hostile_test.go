@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -17,8 +17,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
+	"check_creatio_oauth/testdata/sim"
 )
 
 // The hostile answers and the states they get. Every case must end with a
@@ -432,4 +434,34 @@ func TestEchoedSecrets(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The words the command line's tests look for in the plugin's output, pinned here
+// once: rewording a message in the code changes this file (and the goldens,
+// go test -update ./internal/cli/), not every test that looks for it. Creatio's own words
+// come from the simulator, which speaks them; the plugin's own are check/'s
+// (unexported there), and the command line's are in this package.
+var (
+	// Creatio's Message when the Identity Service is unavailable, as the
+	// status line starts it (without the full stop).
+	wordsCreatioUnavailable = strings.TrimSuffix(sim.MessageIdentityUnavailable, ".")
+	// The plugin's line for an Identity Service it cannot use (direct
+	// mode, its own login): Creatio's words, made short.
+	wordsIdentityUnavailable = identity.Unavailable
+	// The start of the line when no token can be retrieved.
+	wordsTokenUnretrievable = identity.Unretrievable
+)
+
+// The plugin's words (check/; unexported there).
+const (
+	wordsOK           = "as expected"                            // a healthy answer
+	wordsTimeout      = "timeout"                                // any request the deadline ended
+	wordsInterrupted  = "was interrupted before an answer came"  // a request a signal ended
+	wordsLoggedOut    = "\nlogout: ended the session of "        // -vv after a forms login
+	wordsSessionStays = " stays until Creatio's session timeout" // -vv: a logout that did not get through
+)
+
+// wordsNoAnswer is the deadline's words for a request, with -t as given.
+func wordsNoAnswer(timeout string) string {
+	return "hit the " + timeout + " s timeout"
 }

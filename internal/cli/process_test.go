@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -288,7 +288,7 @@ func TestSignal(t *testing.T) {
 // never answers; the times it reports, measured by its own clock from its
 // own start, must be at most -t, its state the -t state and its words the
 // deadline's. Its wall time, process start-up included, is bounded by
-// -t × slowScale (see timing_test.go).
+// -t × slowScale (see golden_test.go).
 func TestDeadlineKept(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs it against a hanging server")

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"math/rand/v2"
@@ -59,7 +59,7 @@ func fpTexts(t *testing.T) []string {
 			add(strings.ReplaceAll(line, fixture.User, "Monitor"))
 		}
 	}
-	if b, err := os.ReadFile("../shared/reference/creatio-oauth-health-monitoring.txt"); err == nil {
+	if b, err := os.ReadFile("../../../shared/reference/creatio-oauth-health-monitoring.txt"); err == nil {
 		for _, line := range strings.Split(string(b), "\n") {
 			if _, m, ok := strings.Cut(line, `"Message": "`); ok {
 				add(strings.TrimSuffix(m, `"`))
@@ -82,6 +82,7 @@ func fpTexts(t *testing.T) []string {
 // goldens, of Creatio's Messages or of the plugin's words, whatever the
 // secret.
 func TestFragmentRuleFalsePositives(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	texts := fpTexts(t)
 	secrets := fpSecrets()
 	hidden := 0

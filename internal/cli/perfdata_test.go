@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -152,6 +152,7 @@ func healthJSON(r *rand.Rand, msg string) []byte {
 // break in its text, and the perfdata parses with Monitoring::Plugin into
 // exactly the plugin's own items.
 func TestPerfdataHostileMessages(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	perl := perfParser(t)
 	seed := uint64(time.Now().UnixNano())
 	if s := os.Getenv("PERFDATA_SEED"); s != "" {

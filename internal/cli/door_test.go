@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"go/ast"
@@ -21,6 +21,7 @@ import (
 // ErrText, URLText, Status, Sample) or, if it is parsed and never printed,
 // add it below with the reason.
 func TestOneDoorForServerText(t *testing.T) {
+	t.Chdir(fromRoot("")) // the names below are the repository's
 	fset := token.NewFileSet()
 	var files []string
 	for _, root := range []string{"check"} {

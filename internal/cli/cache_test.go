@@ -1,14 +1,17 @@
-package main
+package cli
 
 import (
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -227,6 +230,7 @@ func TestCacheUnsafeDirOutput(t *testing.T) {
 // cache: no wrong state, one login (the lock), one valid entry file, and
 // nothing else left in the directory; a 51st check uses the entry.
 func TestCacheProcesses(t *testing.T) {
+	t.Parallel() // with the tests that wait for a deadline
 	if testing.Short() {
 		t.Skip("50 processes of the built binary")
 	}
@@ -342,12 +346,28 @@ func TestCacheModes(t *testing.T) {
 
 // TestMain looks the default cache directory up without the password
 // entry and /var/tmp, so that no test writes to the home of the user who
-// runs them: a test without HOME has no cache unless it says where.
+// runs them: a test without HOME has no cache unless it says where. It
+// removes the plugin binary fixture.Binary built for the process at the end.
+//
+// Most parallel tests here wait for a deadline the plugin was given (-t
+// against a server that never answers), not for a CPU; go test's default,
+// GOMAXPROCS of them at a time, made them wait for each other (two at a
+// time on two cores: most of the package's wall time). Unless
+// -test.parallel is given, four per CPU run at once; their bounds
+// (keptDeadline's -t x slowScale, generousTimeout) hold on a busy machine.
 func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", strconv.Itoa(4*runtime.GOMAXPROCS(0)))
+	}
 	cacheEnv = func(getenv func(string) string) cache.Env {
 		return cache.Env{Getenv: getenv, UID: os.Geteuid()}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	fixture.Cleanup() // the plugin binary the process tests share
+	os.Exit(code)
 }
 
 // TestCacheOptionErrors: an empty --cache-dir and a --cache-max-age out of
