@@ -19,7 +19,7 @@ type Direct struct {
 	Identity   identity.Identity // URL nil when --identity-url is empty
 	Thresholds plugin.Thresholds // on the whole run's time in seconds
 	Lifetime   plugin.Thresholds // on the token's expires_in in seconds
-	Policy     report.Policy     // Settings is set: the credentials are Creatio's
+	Policy     report.Policy     // Whose is report.CreatioSettings
 	Now        func() time.Time  // clock for the token checks; nil is time.Now
 }
 
@@ -28,7 +28,6 @@ type Direct struct {
 // once, at its end, for the perfdata, the thresholds and the line.
 func (d *Direct) Run(ctx context.Context) *report.Report {
 	start := time.Now()
-	d.Policy.Settings = true // the credentials are Creatio's own settings
 	r := &report.Report{Mode: "direct"}
 	tok := d.run(ctx, r)
 	took := time.Since(start).Seconds()
@@ -36,7 +35,6 @@ func (d *Direct) Run(ctx context.Context) *report.Report {
 	if tok == nil {
 		return r
 	}
-	r.State = plugin.OK
 	r.Summary = report.AsExpected + " (" + report.HumanSeconds(took) + ")"
 	d.inspectToken(r, tok)
 	if r.State == plugin.OK || r.State == plugin.Warning {
@@ -110,7 +108,7 @@ func (d *Direct) inspectToken(r *report.Report, tok *identity.Token) {
 		now = d.Now
 	}
 	if st, why := tok.Inspect(now()); st != plugin.OK {
-		r.Raise(st, why, report.Step{Name: "token_validity", Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
+		r.Fail(d.Policy, report.RatedFailure(st, why, "check the Identity Service's clock (NTP), its signing certificate and its token settings").In("token_validity"))
 	}
 	if tok.ExpiresIn > 0 {
 		lt := float64(tok.ExpiresIn)

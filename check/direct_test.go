@@ -93,7 +93,7 @@ func TestDirectVariants(t *testing.T) {
 				t.Errorf("the simulator wants %v, the test %v", plugin.State(v.Want), want.state)
 			}
 			c := newClient(t, web.ClientConfig{})
-			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}
+			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}
 			r := d.Run(runCtx(t, 5*time.Second))
 			checkReport(t, r, nil)
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
@@ -171,7 +171,7 @@ func TestDirectMissingSettings(t *testing.T) {
 		{nil, fixture.Client, "", "direct mode needs --identity-url and " + secret + tail},
 	} {
 		c := newClient(t, web.ClientConfig{})
-		r := (&Direct{Identity: identity.Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: directPolicy}).Run(runCtx(t, 5*time.Second))
 		if r.State != plugin.Unknown || r.Summary != tc.says || r.Health != nil {
 			t.Errorf("%v %q (health %v), want UNKNOWN %q", r.State, r.Summary, r.Health, tc.says)
 		}
@@ -228,7 +228,7 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t, web.ClientConfig{})
 			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret},
-				Thresholds: tc.time, Lifetime: tc.lifetime, Policy: testPolicy, Now: tc.now}
+				Thresholds: tc.time, Lifetime: tc.lifetime, Policy: directPolicy, Now: tc.now}
 			r := d.Run(runCtx(t, 5*time.Second))
 			if r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
 				t.Errorf("%v %q, want %v %q", r.State, r.Summary, tc.want, tc.says)
@@ -264,7 +264,7 @@ func TestDirectHostile(t *testing.T) {
 	st := newStand(t)
 	tlsID, pemText := fixture.TLSServer(t, st.Identity, []string{"localhost"}, fixture.Loopback, time.Now().Add(24*time.Hour), nil)
 	ca := fixture.WriteFile(t, "ca.pem", pemText)
-	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
+	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning, Whose: report.CreatioSettings}
 	for _, tc := range []struct {
 		name    string
 		url     func(t *testing.T) string
@@ -336,7 +336,7 @@ func TestHTMLEscapedEchoes(t *testing.T) {
 		mux.Handle("/.well-known/openid-configuration", checktest.DiscoveryFor(srv.URL+"/connect/token"))
 		mux.Handle("/connect/token", fixture.ServeBytes(http.StatusBadRequest, "application/json", desc))
 		c := newClient(t, web.ClientConfig{})
-		r := (&Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, srv.URL), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, srv.URL), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}).Run(runCtx(t, 5*time.Second))
 		if what := leaked(everything(t, r), [2]string{fixture.Client, fixture.Secret}); what != "" {
 			problems = append(problems, fmt.Sprintf("an error_description shows %s: %q", what, r.Summary))
 		}

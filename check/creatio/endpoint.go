@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -335,18 +336,16 @@ func (e *Endpoint) classify(r *report.Report, a *answer) {
 	}
 	h.Message = e.Client.Words(h.Message)
 	r.Health = &h
-	steps, cause := healthSteps(h)
-	r.Steps = append(r.Steps, steps...)
 	switch {
 	case !h.Healthy():
-		r.State = plugin.Critical
-		r.Summary = problemSummary(h, cause)
+		e.healthProblem(r, h)
 	case web.Overloaded(resp.StatusCode):
+		r.Steps = append(r.Steps, okSteps(h)...)
 		text := fmt.Sprintf("Creatio answered %s although HasProblem is false", e.Client.Status(resp))
 		r.Fail(e.Policy, report.Failed(report.Server, text, "check Creatio's application logs and load").In("health_request"))
 		return
 	default:
-		r.State = plugin.OK
+		r.Steps = append(r.Steps, okSteps(h)...)
 		r.Summary = report.AsExpected + " (" + report.HumanSeconds(resp.Timings.Total) + ")"
 		if resp.StatusCode != http.StatusOK {
 			r.Detail += ", healthy body"
@@ -409,14 +408,38 @@ func (e *Endpoint) applyThresholds(r *report.Report, t float64) {
 		Step: "response_time", Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
 }
 
-// problemSummary is the status line of a health answer that reports a
-// problem: Creatio's Message (or the cause it implies) and what to check.
-func problemSummary(h report.Health, cause *identity.Check) string {
+// healthProblem records Creatio's HasProblem, or a flag it answered false,
+// as the Problem it is, in the step of the first failing check (the cause):
+// the checks before it are OK and those after it follow from it.
+func (e *Endpoint) healthProblem(r *report.Report, h report.Health) {
+	steps, cause := healthSteps(h)
+	i := len(steps)
+	if cause != nil {
+		i = slices.IndexFunc(steps, func(s report.Step) bool { return s.Name == cause.Name })
+		steps = slices.Delete(steps, i, i+1) // the cause's entry is the failure's
+	}
+	r.Steps = append(r.Steps, steps[:i]...)
+	r.Fail(e.Policy, problemFailure(h, cause))
+	r.Steps = append(r.Steps, steps[i:]...)
+}
+
+// okSteps are the steps of a health answer without a problem.
+func okSteps(h report.Health) []report.Step {
+	steps, _ := healthSteps(h)
+	return steps
+}
+
+// problemFailure is Creatio's problem as a failure: Creatio's Message (or
+// the cause it implies) and what to check on line 1, in the step of the
+// cause, or of no step when Creatio names no failing check.
+func problemFailure(h report.Health, cause *identity.Check) *report.Failure {
 	msg := h.Message
-	hint := "Open the OAuth 2.0 diagnostic in Creatio and its logs."
+	f := report.Failed(report.Problem, "", "")
+	f.Hint = "Open the OAuth 2.0 diagnostic in Creatio and its logs."
 	switch {
 	case cause != nil:
-		hint = cause.Hint
+		f.Hint = cause.Hint
+		f.Step, f.Fix, f.Detail = cause.Name, cause.Fix, cause.Flag+" false: "+cause.Failed
 		if plugin.Sanitize(msg) == "" {
 			msg = cause.Failed
 		}
@@ -426,7 +449,8 @@ func problemSummary(h report.Health, cause *identity.Check) string {
 	if msg = plugin.Sanitize(msg); !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}
-	return report.Fit(msg, hint)
+	f.Text = msg
+	return f
 }
 
 // redirected explains a 3xx answer that was not followed.

@@ -252,12 +252,12 @@ func TestParseHealthLargeMessage(t *testing.T) {
 		t.Errorf("len(Message) = %d, want %d", got, want)
 	}
 	_, cause := healthSteps(h)
-	s := problemSummary(h, cause)
+	s := problemFailure(h, cause).Line()
 	if got, max := len(s), plugin.MaxLine-len(report.Name+" CRITICAL - "); got > max {
-		t.Errorf("problemSummary of a 1 MiB Message is %d bytes, want at most %d", got, max)
+		t.Errorf("problemFailure(...).Line() of a 1 MiB Message is %d bytes, want at most %d", got, max)
 	}
 	if got, want := s, "Identity Service unavailable"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "... "+identity.Checks[1].Hint) {
-		t.Errorf("problemSummary = %q, want %q..., cut, and the hint", got, want)
+		t.Errorf("problemFailure(...).Line() = %q, want %q..., cut, and the hint", got, want)
 	}
 }
 
@@ -430,8 +430,8 @@ func TestProblemSummary(t *testing.T) {
 			"Check failed / 'time'=1s;;; second line after a tab: Überprüfung fehlgeschlagen ✗ after NUL. " + token.Hint},
 		{"blank message", healthOf(true, yes, yes, no, nil, " \n "), token, "no access token for system actions is retrievable. " + token.Hint},
 	} {
-		if got, want := problemSummary(tc.h, tc.cause), tc.want; got != want {
-			t.Errorf("%s: problemSummary = %q, want %q", tc.name, got, want)
+		if got, want := problemFailure(tc.h, tc.cause).Line(), tc.want; got != want {
+			t.Errorf("%s: problemFailure(...).Line() = %q, want %q", tc.name, got, want)
 		}
 	}
 }
@@ -539,15 +539,15 @@ func FuzzParseHealth(f *testing.F) {
 			t.Fatalf("%s is Healthy with HasProblem true", fmtHealth(h))
 		}
 		_, cause := healthSteps(h)
-		s := problemSummary(h, cause)
+		s := problemFailure(h, cause).Line()
 		if len(s) > maxSummary {
-			t.Fatalf("problemSummary(%s) is %d bytes, more than %d: %q", fmtHealth(h), len(s), maxSummary, s)
+			t.Fatalf("problemFailure(%s).Line() is %d bytes, more than %d: %q", fmtHealth(h), len(s), maxSummary, s)
 		}
 		if !utf8.ValidString(s) {
-			t.Fatalf("problemSummary(%s) = %q is not valid UTF-8", fmtHealth(h), s)
+			t.Fatalf("problemFailure(%s).Line() = %q is not valid UTF-8", fmtHealth(h), s)
 		}
 		if i := strings.IndexFunc(s, func(r rune) bool { return r == '|' || unicode.IsControl(r) }); i >= 0 {
-			t.Fatalf("problemSummary(%s) = %q has %q at byte %d", fmtHealth(h), s, s[i:i+1], i)
+			t.Fatalf("problemFailure(%s).Line() = %q has %q at byte %d", fmtHealth(h), s, s[i:i+1], i)
 		}
 	})
 }

@@ -326,7 +326,7 @@ func (l *FormsLogin) logout(ctx context.Context, c *web.Client, p report.Policy,
 // sends it as a Bearer token. With a cache, the token is used until
 // cache.UsableUntil by every check, and only then is a new one requested.
 type OAuthLogin struct {
-	Identity identity.Identity // Own is set: the plugin's own client
+	Identity identity.Identity // the plugin's own client (report.PluginLogin)
 	// Base is Creatio's base URL, part of the cache key.
 	Base *url.URL
 	// Cache keeps the token between runs; nil: a new token each run.
@@ -339,7 +339,6 @@ type OAuthLogin struct {
 // a new one (and saves it in the cache).
 func (l *OAuthLogin) Login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
 	id := &l.Identity
-	id.Own = true
 	c.Secrets().Add(id.Secret)
 	k := l.Cache
 	if l.Base == nil || id.URL == nil {

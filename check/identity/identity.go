@@ -43,10 +43,10 @@ type Identity struct {
 	Secret     string     // never printed
 	SecretFrom string     // where the secret came from, for advice: "CREATIO_CLIENT_SECRET", "--client-secret-file F"
 	Auth       ClientAuth // how the client authenticates; "" is auto
-	// Own is set for the plugin's own login (endpoint mode): a refused
-	// client is then the monitoring side's mistake, not Creatio's, and a
-	// missing discovery document (404) falls back to /connect/token.
-	Own bool
+	// Whose the client is, the plugin's or Creatio's, is the policy's
+	// (report.Policy.Whose): it decides the state and the words of a
+	// refusal, and whether a missing discovery document (404) falls back
+	// to /connect/token.
 }
 
 // Endpoint is the token endpoint that discovery found and the client
@@ -68,7 +68,7 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 	}
 	var ep *Endpoint
 	switch {
-	case id.Own && resp.StatusCode == 404:
+	case p.Whose == report.PluginLogin && resp.StatusCode == 404:
 		fallback := web.Below(id.URL, FallbackTokenPath)
 		return &Endpoint{URL: fallback, Note: "no discovery document (HTTP 404); trying " + web.RedactURL(fallback)}, nil
 	case web.Overloaded(resp.StatusCode) || resp.StatusCode < 200 || resp.StatusCode > 299:

@@ -500,7 +500,7 @@ func (s *tokenServer) token(t testing.TB, c *web.Client) (*Token, *report.Failur
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net; the server answers at once
 	defer cancel()
 	id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthPost, SecretFrom: "CREATIO_CLIENT_SECRET"}
-	tok, _, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
+	tok, _, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical, Whose: report.CreatioSettings})
 	return tok, f
 }
 
@@ -543,7 +543,7 @@ func TestIdentityToken(t *testing.T) {
 		if tc.wantFail != "" {
 			if f == nil {
 				t.Errorf("%s: Token = %+v, want the failure %q", tc.name, tok, tc.wantFail)
-			} else if st := (report.Policy{Settings: true}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
+			} else if st := (report.Policy{Whose: report.CreatioSettings}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
 				t.Errorf("%s: Token failed with %v %q, want CRITICAL %q and any advice", tc.name, st, f.Text, tc.wantFail)
 			}
 			continue

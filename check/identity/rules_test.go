@@ -67,7 +67,7 @@ func TestTokenRules(t *testing.T) {
 			if f.Kind != tc.kind || f.Step != StepToken || !strings.Contains(f.Line(), tc.says) {
 				t.Errorf("kind %v step %s %q, want kind %v %q", f.Kind, f.Step, f.Line(), tc.kind, tc.says)
 			}
-			own, direct := report.Policy{}, report.Policy{Settings: true}
+			own, direct := report.Policy{}, report.Policy{Whose: report.CreatioSettings}
 			if got := own.State(f.Kind); got != tc.own {
 				t.Errorf("own login: %v, want %v", got, tc.own)
 			}
@@ -125,7 +125,7 @@ func TestClientAuthFallbackRule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s.set(tc.answer)
 			before := s.requests()
-			id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthAuto, Own: true}
+			id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthAuto}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net; the server answers at once
 			defer cancel()
 			_, notes, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
@@ -164,7 +164,7 @@ func TestClientAuthFallbackThenOutage(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"error":"temporarily_unavailable"}`))
 	}))
-	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret, Own: true}
+	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret}
 	_, notes, f := id.Token(context.Background(), &Endpoint{URL: mustURL(t, srv.URL)}, report.Policy{})
 	if f == nil || f.Kind != report.Server || !strings.Contains(f.Line(), "HTTP 503: temporarily_unavailable") {
 		t.Fatalf("%+v, want the 503", f)
@@ -231,7 +231,7 @@ func TestClientAuth(t *testing.T) {
 		t.Run(tc.variant+"/"+string(tc.auth), func(t *testing.T) {
 			st.Identity.ResetRequests()
 			c := newClient(t, web.ClientConfig{})
-			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth, Own: true}
+			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			p := report.Policy{Timeout: 5 * time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}

@@ -200,7 +200,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		notes = append(notes, "token: "+auth.method()+" refused: "+a.answer+"; trying "+methods[i+1].method())
 	}
 	if listed := unspoken(ep.Methods); a.refused && a.f.Kind == report.Credentials && listed != "" {
-		a.f = id.unspoken(a.f, listed)
+		a.f = id.unspoken(a.f, listed, p.Whose)
 	}
 	return nil, notes, a.f
 }
@@ -231,7 +231,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	tok, err := ParseToken(resp.ContentType(), resp.Body)
 	var oe *OAuthError
 	errors.As(err, &oe)
-	a := attempt{tok: tok, f: id.judge(resp, oe, err)}
+	a := attempt{tok: tok, f: id.judge(resp, oe, err, p.Whose)}
 	code := ""
 	if oe != nil {
 		code = strings.TrimSpace(oe.Code)
@@ -255,7 +255,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 // server's own) refuses the client's credentials or request: the fault of
 // whoever set them up, the admin for the plugin's login, Creatio's settings
 // in direct mode (report.Credentials).
-func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report.Failure {
+func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error, whose report.Whose) *report.Failure {
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""
 	if oe != nil {
@@ -289,9 +289,9 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 		f.Hint = "allow client_credentials for the client"
 		return whole(id.failed(tokenURL, f))
 	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
-		return whole(id.refused(tokenURL, said, oe.Description))
+		return whole(id.refused(tokenURL, said, oe.Description, whose))
 	case status == 401:
-		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "")
+		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "", whose)
 	}
 	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp)+", not an OAuth answer", serverFix))
 }
@@ -308,13 +308,13 @@ func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Fai
 
 // refused is the failure of a refused client: whose credentials they are
 // decides the words and (by the rule of report.Credentials) the state.
-func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
+func (id *Identity) refused(tokenURL *url.URL, said, description string, whose report.Whose) *report.Failure {
 	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ")"
 	method := ""
 	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
-	if !id.Own {
+	if whose == report.CreatioSettings {
 		// Direct mode holds a copy of Creatio's secret: after a rotation
 		// the copy is the usual culprit, so both are named.
 		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
@@ -334,10 +334,10 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string) *report
 // advice names them instead of the secret. It is the setup of the OAuth
 // client, so its kind stays Credentials: whose client it is decides the
 // state, as for any refusal.
-func (id *Identity) unspoken(f *report.Failure, listed string) *report.Failure {
+func (id *Identity) unspoken(f *report.Failure, listed string, whose report.Whose) *report.Failure {
 	g := *f
 	why := "the discovery document lists only " + listed + " in token_endpoint_auth_methods_supported, and the plugin speaks only client_secret_basic and client_secret_post"
-	if id.Own {
+	if whose == report.PluginLogin {
 		g.Hint = "the Identity Service offers only " + listed + ": allow a client secret"
 		g.Fix = why + ": allow client_secret_basic or client_secret_post for client " + plugin.Sanitize(id.ClientID) + " in the Identity Service"
 	} else {

@@ -41,6 +41,9 @@ type Report struct {
 	// Warnings are said from -v on, in long output: what the admin should
 	// fix although the check ran (a secret file others can read).
 	Warnings []string
+	// Failures are the failures Fail recorded, in order, each with the
+	// state it was given: what made State.
+	Failures []Failure
 }
 
 // CacheUse is the credential cache of a run, for the long output and the
@@ -62,33 +65,29 @@ func (c *CacheUse) Line() string {
 	return "cache: not used: " + c.Reason + sep + "give --cache-dir or --no-cache"
 }
 
-// Fail records failure f: its state by the rule of p (the worst state
-// wins), its line as the summary, and its check entry with the detail and
-// the fix. It is the one place where a failure becomes a state.
+// Fail records failure f: its state by the rule of p (or the state it
+// carries, see Policy.stateOf), the worst state winning; its line as the
+// summary when it is the first failure or worse than those before; and
+// its check entry with the detail and the fix, unless it names no step.
+// It is the one place where a report's state is set.
 func (r *Report) Fail(p Policy, f *Failure) *Report {
-	st := p.State(f.Kind)
+	st := p.stateOf(f)
+	if r.State == plugin.OK || plugin.Worst(r.State, st) != r.State {
+		r.Summary = f.Line()
+	}
 	r.State = plugin.Worst(r.State, st)
-	r.Summary = f.Line()
+	rec := *f
+	rec.State, rec.rated = st, true
+	r.Failures = append(r.Failures, rec)
+	if f.Step == "" {
+		return r
+	}
 	fix := f.Fix
 	if fix == "" {
 		fix = f.Hint
 	}
 	r.Steps = append(r.Steps, Step{Name: f.Step, State: st, Detail: f.Long(), Fix: fix})
 	return r
-}
-
-// Raise adds a finding in state st with its step: the worst state wins, and
-// the finding becomes the status line when it is now the worst one.
-func (r *Report) Raise(st plugin.State, summary string, step Step) {
-	step.State = st
-	r.Steps = append(r.Steps, step)
-	if st == plugin.OK {
-		return
-	}
-	if r.State == plugin.OK || plugin.Worst(r.State, st) != r.State {
-		r.Summary = summary
-	}
-	r.State = plugin.Worst(r.State, st)
 }
 
 // Result renders the report for Nagios at verbosity v (0-3): long output
@@ -232,9 +231,10 @@ type Measure struct {
 	Fix     string    // what to do when it is outside
 }
 
-// Rate rates m against th and raises the finding in r, in the ranges' own
-// unit and naming the option: "health request took 0.502 s, outside -w
-// 0.1" (seconds). The finding leads line 1 only when it is the worst.
+// Rate rates m against th and, when it is outside, records the failure in
+// r, in the ranges' own unit and naming the option: "health request took
+// 0.502 s, outside -w 0.1" (seconds). It leads line 1 only when it is the
+// worst.
 func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	st := th.Evaluate(m.Value)
 	if st == plugin.OK {
@@ -249,11 +249,12 @@ func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 		where = "inside"
 	}
 	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, shown(th, m.Value, st), m.Unit, where, opt, rng)
-	summary := text
+	f := RatedFailure(st, text, m.Fix)
 	if r.State == plugin.OK {
-		summary += "; OAuth token is received as expected"
+		f.Text += "; OAuth token is received as expected"
 	}
-	r.Raise(st, Fit(summary, ""), Step{Name: m.Step, Detail: text, Fix: m.Fix})
+	f.Step, f.Detail = m.Step, text
+	r.Fail(Policy{}, f)
 	return st
 }
 

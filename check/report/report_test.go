@@ -147,6 +147,51 @@ func TestReportFail(t *testing.T) {
 	}
 }
 
+// Fail is the one writer of state: the first failure leads line 1, a
+// later one only when it is worse; a rated failure keeps the state it was
+// rated and its line names no advice; a failure without a step adds no
+// check entry; each failure is recorded with its state, and a recorded
+// failure, given to another report, keeps that state whatever the policy.
+func TestReportFailRules(t *testing.T) {
+	r := &Report{}
+	r.Fail(testPolicy, RatedFailure(plugin.Warning, "took 2 s, outside -w 1", "adjust -w").In("response_time"))
+	r.Fail(testPolicy, RatedFailure(plugin.Warning, "certificate expires in 3 day(s); renew it", "renew it").In("certificate"))
+	if got, want := r.Summary, "took 2 s, outside -w 1"; r.State != plugin.Warning || got != want {
+		t.Errorf("after two warnings: %v %q, want WARNING %q (the first leads, no advice)", r.State, got, want)
+	}
+	r.Fail(testPolicy, Failed(Credentials, "refused", "check the secret")) // no step; PluginLogin: UNKNOWN
+	if r.State != plugin.Warning || len(r.Steps) != 2 {
+		t.Errorf("after an UNKNOWN without a step: %v with %d steps, want WARNING (worse than UNKNOWN) with 2", r.State, len(r.Steps))
+	}
+	problem := Failed(Problem, "HasProblem true.", "open the diagnostic").In("token")
+	r.Fail(testPolicy, problem)
+	if got, want := r.Summary, "HasProblem true. open the diagnostic"; r.State != plugin.Critical || got != want {
+		t.Errorf("after a problem: %v %q, want CRITICAL %q", r.State, got, want)
+	}
+	want := []plugin.State{plugin.Warning, plugin.Warning, plugin.Unknown, plugin.Critical}
+	if len(r.Failures) != len(want) {
+		t.Fatalf("%d failures recorded, want %d", len(r.Failures), len(want))
+	}
+	for i, f := range r.Failures {
+		if f.State != want[i] {
+			t.Errorf("failure %d (%s) recorded %v, want %v", i, f.Text, f.State, want[i])
+		}
+	}
+	// replayed under a policy that would rate Credentials CRITICAL
+	again := &Report{}
+	f := r.Failures[2]
+	again.Fail(Policy{Whose: CreatioSettings}, &f)
+	if again.State != plugin.Unknown {
+		t.Errorf("a recorded UNKNOWN given to another report is %v, want UNKNOWN", again.State)
+	}
+	if got := (Policy{Whose: CreatioSettings}).State(Credentials); got != plugin.Critical {
+		t.Errorf("refused Creatio settings: %v, want CRITICAL", got)
+	}
+	if got := (Policy{}).State(Credentials); got != plugin.Unknown {
+		t.Errorf("refused own login: %v, want UNKNOWN", got)
+	}
+}
+
 // writeJSON runs WriteJSON and checks the rules every output keeps: one
 // line of valid JSON whose summary is the status line's text.
 func writeJSON(t *testing.T, r *Report) map[string]any {

@@ -40,8 +40,27 @@ const (
 	// ways the plugin does not speak (private_key_jwt): its setup. Whose
 	// they are decides: the plugin's own login's are the monitoring side's
 	// mistake (UNKNOWN); Creatio's system settings, which direct mode
-	// checks, are the problem itself (CRITICAL). See Policy.Settings.
+	// checks, are the problem itself (CRITICAL). See Policy.Whose.
 	Credentials
+	// Rated is a value rated against a rule of its own: a time or a token
+	// lifetime outside the admin's range, a token that fails its sanity
+	// checks, a certificate near its end. The failure carries the state it
+	// was rated (see Rated).
+	Rated
+)
+
+// Whose is whose credentials a check uses: it decides the state of their
+// refusal (Credentials) and the advice.
+type Whose int
+
+const (
+	// PluginLogin is the plugin's own login (endpoint mode): a refusal is
+	// the monitoring side's mistake (UNKNOWN), and an Identity Service
+	// without a discovery document is asked at /connect/token.
+	PluginLogin Whose = iota
+	// CreatioSettings is a copy of Creatio's own system settings (direct
+	// mode): a refusal is the problem itself (CRITICAL).
+	CreatioSettings
 )
 
 // Policy holds the admin's choices of state for the failures outside the
@@ -50,9 +69,9 @@ type Policy struct {
 	Timeout      time.Duration // the whole run's budget (-t), for messages
 	TimeoutState plugin.State  // state when the deadline passes (-t N:STATE)
 	Unreachable  plugin.State  // state for DNS, connect and TLS failures
-	// Settings is set when the credentials are Creatio's own system
-	// settings (direct mode): their refusal is CRITICAL, not UNKNOWN.
-	Settings bool
+	// Whose is whose credentials the check uses; the configuration sets
+	// it once, CreatioSettings for the direct check.
+	Whose Whose
 }
 
 // State is the rule: the state of a failure of kind k.
@@ -65,11 +84,20 @@ func (p Policy) State(k Kind) plugin.State {
 	case Setup:
 		return plugin.Unknown
 	case Credentials:
-		if !p.Settings {
+		if p.Whose != CreatioSettings {
 			return plugin.Unknown
 		}
 	}
 	return plugin.Critical
+}
+
+// stateOf is the state of failure f: the one it carries when it was rated
+// (Rated, or recorded by a report), else the rule's for its kind.
+func (p Policy) stateOf(f *Failure) plugin.State {
+	if f.rated {
+		return f.State
+	}
+	return p.State(f.Kind)
 }
 
 // Failure is something that went wrong, said for an admin where it was
@@ -86,6 +114,17 @@ type Failure struct {
 	// Detail is what long output and JSON's "detail" say when it is more
 	// than Text: the server's whole error_description, the answer's start.
 	Detail string
+	// State is the state the failure was rated (Rated), or, in
+	// Report.Failures, the state Report.Fail gave it.
+	State plugin.State
+	rated bool // State holds: Rated, or recorded by Report.Fail
+}
+
+// RatedFailure is a failure that a rule of its own rated st (see Rated):
+// text is its line 1, which names the range or rule it broke, so line 1
+// carries no other advice; fix is for long output and JSON.
+func RatedFailure(st plugin.State, text, fix string) *Failure {
+	return &Failure{Kind: Rated, Text: text, Fix: fix, State: st, rated: true}
 }
 
 // Failed is a failure of kind k: text says what failed, fix what to do.
@@ -111,7 +150,7 @@ func (f *Failure) Long() string {
 // room a status line has (see Fit).
 func (f *Failure) Line() string {
 	advice := f.Hint
-	if advice == "" {
+	if advice == "" && f.Kind != Rated {
 		advice = f.Fix
 	}
 	return Fit(f.Text, advice)
