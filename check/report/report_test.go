@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -358,5 +360,139 @@ func TestRateShown(t *testing.T) {
 		if (st == plugin.OK) != (tc.want == "") || !strings.HasPrefix(r.Summary, tc.want) {
 			t.Errorf("%v %q, want %q", st, r.Summary, tc.want)
 		}
+	}
+}
+
+// Health is healthy only with HasProblem false and no known flag false;
+// an unknown flag (nil) is no problem.
+func TestHealthHealthy(t *testing.T) {
+	no := new(bool)
+	for _, tc := range []struct {
+		name string
+		h    Health
+		want bool
+	}{
+		{"all true", Health{SettingsFilledIn: yes, IdentityServiceAvailable: yes, TokenRetrievable: yes, DefaultResourceRegistered: yes}, true},
+		{"flags unknown", Health{}, true},
+		{"HasProblem", Health{HasProblem: true, SettingsFilledIn: yes}, false},
+		{"a flag false", Health{SettingsFilledIn: yes, IdentityServiceAvailable: no}, false},
+		{"8.3's flag false", Health{DefaultResourceRegistered: no}, false},
+	} {
+		if got := tc.h.Healthy(); got != tc.want {
+			t.Errorf("%s: Healthy() = %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A cache that was not used says why and what to give, at every verbosity,
+// in long output and in JSON.
+func TestCacheNotUsed(t *testing.T) {
+	for _, tc := range []struct{ reason, want string }{
+		{"/var/cache/x is not writable", "cache: not used: /var/cache/x is not writable; give --cache-dir or --no-cache"},
+		{"HOME is unset; set it", "cache: not used: HOME is unset; set it, or give --cache-dir or --no-cache"},
+	} {
+		r := &Report{State: plugin.OK, Summary: "fine", Cache: &CacheUse{Dir: "/var/cache/x", Reason: tc.reason}}
+		if got := render(t, r, 0); !strings.Contains(got, "\n"+tc.want+"\n") {
+			t.Errorf("output %q does not say %q", got, tc.want)
+		}
+		j := writeJSON(t, r)
+		c, _ := j["cache"].(map[string]any)
+		if c["used"] != false || c["dir"] != "/var/cache/x" || c["reason"] != tc.reason {
+			t.Errorf("JSON cache = %v, want used false, the dir and the reason", j["cache"])
+		}
+	}
+	if j := writeJSON(t, &Report{Summary: "fine"}); j["cache"] != nil {
+		t.Errorf("JSON without a cache wanted has cache %v", j["cache"])
+	}
+}
+
+// Times are perfdata in seconds to the microsecond, minimum 0, the
+// thresholds and the timeout with the run's time; a line says milliseconds
+// below a second.
+func TestTimes(t *testing.T) {
+	th, err := plugin.ParseThresholds("1", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := TimePerf("time", 0.12345678, th, 10)
+	if p.Label != "time" || p.Value != 0.123457 || p.Unit != "s" || p.Min == nil || *p.Min != 0 || p.Max == nil || *p.Max != 10 || p.Warning != th.Warning || p.Critical != th.Critical {
+		t.Errorf("TimePerf = %+v, want time=0.123457s;1;2;0;10", p)
+	}
+	if p := SecondsPerf("time_tls", 2.0000004); p.Value != 2 || p.Max != nil || p.Warning != nil {
+		t.Errorf("SecondsPerf = %+v, want 2 s without thresholds or max", p)
+	}
+	for v, want := range map[float64]string{0.0123: "12.3 ms", 0.9994: "999.4 ms", 1: "1.000 s", 12.3456: "12.346 s"} {
+		if got := HumanSeconds(v); got != want {
+			t.Errorf("HumanSeconds(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// The rule: each kind's state, the admin's choices for the unreachable
+// and the deadline.
+func TestPolicyState(t *testing.T) {
+	p := Policy{TimeoutState: plugin.Warning, Unreachable: plugin.Unknown}
+	for k, want := range map[Kind]plugin.State{
+		Server: plugin.Critical, Problem: plugin.Critical, Unreachable: plugin.Unknown, Deadline: plugin.Warning,
+		Setup: plugin.Unknown, Credentials: plugin.Unknown, Rated: plugin.Critical,
+	} {
+		if got := p.State(k); got != want {
+			t.Errorf("State(%d) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+// Line 1 keeps within plugin.MaxLine: a long text is cut at a word and
+// marked, a long advice cut to half the room, the separator after a
+// sentence is a space.
+func TestFit(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	for _, tc := range []struct {
+		name, text, advice string
+		check              func(string) bool
+	}{
+		{"short", "it failed", "check it", func(s string) bool { return s == "it failed; check it" }},
+		{"sentence", "It failed.", "Check it.", func(s string) bool { return s == "It failed. Check it." }},
+		{"no advice", "it failed; ", "", func(s string) bool { return s == "it failed" }},
+		{"long text", long, "check it", func(s string) bool { return strings.HasSuffix(s, "word...; check it") }},
+		{"long advice", "it failed", long, func(s string) bool { return strings.HasPrefix(s, "it failed; word") && strings.HasSuffix(s, "...") }},
+		{"long text alone", long, "", func(s string) bool { return strings.HasSuffix(s, "word...") }},
+		{"one long word", strings.Repeat("x", 400), "", func(s string) bool { return strings.HasSuffix(s, "x...") }},
+	} {
+		got := Fit(tc.text, tc.advice)
+		if len(got) > room || !tc.check(got) {
+			t.Errorf("%s: Fit = %q (%d bytes, room %d)", tc.name, got, len(got), room)
+		}
+	}
+}
+
+// JSON says Creatio's flags as they were learned, the Message only when
+// there is one, and only the metrics that are numbers.
+func TestReportWriteJSONFlags(t *testing.T) {
+	no := new(bool)
+	r := &Report{Mode: "endpoint", Summary: "ok", Health: &Health{SettingsFilledIn: yes, IdentityServiceAvailable: no, DefaultResourceRegistered: yes, Message: "m"},
+		Perf: []plugin.Perf{{Label: "time", Value: 0.5}, {Label: "nan", Value: math.NaN()}, {Label: "inf", Value: math.Inf(1)}}}
+	j := writeJSON(t, r)
+	if j["HasProblem"] != false || j["IsSystemSettingsFilledIn"] != true || j["IsIdentityServiceAvailable"] != false ||
+		j["IsAccessTokenRetrievableForSystemActions"] != nil || j["IsDefaultResourceRegistered"] != true || j["Message"] != "m" {
+		t.Errorf("JSON flags %v", j)
+	}
+	if m, _ := j["metrics"].(map[string]any); len(m) != 1 || m["time"] != 0.5 {
+		t.Errorf("metrics %v, want only time 0.5", j["metrics"])
+	}
+	r.Health.Message = ""
+	if j := writeJSON(t, r); j["Message"] != nil {
+		t.Errorf("JSON Message %v without a Message, want null", j["Message"])
+	}
+}
+
+// writeFailer fails every write, as a closed pipe does.
+type writeFailer struct{}
+
+func (writeFailer) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestReportWriteJSONError(t *testing.T) {
+	if err := (&Report{Summary: "ok"}).WriteJSON(writeFailer{}); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("WriteJSON to a closed pipe: %v, want %v", err, io.ErrClosedPipe)
 	}
 }
