@@ -352,7 +352,7 @@ func TestLoadBadFiles(t *testing.T) {
 		"trailing garbage":    append(append([]byte{}, good...), "x"...),
 		"another key's file":  []byte(strings.Replace(string(good), id, otherID, 1)),
 		"another kind":        forms,
-		"oversized":           append(append([]byte{}, good[:len(good)-2]...), []byte(strings.Repeat(" ", MaxFileSize)+"}")...),
+		"oversized":           append(append([]byte{}, good[:len(good)-2]...), []byte(strings.Repeat(" ", maxFileSize)+"}")...),
 		"bad time":            []byte(strings.Replace(string(good), `"obtained_at":"2026`, `"obtained_at":"x026`, 1)),
 		"token with newline":  []byte(strings.Replace(string(good), testToken, `ab\ncd`, 1)),
 		"deep nesting":        []byte(strings.Repeat("[", 10000)),

@@ -165,7 +165,7 @@ func oddAnswer(resp *web.Response) bool {
 	if resp.TooLarge || resp.StatusCode >= 500 || web.Overloaded(resp.StatusCode) {
 		return false
 	}
-	_, err := ParseHealth(resp.Body)
+	_, err := parseHealth(resp.Body)
 	return err != nil || resp.StatusCode >= 300
 }
 
@@ -360,7 +360,7 @@ func (e *Endpoint) judge(resp *web.Response, tried []string) (report.Health, *re
 	if f := e.judgeStatus(resp, tried); f != nil {
 		return report.Health{}, f
 	}
-	h, err := ParseHealth(resp.Body)
+	h, err := parseHealth(resp.Body)
 	if err == nil {
 		return h, nil
 	}

@@ -11,35 +11,35 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// ErrNotHealthJSON is wrapped by ParseHealth's errors: the body is not the
+// errNotHealthJSON is wrapped by parseHealth's errors: the body is not the
 // OAuth health JSON.
-var ErrNotHealthJSON = errors.New("not the OAuth health JSON")
+var errNotHealthJSON = errors.New("not the OAuth health JSON")
 
-// ParseHealth reads Creatio's OAuth health JSON. HasProblem and the three
+// parseHealth reads Creatio's OAuth health JSON. HasProblem and the three
 // documented flags must be JSON booleans, IsDefaultResourceRegistered a boolean
 // when present and Message a string or null; other keys are ignored. Keys
 // match in any case, as ASP.NET Core writes them in camelCase
 // ("hasProblem"); a leading UTF-8 byte order mark is skipped. A key that
 // appears twice, also in two spellings, is an error, since readers disagree
 // on which one counts.
-func ParseHealth(body []byte) (report.Health, error) {
+func parseHealth(body []byte) (report.Health, error) {
 	var h report.Health
 	o, err := web.ReadObject(body)
 	if err != nil {
-		return h, fmt.Errorf("%w: %w", ErrNotHealthJSON, err)
+		return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 	}
 	for _, key := range []string{identity.FlagHasProblem, identity.FlagSettingsFilledIn, identity.FlagIdentityService, identity.FlagTokenRetrievable, identity.FlagDefaultResource, identity.FlagMessage} {
 		if err := o.Twice(key); err != nil {
-			return h, fmt.Errorf("%w: %w", ErrNotHealthJSON, err)
+			return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 		}
 	}
 	flag := func(key string, required bool) *bool {
 		v, ok := o.Get(key)
 		switch {
 		case !ok && required && err == nil:
-			err = fmt.Errorf("%w: no %q key", ErrNotHealthJSON, key)
+			err = fmt.Errorf("%w: no %q key", errNotHealthJSON, key)
 		case ok && !v.IsBool() && err == nil:
-			err = fmt.Errorf("%w: %q is a JSON %s, not true or false", ErrNotHealthJSON, key, web.Kind(v))
+			err = fmt.Errorf("%w: %q is a JSON %s, not true or false", errNotHealthJSON, key, web.Kind(v))
 		case ok && v.IsBool():
 			b := v.Bool()
 			return &b
@@ -57,7 +57,7 @@ func ParseHealth(body []byte) (report.Health, error) {
 			h.Message = m.Str
 		case gjson.Null:
 		default:
-			err = fmt.Errorf("%w: %q is a JSON %s, not a string", ErrNotHealthJSON, identity.FlagMessage, web.Kind(m))
+			err = fmt.Errorf("%w: %q is a JSON %s, not a string", errNotHealthJSON, identity.FlagMessage, web.Kind(m))
 		}
 	}
 	if err != nil {

@@ -196,29 +196,29 @@ func TestParseHealth(t *testing.T) {
 		{"BOM after whitespace", " \xef\xbb\xbf" + docBodyOK, report.Health{}, "invalid JSON"},
 		{"non-breaking space", "\u00a0" + docBodyOK, report.Health{}, "invalid JSON"},
 	} {
-		got, err := ParseHealth([]byte(tc.body))
+		got, err := parseHealth([]byte(tc.body))
 		if tc.wantErr != "" {
 			if err == nil {
-				t.Errorf("%s: ParseHealth = %s, want an error with %q", tc.name, fmtHealth(got), tc.wantErr)
+				t.Errorf("%s: parseHealth = %s, want an error with %q", tc.name, fmtHealth(got), tc.wantErr)
 				continue
 			}
-			if !errors.Is(err, ErrNotHealthJSON) {
-				t.Errorf("%s: error %q does not wrap ErrNotHealthJSON", tc.name, err)
+			if !errors.Is(err, errNotHealthJSON) {
+				t.Errorf("%s: error %q does not wrap errNotHealthJSON", tc.name, err)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %q, want it to contain %q", tc.name, err, tc.wantErr)
 			}
 			if !sameHealth(got, report.Health{}) {
-				t.Errorf("%s: ParseHealth returned %s with its error, want the zero report.Health", tc.name, fmtHealth(got))
+				t.Errorf("%s: parseHealth returned %s with its error, want the zero report.Health", tc.name, fmtHealth(got))
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: ParseHealth error %v", tc.name, err)
+			t.Errorf("%s: parseHealth error %v", tc.name, err)
 			continue
 		}
 		if !sameHealth(got, tc.want) {
-			t.Errorf("%s: ParseHealth = %s, want %s", tc.name, fmtHealth(got), fmtHealth(tc.want))
+			t.Errorf("%s: parseHealth = %s, want %s", tc.name, fmtHealth(got), fmtHealth(tc.want))
 		}
 	}
 }
@@ -233,8 +233,8 @@ func TestParseHealthSimulatorBodies(t *testing.T) {
 		{sim.BodyIdentityUnavailable, docBodyIdentityUnavailable},
 		{sim.BodyTokenUnretrievable, docBodyTokenUnretrievable},
 	} {
-		s, err1 := ParseHealth([]byte(tc.sim))
-		d, err2 := ParseHealth([]byte(tc.doc))
+		s, err1 := parseHealth([]byte(tc.sim))
+		d, err2 := parseHealth([]byte(tc.doc))
 		if err1 != nil || err2 != nil || !sameHealth(s, d) {
 			t.Errorf("simulator body %s = %s, %v; documented body = %s, %v", tc.sim, fmtHealth(s), err1, fmtHealth(d), err2)
 		}
@@ -244,9 +244,9 @@ func TestParseHealthSimulatorBodies(t *testing.T) {
 func TestParseHealthLargeMessage(t *testing.T) {
 	msg := strings.Repeat("Identity Service unavailable ", 1<<20/29+1)[:1<<20] // 1 MiB
 	body := `{"HasProblem":true,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":false,"IsAccessTokenRetrievableForSystemActions":false,"Message":"` + msg + `"}`
-	h, err := ParseHealth([]byte(body))
+	h, err := parseHealth([]byte(body))
 	if err != nil {
-		t.Fatalf("ParseHealth of a 1 MiB Message: %v", err)
+		t.Fatalf("parseHealth of a 1 MiB Message: %v", err)
 	}
 	if got, want := len(h.Message), 1<<20; got != want {
 		t.Errorf("len(Message) = %d, want %d", got, want)
@@ -290,15 +290,15 @@ func TestParseHealthDeepNesting(t *testing.T) {
 		{"escaped quotes inside a string", []byte(`{"HasProblem":false,` + docFlagsTrue + `,"x":"\"[[\\\"","y":[[1]]}`), false},
 	} {
 		start := time.Now()
-		_, err := ParseHealth(tc.body)
+		_, err := parseHealth(tc.body)
 		t.Logf("%s: %d bytes parsed in %v", tc.name, len(tc.body), time.Since(start))
 		switch {
 		case tc.wantErr && err == nil:
-			t.Errorf("%s: ParseHealth accepted it", tc.name)
-		case tc.wantErr && !errors.Is(err, ErrNotHealthJSON):
-			t.Errorf("%s: error %v does not wrap ErrNotHealthJSON", tc.name, err)
+			t.Errorf("%s: parseHealth accepted it", tc.name)
+		case tc.wantErr && !errors.Is(err, errNotHealthJSON):
+			t.Errorf("%s: error %v does not wrap errNotHealthJSON", tc.name, err)
 		case !tc.wantErr && err != nil:
-			t.Errorf("%s: ParseHealth error %v", tc.name, err)
+			t.Errorf("%s: parseHealth error %v", tc.name, err)
 		}
 	}
 }
@@ -475,7 +475,7 @@ var healthCorpus = []string{
 
 // encodeHealth writes h as the health JSON. Strings are escaped byte by
 // byte, without the UTF-8 repair of encoding/json, so that any Message
-// ParseHealth returned must come back unchanged.
+// parseHealth returned must come back unchanged.
 func encodeHealth(h report.Health) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"HasProblem":%t`, h.HasProblem)
@@ -514,26 +514,26 @@ func FuzzParseHealth(f *testing.F) {
 	}
 	maxSummary := plugin.MaxLine - len(report.Name+" CRITICAL - ")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		h, err := ParseHealth(body)
+		h, err := parseHealth(body)
 		if err != nil {
-			if !errors.Is(err, ErrNotHealthJSON) {
-				t.Fatalf("ParseHealth(%q) error %q does not wrap ErrNotHealthJSON", body, err)
+			if !errors.Is(err, errNotHealthJSON) {
+				t.Fatalf("parseHealth(%q) error %q does not wrap errNotHealthJSON", body, err)
 			}
 			if !sameHealth(h, report.Health{}) {
-				t.Fatalf("ParseHealth(%q) returned %s with its error", body, fmtHealth(h))
+				t.Fatalf("parseHealth(%q) returned %s with its error", body, fmtHealth(h))
 			}
 			return
 		}
 		if !json.Valid(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))) {
-			t.Fatalf("ParseHealth accepted %q, which encoding/json rejects (after a byte order mark)", body)
+			t.Fatalf("parseHealth accepted %q, which encoding/json rejects (after a byte order mark)", body)
 		}
 		if h.SettingsFilledIn == nil || h.IdentityServiceAvailable == nil || h.TokenRetrievable == nil {
-			t.Fatalf("ParseHealth(%q) = %s: a required flag is unknown", body, fmtHealth(h))
+			t.Fatalf("parseHealth(%q) = %s: a required flag is unknown", body, fmtHealth(h))
 		}
 		enc := encodeHealth(h)
-		h2, err := ParseHealth(enc)
+		h2, err := parseHealth(enc)
 		if err != nil || !sameHealth(h, h2) {
-			t.Fatalf("ParseHealth(%q) = %s, re-encoded as %q parses to %s, %v", body, fmtHealth(h), enc, fmtHealth(h2), err)
+			t.Fatalf("parseHealth(%q) = %s, re-encoded as %q parses to %s, %v", body, fmtHealth(h), enc, fmtHealth(h2), err)
 		}
 		if h.HasProblem && h.Healthy() {
 			t.Fatalf("%s is Healthy with HasProblem true", fmtHealth(h))

@@ -26,11 +26,11 @@ import (
 )
 
 // discoveryPath is the OpenID Connect discovery document below the Identity
-// Service URL; FallbackTokenPath is IdentityServer's token endpoint, used by
+// Service URL; fallbackTokenPath is IdentityServer's token endpoint, used by
 // the plugin's own login when there is no discovery document.
 const (
 	discoveryPath     = "/.well-known/openid-configuration"
-	FallbackTokenPath = "/connect/token"
+	fallbackTokenPath = "/connect/token"
 )
 
 // Identity is the Creatio Identity Service and the OAuth client that Creatio
@@ -69,14 +69,14 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 	var ep *Endpoint
 	switch {
 	case p.Whose == report.PluginLogin && resp.StatusCode == 404:
-		fallback := web.Below(id.URL, FallbackTokenPath)
+		fallback := web.Below(id.URL, fallbackTokenPath)
 		return &Endpoint{URL: fallback, Note: "no discovery document (HTTP 404); trying " + web.RedactURL(fallback)}, nil
 	case web.Overloaded(resp.StatusCode) || resp.StatusCode < 200 || resp.StatusCode > 299:
 		err = errors.New(id.Client.Status(resp))
 	case resp.TooLarge:
 		err = fmt.Errorf("the answer is larger than the %d-byte cap (--max-body)", id.Client.MaxBody())
 	default:
-		ep, err = ParseDiscovery(resp.Body)
+		ep, err = parseDiscovery(resp.Body)
 	}
 	if err != nil {
 		var bad *EndpointError
@@ -147,10 +147,10 @@ func (e *EndpointError) text(say func(string, int) string) string {
 	return fmt.Sprintf("token_endpoint %q is not an http(s) URL", say(e.Value, 80))
 }
 
-// ParseDiscovery reads the token_endpoint of an OpenID Connect discovery
+// parseDiscovery reads the token_endpoint of an OpenID Connect discovery
 // document, which must be an absolute http or https URL, and the client
 // authentication methods it lists.
-func ParseDiscovery(body []byte) (*Endpoint, error) {
+func parseDiscovery(body []byte) (*Endpoint, error) {
 	o, err := web.ReadObject(body)
 	if err != nil {
 		return nil, errors.New("not JSON")
@@ -185,9 +185,9 @@ type Claims struct {
 	ClientID      string
 }
 
-// ParseJWTClaims decodes, without verifying, the payload of a JWT. A token
+// parseJWTClaims decodes, without verifying, the payload of a JWT. A token
 // that is not a JWT is an error.
-func ParseJWTClaims(token string) (Claims, error) {
+func parseJWTClaims(token string) (Claims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return Claims{}, errors.New("not a JWT")

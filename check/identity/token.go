@@ -29,27 +29,27 @@ type Token struct {
 	Claims      *Claims
 }
 
-// OAuthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
-type OAuthError struct {
+// oauthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
+type oauthError struct {
 	Code        string // error, e.g. "invalid_client"
 	Description string // error_description, may be empty
 }
 
-func (e *OAuthError) Error() string {
+func (e *oauthError) Error() string {
 	if e.Description == "" {
 		return e.Code
 	}
 	return e.Code + " (" + e.Description + ")"
 }
 
-// ParseToken reads a token endpoint's answer: JSON, or a form-encoded body
+// parseToken reads a token endpoint's answer: JSON, or a form-encoded body
 // when the Content-Type says application/x-www-form-urlencoded or
 // text/plain (as some servers send). An "error" member (not null, not
-// empty) makes it an *OAuthError, whatever the status; otherwise the answer must hold an
+// empty) makes it an *oauthError, whatever the status; otherwise the answer must hold an
 // access_token. expires_in may be a number or a string; one that is not a
 // positive number of seconds below 2^31 counts as absent. The status is
 // for the caller to judge.
-func ParseToken(contentType string, body []byte) (*Token, error) {
+func parseToken(contentType string, body []byte) (*Token, error) {
 	var get func(string) (string, bool)
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
 		form, err := url.ParseQuery(strings.TrimPrefix(string(body), "\ufeff"))
@@ -75,7 +75,7 @@ func ParseToken(contentType string, body []byte) (*Token, error) {
 	}
 	if code, ok := get("error"); ok {
 		desc, _ := get("error_description")
-		return nil, &OAuthError{Code: code, Description: desc}
+		return nil, &oauthError{Code: code, Description: desc}
 	}
 	access, _ := get("access_token")
 	if access == "" {
@@ -88,7 +88,7 @@ func ParseToken(contentType string, body []byte) (*Token, error) {
 			tok.ExpiresIn = int64(n)
 		}
 	}
-	if c, err := ParseJWTClaims(access); err == nil {
+	if c, err := parseJWTClaims(access); err == nil {
 		tok.Claims = &c
 	}
 	return tok, nil
@@ -104,14 +104,14 @@ type ClientAuth string
 // endpoint refuses the client authentication (see attempt.refused), the
 // form body.
 const (
-	AuthAuto  ClientAuth = "auto"
-	AuthBasic ClientAuth = "basic"
-	AuthPost  ClientAuth = "post"
+	authAuto  ClientAuth = "auto"
+	authBasic ClientAuth = "basic"
+	authPost  ClientAuth = "post"
 )
 
 // method is the OAuth name of a client authentication method.
 func (a ClientAuth) method() string {
-	if a == AuthBasic {
+	if a == authBasic {
 		return "client_secret_basic"
 	}
 	return "client_secret_post"
@@ -119,25 +119,25 @@ func (a ClientAuth) method() string {
 
 // methods are the client authentications to try, in order, for ep.
 func (id *Identity) methods(ep *Endpoint) []ClientAuth {
-	if id.Auth == AuthBasic || id.Auth == AuthPost {
+	if id.Auth == authBasic || id.Auth == authPost {
 		return []ClientAuth{id.Auth}
 	}
-	basic := slices.Contains(ep.Methods, AuthBasic.method())
-	post := slices.Contains(ep.Methods, AuthPost.method())
+	basic := slices.Contains(ep.Methods, authBasic.method())
+	post := slices.Contains(ep.Methods, authPost.method())
 	switch {
 	case basic && !post:
-		return []ClientAuth{AuthBasic}
+		return []ClientAuth{authBasic}
 	case post && !basic:
-		return []ClientAuth{AuthPost}
+		return []ClientAuth{authPost}
 	}
-	return []ClientAuth{AuthBasic, AuthPost}
+	return []ClientAuth{authBasic, authPost}
 }
 
 // unspoken is the list of client authentication methods of a discovery
 // document that names none the plugin speaks (private_key_jwt,
 // tls_client_auth, ...), for advice; "" when it names one or none at all.
 func unspoken(methods []string) string {
-	if len(methods) == 0 || slices.Contains(methods, AuthBasic.method()) || slices.Contains(methods, AuthPost.method()) {
+	if len(methods) == 0 || slices.Contains(methods, authBasic.method()) || slices.Contains(methods, authPost.method()) {
 		return ""
 	}
 	names := make([]string, 0, 3)
@@ -210,7 +210,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	c := id.Client
 	form := url.Values{"grant_type": {"client_credentials"}}
 	var edit func(*http.Request)
-	if auth == AuthBasic {
+	if auth == authBasic {
 		cred := url.QueryEscape(id.ClientID) + ":" + url.QueryEscape(id.Secret)
 		edit = func(req *http.Request) {
 			req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
@@ -228,8 +228,8 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if resp.TooLarge {
 		return attempt{f: id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))}
 	}
-	tok, err := ParseToken(resp.ContentType(), resp.Body)
-	var oe *OAuthError
+	tok, err := parseToken(resp.ContentType(), resp.Body)
+	var oe *oauthError
 	errors.As(err, &oe)
 	a := attempt{tok: tok, f: id.judge(resp, oe, err, p.Whose)}
 	code := ""
@@ -255,7 +255,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 // server's own) refuses the client's credentials or request: the fault of
 // whoever set them up, the admin for the plugin's login, Creatio's settings
 // in direct mode (report.Credentials).
-func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error, whose report.Whose) *report.Failure {
+func (id *Identity) judge(resp *web.Response, oe *oauthError, err error, whose report.Whose) *report.Failure {
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""
 	if oe != nil {
@@ -311,7 +311,7 @@ func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Fai
 func (id *Identity) refused(tokenURL *url.URL, said, description string, whose report.Whose) *report.Failure {
 	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ")"
 	method := ""
-	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
+	if (id.Auth == authBasic || id.Auth == authPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
 	if whose == report.CreatioSettings {

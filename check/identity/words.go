@@ -15,7 +15,7 @@ const (
 	StepSettings        = "settings"
 	StepIdentityService = "identity_service"
 	StepToken           = "token"
-	StepDefaultResource = "default_resource"
+	stepDefaultResource = "default_resource"
 )
 
 // Check is one of the checks Creatio runs against its Identity Service,
@@ -61,7 +61,7 @@ var Checks = []Check{
 		Message: "Can't retrieve access_token for system actions from IdentityService specified in system settings OAuth20IdentityServerUrl using client_id and client_secret specified in system settings OAuth20IdentityServerClientId & OAuth20IdentityServerClientSecret.",
 	},
 	{
-		Name:   StepDefaultResource,
+		Name:   stepDefaultResource,
 		Flag:   FlagDefaultResource,
 		Title:  "the default OAuth resource is registered",
 		Failed: "default OAuth resource not registered",

@@ -18,8 +18,8 @@ var bom = []byte("\xef\xbb\xbf")
 // accepts: encoding/json's limit.
 const MaxDepth = 10000
 
-// ErrNotJSON is wrapped by ReadObject's errors for a body that is not JSON.
-var ErrNotJSON = errors.New("invalid JSON")
+// errNotJSON is wrapped by ReadObject's errors for a body that is not JSON.
+var errNotJSON = errors.New("invalid JSON")
 
 // Object is a JSON object as the servers' answers are read: every key in
 // any case (ASP.NET Core writes camelCase, .NET Framework PascalCase), the
@@ -42,7 +42,7 @@ type field struct {
 func ReadObject(body []byte) (Object, error) {
 	body = bytes.TrimPrefix(body, bom)
 	if !json.Valid(body) {
-		return Object{}, ErrNotJSON
+		return Object{}, errNotJSON
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
