@@ -197,20 +197,8 @@ func cacheNotUsed(r *report.Report, why error) {
 	case len(short) <= room:
 		r.Detail = short
 	default:
-		r.Detail = cutAtWord(short, room)
+		r.Detail = report.Cut(short, room)
 	}
-}
-
-// cutAtWord cuts s to at most n bytes at a space, marked with "...".
-func cutAtWord(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := plugin.Truncate(s, n-3)
-	if i := strings.LastIndexByte(cut, ' '); i > 0 && s[len(cut)] != ' ' {
-		cut = cut[:i] // not within a word
-	}
-	return strings.TrimRight(cut, " ,;:(") + "..."
 }
 
 // run makes the health request, with the login's perfdata kept last.

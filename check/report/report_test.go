@@ -496,3 +496,25 @@ func TestReportWriteJSONError(t *testing.T) {
 		t.Errorf("WriteJSON to a closed pipe: %v, want %v", err, io.ErrClosedPipe)
 	}
 }
+
+// Cut marks a cut with "..."; at the end of a word it keeps the word, inside
+// one it goes back to a near space, and a space far back is not worth the
+// room.
+func TestCut(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"cache file is owned by uid 1000", 23, "cache file is owned..."}, // the cut falls at the end of "owned"
+		{"cache file is owned by uid 1000", 24, "cache file is owned..."}, // inside "by": back to the space
+		{"a verylongwordthatgoeson", 12, "a verylon..."},                  // the space is far back
+		{"x, y; z", 7, "x, y; z"},
+		{"x, y; zzzz", 8, "x, y..."},
+	} {
+		if got := Cut(tc.s, tc.n); got != tc.want || len(got) > tc.n {
+			t.Errorf("Cut(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}

@@ -166,26 +166,29 @@ const room = plugin.MaxLine - len(Name+" CRITICAL - ")
 // JSON have the whole text and fix.
 func Fit(text, advice string) string {
 	text = strings.TrimRight(plugin.Sanitize(text), " ;")
-	advice = cutWords(plugin.Sanitize(advice), room/2)
+	advice = Cut(plugin.Sanitize(advice), room/2)
 	if advice == "" {
-		return cutWords(text, room)
+		return Cut(text, room)
 	}
 	sep := "; "
 	if strings.HasSuffix(text, ".") || strings.HasSuffix(text, "?") || strings.HasSuffix(text, ":") {
 		sep = " "
 	}
-	return cutWords(text, room-len(sep)-len(advice)) + sep + advice
+	return Cut(text, room-len(sep)-len(advice)) + sep + advice
 }
 
-// cutWords cuts s to at most n bytes, at a space when one is near, and
-// marks the cut with "...".
-func cutWords(s string, n int) string {
+// Cut cuts s to at most n bytes for line 1 and marks the cut with "...":
+// back to the last space when the cut falls inside a word and a space is
+// near (in the last quarter), else inside the word, never in a UTF-8
+// sequence. It is the one cutter of line 1: Fit cuts with it, and the
+// detail of line 1 is cut with it where it has less room.
+func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	t := plugin.Truncate(s, n-3)
-	if i := strings.LastIndexByte(t, ' '); i > len(t)*3/4 {
-		t = t[:i]
+	if i := strings.LastIndexByte(t, ' '); i > len(t)*3/4 && s[len(t)] != ' ' {
+		t = t[:i] // not within a word
 	}
-	return strings.TrimRight(t, " ,.;:") + "..."
+	return strings.TrimRight(t, " ,.;:(") + "..."
 }
