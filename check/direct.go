@@ -69,7 +69,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	start = time.Now()
 	tok, notes, fl := d.Identity.Token(ctx, ep, d.Policy)
 	if tok != nil { // the server's token_type, said through the door before Inspect quotes it
-		tok.Type = d.Identity.Client.Said(tok.Type, 40)
+		tok.Type = d.Identity.Client.Clean(tok.Type, 40)
 	}
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
 	if ep.Note != "" {
@@ -82,7 +82,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	}
 	r.Health.TokenRetrievable = &t
 	r.Health.HasProblem = false
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Said(tok.Type, 40), tok.ExpiresIn)})
+	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Clean(tok.Type, 40), tok.ExpiresIn)})
 	return tok
 }
 

@@ -255,7 +255,7 @@ func (e *Endpoint) request(ctx context.Context, r *report.Report) (*answer, *req
 	var first *answer
 	var tried []string
 	for i, rt := range runtimes {
-		u := web.Below(e.Base, healthPath[rt])
+		u := web.JoinPath(e.Base, healthPath[rt])
 		tried = append(tried, u.Path)
 		start := time.Now()
 		resp, err := e.Client.Send(ctx, http.MethodGet, u, "", nil, e.apply)
@@ -448,11 +448,11 @@ func (e *Endpoint) redirected(resp *web.Response) *report.Failure {
 	case err != nil:
 		return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d without a usable Location", resp.StatusCode), "check Creatio's web server")
 	case web.IsLoginPath(loc.Path):
-		return e.authFailure("a redirect to "+e.Client.Said(loc.EscapedPath(), 100), resp.StatusCode)
+		return e.authFailure("a redirect to "+e.Client.Clean(loc.EscapedPath(), 100), resp.StatusCode)
 	case loc.Scheme != "http" && loc.Scheme != "https":
-		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Said(loc.Scheme, 20)), "check --url and Creatio's web server")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Clean(loc.Scheme, 20)), "check --url and Creatio's web server")
 	case !web.SameOrigin(resp.URL, loc):
-		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Said(loc.Host, 100)), "point --url at it")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Clean(loc.Host, 100)), "point --url at it")
 	}
 	return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d to %s", resp.StatusCode, e.Client.URLText(loc)), "point --url at the final address")
 }

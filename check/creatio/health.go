@@ -29,7 +29,7 @@ func parseHealth(body []byte) (report.Health, error) {
 		return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 	}
 	for _, key := range []string{identity.FlagHasProblem, identity.FlagSettingsFilledIn, identity.FlagIdentityService, identity.FlagTokenRetrievable, identity.FlagDefaultResource, identity.FlagMessage} {
-		if err := o.Twice(key); err != nil {
+		if err := o.Unique(key); err != nil {
 			return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 		}
 	}

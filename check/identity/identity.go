@@ -61,7 +61,7 @@ type Endpoint struct {
 // Its failure is Creatio's "IdentityService ... is unavailable" with the
 // cause, in the identity_service step.
 func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *report.Failure) {
-	u := web.Below(id.URL, discoveryPath)
+	u := web.JoinPath(id.URL, discoveryPath)
 	resp, err := id.Client.Get(ctx, u)
 	if err != nil {
 		return nil, unavailable(id.Client.Describe(err, "the discovery request", u, p), u)
@@ -69,7 +69,7 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 	var ep *Endpoint
 	switch {
 	case p.Whose == report.PluginLogin && resp.StatusCode == 404:
-		fallback := web.Below(id.URL, fallbackTokenPath)
+		fallback := web.JoinPath(id.URL, fallbackTokenPath)
 		return &Endpoint{URL: fallback, Note: "no discovery document (HTTP 404); trying " + web.RedactURL(fallback)}, nil
 	case web.Overloaded(resp.StatusCode) || resp.StatusCode < 200 || resp.StatusCode > 299:
 		err = errors.New(id.Client.Status(resp))
@@ -82,7 +82,7 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 		var bad *EndpointError
 		text := err.Error() // the plugin's own words
 		if errors.As(err, &bad) {
-			text = bad.text(id.Client.Said)
+			text = bad.text(id.Client.Clean)
 		}
 		return nil, unavailable(report.Failed(report.Server, "the discovery document: "+text, serverFix), u)
 	}

@@ -185,7 +185,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		a = id.request(ctx, ep.URL, auth, p)
 		if a.f == nil {
 			c.Secrets().Add(a.tok.AccessToken)
-			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Clean(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
 			return a.tok, append(notes, "token: client authentication "+auth.method()+" accepted"), nil
 		}
 		switch {
@@ -240,8 +240,8 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if a.f != nil {
 		a.answer = c.Status(resp) + ": " + c.Sample(resp)
 		if code != "" {
-			a.answer = c.Status(resp) + ": " + c.Said(code, 60)
-			if d := c.Said(oe.Description, 200); d != "" {
+			a.answer = c.Status(resp) + ": " + c.Clean(code, 60)
+			if d := c.Clean(oe.Description, 200); d != "" {
 				a.answer += " (" + d + ")"
 			}
 		}
@@ -259,17 +259,17 @@ func (id *Identity) judge(resp *web.Response, oe *oauthError, err error, whose r
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""
 	if oe != nil {
-		said = id.Client.Said(oe.Code, 60)
+		said = id.Client.Clean(oe.Code, 60)
 		if said == "" {
 			said = "an empty OAuth error code"
 		}
-		if d := id.Client.Said(oe.Description, 120); d != "" {
+		if d := id.Client.Clean(oe.Description, 120); d != "" {
 			said += " (" + d + ")"
 		}
 	}
 	whole := func(f *report.Failure) *report.Failure {
 		if oe != nil && oe.Description != "" { // the server's own words, whole, for -vv and JSON
-			f.Detail = f.Long() + "; error_description: " + id.Client.Said(oe.Description, 4000)
+			f.Detail = f.Long() + "; error_description: " + id.Client.Clean(oe.Description, 4000)
 		}
 		return f
 	}

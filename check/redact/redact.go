@@ -35,7 +35,7 @@
 // What it must not do: print, log or keep anything but the registered
 // secrets; clean text (callers redact the raw fragment first, then sanitise
 // and cut it, since a secret with '|', a non-breaking space or two spaces is
-// found only in raw text: [Secrets.Said] does it in that order); cost
+// found only in raw text: [Secrets.Clean] does it in that order); cost
 // start-up time (no regexp, no html package, no table built before a secret
 // is registered: the plugin is a one-shot process).
 package redact
@@ -179,12 +179,12 @@ func (s *Secrets) Redact(text string) string {
 	return text
 }
 
-// Said returns a server's words (an error_description, a body sample,
+// Clean returns a server's words (an error_description, a body sample,
 // Creatio's Message) as a status line may show them: redacted while still
 // raw, then made one line by [plugin.Sanitize] and cut to n bytes by
 // [plugin.Truncate], so that no part of a secret survives the cut. A
 // marker the cut would halve is left out whole.
-func (s *Secrets) Said(text string, n int) string {
+func (s *Secrets) Clean(text string, n int) string {
 	return Cut(plugin.Sanitize(s.Redact(text)), n)
 }
 

@@ -210,35 +210,35 @@ func TestRedactCut(t *testing.T) {
 }
 
 // TestRedactRawBeforeClean: secrets that cleaning would change are found in
-// raw text, and Said cleans only after.
+// raw text, and Clean cleans only after.
 func TestRedactRawBeforeClean(t *testing.T) {
 	for _, sec := range secretsUnderTest {
 		var s Secrets
 		s.Add(sec.secret)
 		in := "Message: wrong password " + sec.secret + " for Supervisor"
-		if got, want := s.Said(in, 200), "Message: wrong password [redacted] for Supervisor"; got != want {
-			t.Errorf("%s: Said(%q) = %q, want %q", sec.name, in, got, want)
+		if got, want := s.Clean(in, 200), "Message: wrong password [redacted] for Supervisor"; got != want {
+			t.Errorf("%s: Clean(%q) = %q, want %q", sec.name, in, got, want)
 		}
 		// A body sample cut before redaction would keep the beginning.
 		before, after := `{"Message":"wrong password `, `","Code":401}`
 		body := before + sec.secret + after
 		for n := 1; n < len(body); n += 7 {
-			got := s.Said(body[:n], 40)
+			got := s.Clean(body[:n], 40)
 			if leaked(got, sec.secret, before, after) || len(got) > 40 || !utf8.ValidString(got) {
-				t.Errorf("%s: Said(body[:%d], 40) = %q", sec.name, n, got)
+				t.Errorf("%s: Clean(body[:%d], 40) = %q", sec.name, n, got)
 			}
 		}
 	}
 	var s Secrets
 	s.Add("secret value")
 	for n, want := range map[int]string{0: "", 5: "said", 13: "said", 14: "said", 15: "said [redacted]", 16: "said [redacted]"} {
-		if got := s.Said("said secret value twice", n); got != want {
-			t.Errorf("Said(…, %d) = %q, want %q", n, got, want)
+		if got := s.Clean("said secret value twice", n); got != want {
+			t.Errorf("Clean(…, %d) = %q, want %q", n, got, want)
 		}
 	}
 	var none *Secrets
-	if got := none.Said("a|b  c\n", 3); got != "a/b" {
-		t.Errorf("nil Secrets: Said = %q, want %q", got, "a/b")
+	if got := none.Clean("a|b  c\n", 3); got != "a/b" {
+		t.Errorf("nil Secrets: Clean = %q, want %q", got, "a/b")
 	}
 }
 

@@ -97,7 +97,7 @@ func (r *Report) Fail(p Policy, f *Failure) *Report {
 func (r *Report) Result(v int) plugin.Result {
 	res := plugin.Result{Name: Name, State: r.State, Summary: r.Summary, Perf: r.Perf}
 	if v >= 1 && r.Detail != "" && len(r.Summary)+len(r.Detail)+3 <= room {
-		res.Summary += " (" + r.Detail + ")" // only where it fits: line 1 is cut once, by Fit
+		res.Summary += " (" + r.Detail + ")" // only where it fits: line 1 is cut once, by joinLine
 	}
 	if v >= 2 || r.State != plugin.OK {
 		for _, s := range r.Steps {

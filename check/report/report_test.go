@@ -43,7 +43,7 @@ func TestReportResult(t *testing.T) {
 			{Name: "identity_service", State: plugin.Critical, Detail: "IsIdentityServiceAvailable false: the Identity Service is not available to Creatio", Fix: identityFix},
 			{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false (follows from the identity_service step)"},
 		}
-		return &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Identity Service down.", "Check the Identity Service and that its URL is reachable from the Creatio server."), Detail: "HTTP 500",
+		return &Report{Mode: "endpoint", State: plugin.Critical, Summary: joinLine("Identity Service down.", "Check the Identity Service and that its URL is reachable from the Creatio server."), Detail: "HTTP 500",
 			Steps: steps, Health: &h, Perf: perf, Notes: []string{"a note"}}
 	}
 	unreachable := func() *Report {
@@ -226,7 +226,7 @@ func TestReportWriteJSON(t *testing.T) {
 		{Name: "identity_service", State: plugin.OK, Detail: "the Identity Service is available"},
 		{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false: no access token for system actions is retrievable", Fix: "fill them in"},
 	}
-	r := &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Can't retrieve access_token.", "Check the client id and secret system settings."), Steps: steps, Health: &h,
+	r := &Report{Mode: "endpoint", State: plugin.Critical, Summary: joinLine("Can't retrieve access_token.", "Check the client id and secret system settings."), Steps: steps, Health: &h,
 		Perf: []plugin.Perf{
 			{Label: "time", Value: 0.123456, Unit: "s"},
 			{Label: "size", Value: 380, Unit: "B"},
@@ -459,9 +459,9 @@ func TestFit(t *testing.T) {
 		{"long text alone", long, "", func(s string) bool { return strings.HasSuffix(s, "word...") }},
 		{"one long word", strings.Repeat("x", 400), "", func(s string) bool { return strings.HasSuffix(s, "x...") }},
 	} {
-		got := Fit(tc.text, tc.advice)
+		got := joinLine(tc.text, tc.advice)
 		if len(got) > room || !tc.check(got) {
-			t.Errorf("%s: Fit = %q (%d bytes, room %d)", tc.name, got, len(got), room)
+			t.Errorf("%s: joinLine = %q (%d bytes, room %d)", tc.name, got, len(got), room)
 		}
 	}
 }

@@ -147,24 +147,24 @@ func (f *Failure) Long() string {
 }
 
 // Line is f for line 1: the text and the advice, fitted once into the
-// room a status line has (see Fit).
+// room a status line has (see joinLine).
 func (f *Failure) Line() string {
 	advice := f.Hint
 	if advice == "" && f.Kind != Rated {
 		advice = f.Fix
 	}
-	return Fit(f.Text, advice)
+	return joinLine(f.Text, advice)
 }
 
 // room is what a summary may take of line 1 after "CREATIO OAUTH CRITICAL - ".
 const room = plugin.MaxLine - len(Name+" CRITICAL - ")
 
-// Fit joins what happened and what to do ("text; advice") so that line 1
+// joinLine joins what happened and what to do ("text; advice") so that line 1
 // stays within plugin.MaxLine: an advice longer than half the room is cut
 // to half (at a word, marked "..."), and the text is cut to what is left.
 // A summary is cut here once, never again by the output; long output and
 // JSON have the whole text and fix.
-func Fit(text, advice string) string {
+func joinLine(text, advice string) string {
 	text = strings.TrimRight(plugin.Sanitize(text), " ;")
 	advice = Cut(plugin.Sanitize(advice), room/2)
 	if advice == "" {
@@ -180,7 +180,7 @@ func Fit(text, advice string) string {
 // Cut cuts s to at most n bytes for line 1 and marks the cut with "...":
 // back to the last space when the cut falls inside a word and a space is
 // near (in the last quarter), else inside the word, never in a UTF-8
-// sequence. It is the one cutter of line 1: Fit cuts with it, and the
+// sequence. It is the one cutter of line 1: joinLine cuts with it, and the
 // detail of line 1 is cut with it where it has less room.
 func Cut(s string, n int) string {
 	if len(s) <= n {

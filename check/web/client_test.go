@@ -64,8 +64,8 @@ func TestRedactURLs(t *testing.T) {
 		{"https://crm.example/crm", "/api/OAuthHealthCheck", "https://crm.example/crm/api/OAuthHealthCheck"},
 		{"https://ids.example/", "/connect/token", "https://ids.example/connect/token"},
 	} {
-		if got := Below(mustURL(t, tc.base), tc.p).String(); got != tc.want {
-			t.Errorf("Below(%q, %q) = %q, want %q", tc.base, tc.p, got, tc.want)
+		if got := JoinPath(mustURL(t, tc.base), tc.p).String(); got != tc.want {
+			t.Errorf("JoinPath(%q, %q) = %q, want %q", tc.base, tc.p, got, tc.want)
 		}
 	}
 }

@@ -70,10 +70,10 @@ func (o Object) Get(key string) (gjson.Result, bool) {
 	return f.value, ok
 }
 
-// Twice says, for a key that the object holds more than once (also in two
-// spellings), how: readers disagree on which one counts. It is nil for a
-// key held once or not at all.
-func (o Object) Twice(key string) error {
+// Unique is nil for a key the object holds once or not at all; for one it
+// holds more than once (also in two spellings) it is an error that says
+// how: readers disagree on which one counts.
+func (o Object) Unique(key string) error {
 	f, ok := o.fields[strings.ToLower(key)]
 	switch {
 	case !ok || f.twice == "":

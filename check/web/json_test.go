@@ -59,11 +59,11 @@ func TestObjectKeys(t *testing.T) {
 		"absent":     "",
 	} {
 		got := ""
-		if err := o.Twice(key); err != nil {
+		if err := o.Unique(key); err != nil {
 			got = err.Error()
 		}
 		if got != want {
-			t.Errorf("Twice(%s) = %q, want %q", key, got, want)
+			t.Errorf("Unique(%s) = %q, want %q", key, got, want)
 		}
 	}
 	if v, ok := o.Text("n"); !ok || v != "3.5" {
