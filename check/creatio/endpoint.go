@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"check_creatio_oauth/check/cache"
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -420,7 +419,7 @@ func okSteps(h report.Health) []report.Step {
 // problemFailure is Creatio's problem as a failure: Creatio's Message (or
 // the cause it implies) and what to check on line 1, in the step of the
 // cause, or of no step when Creatio names no failing check.
-func problemFailure(h report.Health, cause *identity.Check) *report.Failure {
+func problemFailure(h report.Health, cause *report.Check) *report.Failure {
 	msg := h.Message
 	f := report.Failed(report.Problem, "", "")
 	f.Hint = "Open the OAuth 2.0 diagnostic in Creatio and its logs."

@@ -1,7 +1,6 @@
 package creatio
 
 import (
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -28,7 +27,7 @@ func parseHealth(body []byte) (report.Health, error) {
 	if err != nil {
 		return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 	}
-	for _, key := range []string{identity.FlagHasProblem, identity.FlagSettingsFilledIn, identity.FlagIdentityService, identity.FlagTokenRetrievable, identity.FlagDefaultResource, identity.FlagMessage} {
+	for _, key := range []string{report.FlagHasProblem, report.FlagSettingsFilledIn, report.FlagIdentityService, report.FlagTokenRetrievable, report.FlagDefaultResource, report.FlagMessage} {
 		if err := o.Unique(key); err != nil {
 			return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 		}
@@ -46,18 +45,18 @@ func parseHealth(body []byte) (report.Health, error) {
 		}
 		return nil
 	}
-	hasProblem := flag(identity.FlagHasProblem, true)
-	h.SettingsFilledIn = flag(identity.FlagSettingsFilledIn, true)
-	h.IdentityServiceAvailable = flag(identity.FlagIdentityService, true)
-	h.TokenRetrievable = flag(identity.FlagTokenRetrievable, true)
-	h.DefaultResourceRegistered = flag(identity.FlagDefaultResource, false)
-	if m, ok := o.Get(identity.FlagMessage); ok && err == nil {
+	hasProblem := flag(report.FlagHasProblem, true)
+	h.SettingsFilledIn = flag(report.FlagSettingsFilledIn, true)
+	h.IdentityServiceAvailable = flag(report.FlagIdentityService, true)
+	h.TokenRetrievable = flag(report.FlagTokenRetrievable, true)
+	h.DefaultResourceRegistered = flag(report.FlagDefaultResource, false)
+	if m, ok := o.Get(report.FlagMessage); ok && err == nil {
 		switch m.Type {
 		case gjson.String:
 			h.Message = m.Str
 		case gjson.Null:
 		default:
-			err = fmt.Errorf("%w: %q is a JSON %s, not a string", errNotHealthJSON, identity.FlagMessage, web.Kind(m))
+			err = fmt.Errorf("%w: %q is a JSON %s, not a string", errNotHealthJSON, report.FlagMessage, web.Kind(m))
 		}
 	}
 	if err != nil {
@@ -67,28 +66,13 @@ func parseHealth(body []byte) (report.Health, error) {
 	return h, nil
 }
 
-// flagValue returns the flag of h that a Creatio check reads.
-func flagValue(h report.Health, flag string) *bool {
-	switch flag {
-	case identity.FlagSettingsFilledIn:
-		return h.SettingsFilledIn
-	case identity.FlagIdentityService:
-		return h.IdentityServiceAvailable
-	case identity.FlagTokenRetrievable:
-		return h.TokenRetrievable
-	case identity.FlagDefaultResource:
-		return h.DefaultResourceRegistered
-	}
-	return nil
-}
-
 // healthSteps turns a health answer into steps and the first failing check
 // (the cause). Flags that are false after the cause are marked as following
 // from it, as Creatio stops at the first failure.
-func healthSteps(h report.Health) (steps []report.Step, cause *identity.Check) {
-	for i := range identity.Checks {
-		cs := &identity.Checks[i]
-		v := flagValue(h, cs.Flag)
+func healthSteps(h report.Health) (steps []report.Step, cause *report.Check) {
+	for i := range report.Checks {
+		cs := &report.Checks[i]
+		v := h.Flag(cs.Flag)
 		switch {
 		case v == nil:
 			continue

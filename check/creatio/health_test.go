@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -256,7 +255,7 @@ func TestParseHealthLargeMessage(t *testing.T) {
 	if got, max := len(s), plugin.MaxLine-len(report.Name+" CRITICAL - "); got > max {
 		t.Errorf("problemFailure(...).Line() of a 1 MiB Message is %d bytes, want at most %d", got, max)
 	}
-	if got, want := s, "Identity Service unavailable"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "... "+identity.Checks[1].Hint) {
+	if got, want := s, "Identity Service unavailable"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "... "+report.Checks[1].Hint) {
 		t.Errorf("problemFailure(...).Line() = %q, want %q..., cut, and the hint", got, want)
 	}
 }
@@ -409,11 +408,11 @@ func TestHealthSteps(t *testing.T) {
 }
 
 func TestProblemSummary(t *testing.T) {
-	settings, ids, token, resource := &identity.Checks[0], &identity.Checks[1], &identity.Checks[2], &identity.Checks[3]
+	settings, ids, token, resource := &report.Checks[0], &report.Checks[1], &report.Checks[2], &report.Checks[3]
 	for _, tc := range []struct {
 		name  string
 		h     report.Health
-		cause *identity.Check
+		cause *report.Check
 		want  string
 	}{
 		{"documented message", healthOf(true, yes, no, no, nil, sim.MessageIdentityUnavailable), ids,
@@ -483,10 +482,10 @@ func encodeHealth(h report.Health) []byte {
 		key string
 		v   *bool
 	}{
-		{identity.FlagSettingsFilledIn, h.SettingsFilledIn},
-		{identity.FlagIdentityService, h.IdentityServiceAvailable},
-		{identity.FlagTokenRetrievable, h.TokenRetrievable},
-		{identity.FlagDefaultResource, h.DefaultResourceRegistered},
+		{report.FlagSettingsFilledIn, h.SettingsFilledIn},
+		{report.FlagIdentityService, h.IdentityServiceAvailable},
+		{report.FlagTokenRetrievable, h.TokenRetrievable},
+		{report.FlagDefaultResource, h.DefaultResourceRegistered},
 	} {
 		if f.v != nil {
 			fmt.Fprintf(&b, `,%q:%t`, f.key, *f.v)

@@ -69,9 +69,9 @@ func TestDiscover(t *testing.T) {
 			if f == nil {
 				t.Fatalf("Discover = %v, want a failure with %q", ep.URL, tc.wantText)
 			}
-			if st := tc.p.State(f.Kind); st != tc.wantState || f.Step != StepIdentityService ||
-				!strings.HasPrefix(f.Text, Unavailable+": ") || !strings.Contains(f.Text, tc.wantText) || strings.ContainsAny(f.Text, "\x1b\n") {
-				t.Errorf("failure %v %s %q, want %v identity_service %q...%q", st, f.Step, f.Text, tc.wantState, Unavailable, tc.wantText)
+			if st := tc.p.State(f.Kind); st != tc.wantState || f.Step != report.StepIdentityService ||
+				!strings.HasPrefix(f.Text, report.Unavailable+": ") || !strings.Contains(f.Text, tc.wantText) || strings.ContainsAny(f.Text, "\x1b\n") {
+				t.Errorf("failure %v %s %q, want %v identity_service %q...%q", st, f.Step, f.Text, tc.wantState, report.Unavailable, tc.wantText)
 			}
 			if !strings.Contains(f.Long(), "GET ") || f.Fix == "" {
 				t.Errorf("detail %q and fix %q: want the URL asked and what to do", f.Long(), f.Fix)
@@ -113,7 +113,7 @@ func TestCheckTokenEndpoint(t *testing.T) {
 		switch {
 		case tc.wantText == "" && f != nil:
 			t.Errorf("%s: refused: %q", tc.name, f.Text)
-		case tc.wantText != "" && (f == nil || f.Step != StepToken || !strings.Contains(f.Long(), tc.wantText) || !strings.Contains(f.Long(), "the client secret was not sent")):
+		case tc.wantText != "" && (f == nil || f.Step != report.StepToken || !strings.Contains(f.Long(), tc.wantText) || !strings.Contains(f.Long(), "the client secret was not sent")):
 			t.Errorf("%s: %+v, want a refusal in the token step saying %q", tc.name, f, tc.wantText)
 		}
 		if !strings.Contains(ep.Note, tc.wantNote) || (tc.wantNote == "") != (ep.Note == "") {

@@ -1,7 +1,7 @@
 // Package identity is the Creatio Identity Service as Creatio and the plugin
 // use it: the discovery document, the client_credentials token request with
-// either client authentication, the token's own checks (type, lifetime,
-// clock), and Creatio's words for each of its checks (words.go). It decides
+// either client authentication and the token's own checks (type, lifetime,
+// clock), said in Creatio's words (report's health.go). It decides
 // once, where a request fails, what kind of failure that is and what to do
 // about it; the Creatio login and direct mode above it only report it. It
 // speaks HTTP through package web and knows nothing of Creatio's own
@@ -93,9 +93,9 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 // Creatio's words, keeping its kind and its fix; the detail names u.
 func unavailable(cause *report.Failure, u *url.URL) *report.Failure {
 	f := *cause
-	f.Step = StepIdentityService
-	f.Text = Unavailable + ": " + cause.Text
-	f.Detail = Unavailable + ": GET " + web.RedactURL(u) + ": " + cause.Long()
+	f.Step = report.StepIdentityService
+	f.Text = report.Unavailable + ": " + cause.Text
+	f.Detail = report.Unavailable + ": GET " + web.RedactURL(u) + ": " + cause.Long()
 	return &f
 }
 
@@ -118,7 +118,7 @@ func (id *Identity) checkTokenEndpoint(ep *Endpoint) *report.Failure {
 		}
 		return &report.Failure{
 			Kind:   report.Server,
-			Step:   StepToken,
+			Step:   report.StepToken,
 			Text:   "insecure token_endpoint " + id.Client.URLText(tokenURL) + ": the plugin sends no secret over plain http",
 			Hint:   "make the Identity Service publish its https address",
 			Fix:    "make the Identity Service publish its https address (its public origin, behind any TLS proxy), or give an http --identity-url on a test stand",

@@ -543,7 +543,7 @@ func TestIdentityToken(t *testing.T) {
 		if tc.wantFail != "" {
 			if f == nil {
 				t.Errorf("%s: Token = %+v, want the failure %q", tc.name, tok, tc.wantFail)
-			} else if st := (report.Policy{Whose: report.CreatioSettings}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
+			} else if st := (report.Policy{Whose: report.CreatioSettings}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, report.Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
 				t.Errorf("%s: Token failed with %v %q, want CRITICAL %q and any advice", tc.name, st, f.Text, tc.wantFail)
 			}
 			continue

@@ -64,7 +64,7 @@ func TestTokenRules(t *testing.T) {
 			if f == nil {
 				t.Fatal("no failure")
 			}
-			if f.Kind != tc.kind || f.Step != StepToken || !strings.Contains(f.Line(), tc.says) {
+			if f.Kind != tc.kind || f.Step != report.StepToken || !strings.Contains(f.Line(), tc.says) {
 				t.Errorf("kind %v step %s %q, want kind %v %q", f.Kind, f.Step, f.Line(), tc.kind, tc.says)
 			}
 			own, direct := report.Policy{}, report.Policy{Whose: report.CreatioSettings}

@@ -300,9 +300,9 @@ func (id *Identity) judge(resp *web.Response, oe *oauthError, err error, whose r
 // words; the detail names the client and the endpoint.
 func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Failure {
 	f := *cause
-	f.Step = StepToken
-	f.Text = Unretrievable + ": " + cause.Text
-	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
+	f.Step = report.StepToken
+	f.Text = report.Unretrievable + ": " + cause.Text
+	f.Detail = report.Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
 	return &f
 }
 
@@ -318,15 +318,15 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string, whose r
 		// Direct mode holds a copy of Creatio's secret: after a rotation
 		// the copy is the usual culprit, so both are named.
 		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
-		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+credentialsFix)
+		f := report.Failed(report.Credentials, report.Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+report.CredentialsFix)
 		f.Hint = "check the id/secret settings and this check's copy"
 		f.Detail = f.Text + where
-		return f.In(StepToken)
+		return f.In(report.StepToken)
 	}
 	f := report.Failed(report.Credentials, "cannot log in, OAuth health not measured: token request: "+said,
 		method+"check --client-id and the client secret ("+cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")+")")
 	f.Detail = f.Text + where
-	return f.In(StepToken)
+	return f.In(report.StepToken)
 }
 
 // unspoken is refusal f of a client whose Identity Service lists only
@@ -346,3 +346,6 @@ func (id *Identity) unspoken(f *report.Failure, listed string, whose report.Whos
 	}
 	return &g
 }
+
+// serverFix is what to do when the Identity Service itself fails.
+const serverFix = "check the Identity Service log and load"

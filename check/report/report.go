@@ -1,7 +1,8 @@
 // Package report holds the outcome of one run and the rule that gives it
 // its state: Kind, Failure and Policy (rule.go), Report with its steps and
-// perfdata, its Nagios rendering and its JSON, and the words for times and
-// thresholds. It knows what a check found, not how: it makes no request and
+// perfdata, its Nagios rendering and its JSON, the words for times and
+// thresholds, and Creatio's health vocabulary (health.go: its flags, its
+// checks with their documented words and fixes, the step names). It knows what a check found, not how: it makes no request and
 // knows neither HTTP nor Creatio's endpoints; every package of check/
 // imports it, and it imports only plugin.
 package report
