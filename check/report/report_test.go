@@ -518,3 +518,27 @@ func TestCut(t *testing.T) {
 		}
 	}
 }
+
+// Each of Creatio's checks reads a flag of Health by its JSON key, in
+// Creatio's order; other keys read none.
+func TestHealthFlag(t *testing.T) {
+	a, b, c, d := true, false, true, false
+	h := Health{SettingsFilledIn: &a, IdentityServiceAvailable: &b, TokenRetrievable: &c, DefaultResourceRegistered: &d}
+	want := []*bool{&a, &b, &c, &d}
+	if len(Checks) != len(want) {
+		t.Fatalf("%d checks, want %d", len(Checks), len(want))
+	}
+	for i, c := range Checks {
+		if got := h.Flag(c.Flag); got != want[i] {
+			t.Errorf("Flag(%s) = %p, want the field %p", c.Flag, got, want[i])
+		}
+		if c.Name == "" || c.Title == "" || c.Failed == "" || c.Hint == "" || c.Fix == "" {
+			t.Errorf("check %s lacks words: %+v", c.Flag, c)
+		}
+	}
+	for _, key := range []string{FlagHasProblem, FlagMessage, "isSystemSettingsFilledIn"} {
+		if got := h.Flag(key); got != nil {
+			t.Errorf("Flag(%s) = %v, want nil", key, *got)
+		}
+	}
+}
