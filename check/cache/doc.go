@@ -5,7 +5,7 @@
 //
 // It owns the cache directory and its files: where the directory is
 // ([Lookup], [Place]), the checks that make it safe to use (as ssh treats
-// ~/.ssh: see [Open] and [Store.Load]), the versioned file format, atomic
+// ~/.ssh: see [Place.Open] and [Store.Load]), the versioned file format, atomic
 // writes ([Store.Save]), and the per-key lock ([Store.Lock]) that lets
 // parallel checks of one site share one login.
 //
