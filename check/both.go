@@ -26,7 +26,7 @@ func (b *Both) Run(ctx context.Context) *report.Report {
 	go func() { defer wg.Done(); dr = b.Direct.Run(ctx) }()
 	wg.Wait()
 
-	r := &report.Report{Mode: "both", State: plugin.Worst(ep.State, dr.State), Health: ep.Health, Detail: ep.Detail, Cache: ep.Cache}
+	r := &report.Report{Mode: "both", Health: ep.Health, Detail: ep.Detail, Cache: ep.Cache}
 	if r.Health == nil {
 		r.Health = dr.Health
 	}
@@ -46,16 +46,23 @@ func (b *Both) Run(ctx context.Context) *report.Report {
 	}
 	r.Notes = append(ep.Notes, dr.Notes...)
 
-	switch {
-	case isFalse(ep.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }) && isTrue(dr.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }):
-		r.State = plugin.Worst(r.State, plugin.Critical)
-		r.Summary = "Creatio says the Identity Service is unavailable, but it is reachable from this host: check DNS, proxy and firewall between the Creatio server and the Identity Service"
-	case ep.State == plugin.OK && dr.State == plugin.OK:
+	// The state is the two reports' failures again, each with the state it
+	// was given and without a second check entry; the comparison's own
+	// failure comes first, so that it leads line 1.
+	if isFalse(ep.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }) && isTrue(dr.Health, func(h *report.Health) *bool { return h.IdentityServiceAvailable }) {
+		r.Fail(b.Endpoint.Policy, report.Failed(report.Problem, "Creatio says the Identity Service is unavailable, but it is reachable from this host:",
+			"check DNS, proxy and firewall between the Creatio server and the Identity Service"))
+	}
+	for _, f := range ep.Failures {
+		f.Step = ""
+		r.Fail(b.Endpoint.Policy, &f)
+	}
+	for _, f := range dr.Failures {
+		f.Step, f.Text, f.Hint, f.Fix = "", "from this host: "+f.Line(), "", ""
+		r.Fail(b.Direct.Policy, &f)
+	}
+	if r.State == plugin.OK && ep.State == plugin.OK && dr.State == plugin.OK {
 		r.Summary = "OAuth token is received as expected, by Creatio and from this host"
-	case dr.State != ep.State && plugin.Worst(dr.State, ep.State) == dr.State:
-		r.Summary = "from this host: " + dr.Summary
-	default:
-		r.Summary = ep.Summary
 	}
 	return r
 }

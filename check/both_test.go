@@ -56,7 +56,7 @@ func TestBoth(t *testing.T) {
 			if tc.login == "oauth" {
 				ep.Auth = &creatio.OAuthLogin{Identity: id}
 			}
-			r := (&Both{Endpoint: ep, Direct: &Direct{Identity: id, Policy: testPolicy}}).Run(runCtx(t, 5*time.Second))
+			r := (&Both{Endpoint: ep, Direct: &Direct{Identity: id, Policy: directPolicy}}).Run(runCtx(t, 5*time.Second))
 			checkReport(t, r, st)
 			if r.Mode != "both" || r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
 				t.Errorf("%s %v %q,\nwant both %v %q", r.Mode, r.State, r.Summary, tc.want, tc.says)

@@ -68,11 +68,13 @@ func (c *Certificates) Run(ctx context.Context) *report.Report {
 		if left <= 0 {
 			detail = fmt.Sprintf("%s certificate (%s) expired %d day(s) ago, on %s", t.what, t.u.Host, int(-days), until)
 		}
-		step := report.Step{Name: t.step, Detail: detail}
-		if st != plugin.OK {
-			step.Fix = "renew the certificate of " + t.u.Hostname()
+		if st == plugin.OK {
+			r.Steps = append(r.Steps, report.Step{Name: t.step, State: st, Detail: detail})
+			continue
 		}
-		r.Raise(st, detail+"; renew it", step)
+		f := report.RatedFailure(st, detail+"; renew it", "renew the certificate of "+t.u.Hostname())
+		f.Step, f.Detail = t.step, detail
+		r.Fail(report.Policy{}, f)
 	}
 	return r
 }

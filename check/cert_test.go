@@ -62,7 +62,7 @@ func TestCertificates(t *testing.T) {
 			c := newClient(t, web.ClientConfig{CAFiles: cas})
 			var creatioURL, idURL *url.URL
 			var check Runner
-			direct := &Direct{Policy: testPolicy}
+			direct := &Direct{Policy: directPolicy}
 			if tc.identity != "" {
 				idURL = mustURL(t, tc.identity)
 				direct.Identity = identity.Identity{Client: c, URL: idURL, ClientID: fixture.Client, Secret: fixture.Secret}

@@ -75,6 +75,7 @@ func TestClientProxy(t *testing.T) {
 			var run Runner
 			switch kind, base, _ := strings.Cut(tc.run, ":"); {
 			case tc.run == "direct":
+				p.Whose = report.CreatioSettings
 				run = &Direct{Identity: id, Policy: p}
 			case kind == "forms":
 				run = &creatio.Endpoint{Client: c, Base: mustURL(t, base), Runtime: creatio.RuntimeNetFx, Auth: &creatio.FormsLogin{Base: mustURL(t, base), User: fixture.User, Password: fixture.Password}, Policy: p}

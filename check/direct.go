@@ -19,7 +19,7 @@ type Direct struct {
 	Identity   identity.Identity // URL nil when --identity-url is empty
 	Thresholds plugin.Thresholds // on the whole run's time in seconds
 	Lifetime   plugin.Thresholds // on the token's expires_in in seconds
-	Policy     report.Policy     // Settings is set: the credentials are Creatio's
+	Policy     report.Policy     // Whose is report.CreatioSettings
 	Now        func() time.Time  // clock for the token checks; nil is time.Now
 }
 
@@ -28,7 +28,6 @@ type Direct struct {
 // once, at its end, for the perfdata, the thresholds and the line.
 func (d *Direct) Run(ctx context.Context) *report.Report {
 	start := time.Now()
-	d.Policy.Settings = true // the credentials are Creatio's own settings
 	r := &report.Report{Mode: "direct"}
 	tok := d.run(ctx, r)
 	took := time.Since(start).Seconds()
@@ -36,7 +35,6 @@ func (d *Direct) Run(ctx context.Context) *report.Report {
 	if tok == nil {
 		return r
 	}
-	r.State = plugin.OK
 	r.Summary = report.AsExpected + " (" + report.HumanSeconds(took) + ")"
 	d.inspectToken(r, tok)
 	if r.State == plugin.OK || r.State == plugin.Warning {
@@ -51,12 +49,12 @@ func (d *Direct) Run(ctx context.Context) *report.Report {
 func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	// 1. settings filled in: here, the monitoring host's own configuration
 	if missing := d.missing(); missing != "" {
-		r.Fail(d.Policy, report.Failed(report.Setup, "direct mode needs "+missing, "give the values of Creatio's OAuth20IdentityServer* settings").In(identity.StepSettings))
+		r.Fail(d.Policy, report.Failed(report.Setup, "direct mode needs "+missing, "give the values of Creatio's OAuth20IdentityServer* settings").In(report.StepSettings))
 		return nil
 	}
 	f, t := false, true
 	r.Health = &report.Health{HasProblem: true, SettingsFilledIn: &t, IdentityServiceAvailable: &f, TokenRetrievable: &f}
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
+	r.Steps = append(r.Steps, report.Step{Name: report.StepSettings, State: plugin.OK, Detail: "identity URL, client id and client secret are given"})
 	// 2. Identity Service available
 	start := time.Now()
 	ep, fl := d.Identity.Discover(ctx, d.Policy)
@@ -66,12 +64,12 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 		return nil
 	}
 	r.Health.IdentityServiceAvailable = &t
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + d.Identity.Client.URLText(ep.URL)})
+	r.Steps = append(r.Steps, report.Step{Name: report.StepIdentityService, State: plugin.OK, Detail: "discovery document names token_endpoint " + d.Identity.Client.URLText(ep.URL)})
 	// 3. access token retrievable
 	start = time.Now()
 	tok, notes, fl := d.Identity.Token(ctx, ep, d.Policy)
 	if tok != nil { // the server's token_type, said through the door before Inspect quotes it
-		tok.Type = d.Identity.Client.Said(tok.Type, 40)
+		tok.Type = d.Identity.Client.Clean(tok.Type, 40)
 	}
 	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
 	if ep.Note != "" {
@@ -84,21 +82,21 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	}
 	r.Health.TokenRetrievable = &t
 	r.Health.HasProblem = false
-	r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Said(tok.Type, 40), tok.ExpiresIn)})
+	r.Steps = append(r.Steps, report.Step{Name: report.StepToken, State: plugin.OK, Detail: fmt.Sprintf("client %s got a %s token (expires_in %d s)", plugin.Sanitize(d.Identity.ClientID), d.Identity.Client.Clean(tok.Type, 40), tok.ExpiresIn)})
 	return tok
 }
 
 // failed ends the run at a failed step: Creatio's Message for it, the
 // failure as the Identity Service judged it, and the steps that did not run.
 func (d *Direct) failed(r *report.Report, f *report.Failure) {
-	for _, c := range identity.Checks {
+	for _, c := range report.Checks {
 		if c.Name == f.Step {
 			r.Health.Message = c.Message
 		}
 	}
 	r.Fail(d.Policy, f)
-	if f.Step == identity.StepIdentityService {
-		r.Steps = append(r.Steps, report.Step{Name: identity.StepToken, State: plugin.Critical, Detail: "not checked: an earlier step failed"})
+	if f.Step == report.StepIdentityService {
+		r.Steps = append(r.Steps, report.Step{Name: report.StepToken, State: plugin.Critical, Detail: "not checked: an earlier step failed"})
 	}
 }
 
@@ -110,7 +108,7 @@ func (d *Direct) inspectToken(r *report.Report, tok *identity.Token) {
 		now = d.Now
 	}
 	if st, why := tok.Inspect(now()); st != plugin.OK {
-		r.Raise(st, why, report.Step{Name: "token_validity", Detail: why, Fix: "check the Identity Service's clock (NTP), its signing certificate and its token settings"})
+		r.Fail(d.Policy, report.RatedFailure(st, why, "check the Identity Service's clock (NTP), its signing certificate and its token settings").In("token_validity"))
 	}
 	if tok.ExpiresIn > 0 {
 		lt := float64(tok.ExpiresIn)

@@ -26,8 +26,8 @@ import (
 // unavailable and unretrievable open the status lines of the direct
 // mode's failed steps, in Creatio's words.
 const (
-	isUnavailable = identity.Unavailable + ": "
-	unretrievable = identity.Unretrievable + ": "
+	isUnavailable = report.Unavailable + ": "
+	unretrievable = report.Unretrievable + ": "
 )
 
 // directWant is the outcome of the direct check of a variant.
@@ -43,34 +43,34 @@ type directWant struct {
 // validators tolerate for a while.
 var directVariants = map[string]directWant{
 	"ok":                          {plugin.OK, asExpected, ""},
-	"discovery-down":              {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
-	"discovery-notjson":           {plugin.Critical, isUnavailable + "the discovery document: not JSON", identity.StepIdentityService},
-	"discovery-no-token-endpoint": {plugin.Critical, isUnavailable + "the discovery document: no token_endpoint", identity.StepIdentityService},
-	"token-500":                   {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error; check the Identity Service log and load", identity.StepToken},
+	"discovery-down":              {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", report.StepIdentityService},
+	"discovery-notjson":           {plugin.Critical, isUnavailable + "the discovery document: not JSON", report.StepIdentityService},
+	"discovery-no-token-endpoint": {plugin.Critical, isUnavailable + "the discovery document: no token_endpoint", report.StepIdentityService},
+	"token-500":                   {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error; check the Identity Service log and load", report.StepToken},
 	"expired":                     {plugin.Critical, "the new token expired ", ""},
 	"future":                      {plugin.Warning, "clock skew of ", ""},
 	"not-bearer":                  {plugin.Critical, `token_type is "mac", not Bearer; Creatio sends the token as Bearer`, ""},
-	"no-discovery":                {plugin.Critical, isUnavailable + "the discovery document: HTTP 404 Not Found", identity.StepIdentityService},
-	"unavailable-503":             {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", identity.StepIdentityService},
-	"echo":                        {plugin.Critical, unretrievable + "invalid_client (Client authentication failed", identity.StepToken},
-	"echo-500":                    {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error", identity.StepToken},
+	"no-discovery":                {plugin.Critical, isUnavailable + "the discovery document: HTTP 404 Not Found", report.StepIdentityService},
+	"unavailable-503":             {plugin.Critical, isUnavailable + "the discovery document: HTTP 503 Service Unavailable", report.StepIdentityService},
+	"echo":                        {plugin.Critical, unretrievable + "invalid_client (Client authentication failed", report.StepToken},
+	"echo-500":                    {plugin.Critical, unretrievable + "token endpoint HTTP 500 Internal Server Error", report.StepToken},
 	"http-token-endpoint":         {plugin.OK, asExpected, ""},
-	"other-host-token-endpoint":   {plugin.Critical, "insecure token_endpoint http://localhost:", identity.StepToken},
+	"other-host-token-endpoint":   {plugin.Critical, "insecure token_endpoint http://localhost:", report.StepToken},
 	"bom":                         {plugin.OK, asExpected, ""},
 	"form-token":                  {plugin.OK, asExpected, ""},
-	"server-error":                {plugin.Critical, unretrievable + "token endpoint HTTP 500: server_error (The authorization server", identity.StepToken},
-	"temporarily-unavailable":     {plugin.Critical, unretrievable + "token endpoint HTTP 503 (Retry-After: 120): temporarily_unavailable", identity.StepToken},
-	"oauth-502":                   {plugin.Critical, unretrievable + "token endpoint HTTP 502: invalid_client", identity.StepToken},
-	"too-many-requests":           {plugin.Critical, unretrievable + "token endpoint HTTP 429 (Retry-After: 30): invalid_request (rate limit)", identity.StepToken},
-	"error-in-200":                {plugin.Critical, unretrievable + "token endpoint HTTP 200 with the error server_error", identity.StepToken},
-	"unsupported-grant":           {plugin.Critical, unretrievable + "unsupported_grant_type: the Identity Service refuses the client_credentials grant", identity.StepToken},
+	"server-error":                {plugin.Critical, unretrievable + "token endpoint HTTP 500: server_error (The authorization server", report.StepToken},
+	"temporarily-unavailable":     {plugin.Critical, unretrievable + "token endpoint HTTP 503 (Retry-After: 120): temporarily_unavailable", report.StepToken},
+	"oauth-502":                   {plugin.Critical, unretrievable + "token endpoint HTTP 502: invalid_client", report.StepToken},
+	"too-many-requests":           {plugin.Critical, unretrievable + "token endpoint HTTP 429 (Retry-After: 30): invalid_request (rate limit)", report.StepToken},
+	"error-in-200":                {plugin.Critical, unretrievable + "token endpoint HTTP 200 with the error server_error", report.StepToken},
+	"unsupported-grant":           {plugin.Critical, unretrievable + "unsupported_grant_type: the Identity Service refuses the client_credentials grant", report.StepToken},
 	"basic-only":                  {plugin.OK, asExpected, ""},
 	"post-only":                   {plugin.OK, asExpected, ""},
 	"basic-listed":                {plugin.OK, asExpected, ""},
 	"post-listed":                 {plugin.OK, asExpected, ""},
-	"basic-503":                   {plugin.Critical, unretrievable + "token endpoint HTTP 503: invalid_client; check the Identity Service log and load", identity.StepToken},
+	"basic-503":                   {plugin.Critical, unretrievable + "token endpoint HTTP 503: invalid_client; check the Identity Service log and load", report.StepToken},
 	"basic-refused-bare":          {plugin.OK, asExpected, ""},
-	"jwt-only":                    {plugin.Critical, unretrievable + "invalid_client (Client authentication failed); the Identity Service offers only private_key_jwt: allow client_secret_post", identity.StepToken},
+	"jwt-only":                    {plugin.Critical, unretrievable + "invalid_client (Client authentication failed); the Identity Service offers only private_key_jwt: allow client_secret_post", report.StepToken},
 }
 
 // serverFaults are the variants whose failure is the Identity Service's
@@ -93,7 +93,7 @@ func TestDirectVariants(t *testing.T) {
 				t.Errorf("the simulator wants %v, the test %v", plugin.State(v.Want), want.state)
 			}
 			c := newClient(t, web.ClientConfig{})
-			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}
+			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}
 			r := d.Run(runCtx(t, 5*time.Second))
 			checkReport(t, r, nil)
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
@@ -114,14 +114,14 @@ func TestDirectVariants(t *testing.T) {
 			var available, retrievable bool
 			var message string
 			switch want.failed {
-			case identity.StepIdentityService:
+			case report.StepIdentityService:
 				wantSteps = []string{"settings:OK", "identity_service:" + r.State.String(), "token:CRITICAL"}
 				wantPerf = []string{"time", "time_discovery"}
 				message = sim.MessageIdentityUnavailable
-			case identity.StepToken:
+			case report.StepToken:
 				wantSteps = []string{"settings:OK", "identity_service:OK", "token:" + r.State.String()}
 				wantPerf = []string{"time", "time_discovery", "time_token"}
-				available, message = true, identity.Checks[2].Message
+				available, message = true, report.Checks[2].Message
 			default:
 				wantSteps = []string{"settings:OK", "identity_service:OK", "token:OK"}
 				if r.State != plugin.OK {
@@ -171,7 +171,7 @@ func TestDirectMissingSettings(t *testing.T) {
 		{nil, fixture.Client, "", "direct mode needs --identity-url and " + secret + tail},
 	} {
 		c := newClient(t, web.ClientConfig{})
-		r := (&Direct{Identity: identity.Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: tc.url, ClientID: tc.client, Secret: tc.secret}, Policy: directPolicy}).Run(runCtx(t, 5*time.Second))
 		if r.State != plugin.Unknown || r.Summary != tc.says || r.Health != nil {
 			t.Errorf("%v %q (health %v), want UNKNOWN %q", r.State, r.Summary, r.Health, tc.says)
 		}
@@ -228,7 +228,7 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newClient(t, web.ClientConfig{})
 			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret},
-				Thresholds: tc.time, Lifetime: tc.lifetime, Policy: testPolicy, Now: tc.now}
+				Thresholds: tc.time, Lifetime: tc.lifetime, Policy: directPolicy, Now: tc.now}
 			r := d.Run(runCtx(t, 5*time.Second))
 			if r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
 				t.Errorf("%v %q, want %v %q", r.State, r.Summary, tc.want, tc.says)
@@ -264,7 +264,7 @@ func TestDirectHostile(t *testing.T) {
 	st := newStand(t)
 	tlsID, pemText := fixture.TLSServer(t, st.Identity, []string{"localhost"}, fixture.Loopback, time.Now().Add(24*time.Hour), nil)
 	ca := fixture.WriteFile(t, "ca.pem", pemText)
-	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
+	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning, Whose: report.CreatioSettings}
 	for _, tc := range []struct {
 		name    string
 		url     func(t *testing.T) string
@@ -336,7 +336,7 @@ func TestHTMLEscapedEchoes(t *testing.T) {
 		mux.Handle("/.well-known/openid-configuration", checktest.DiscoveryFor(srv.URL+"/connect/token"))
 		mux.Handle("/connect/token", fixture.ServeBytes(http.StatusBadRequest, "application/json", desc))
 		c := newClient(t, web.ClientConfig{})
-		r := (&Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, srv.URL), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
+		r := (&Direct{Identity: identity.Identity{Client: c, URL: mustURL(t, srv.URL), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}).Run(runCtx(t, 5*time.Second))
 		if what := leaked(everything(t, r), [2]string{fixture.Client, fixture.Secret}); what != "" {
 			problems = append(problems, fmt.Sprintf("an error_description shows %s: %q", what, r.Summary))
 		}

@@ -11,9 +11,10 @@
 //
 //	creatio   Creatio's health endpoint, forms login and logout, the logins
 //	          and their credential cache
-//	identity  the Identity Service: discovery, token request, Creatio's words
+//	identity  the Identity Service: discovery, token request, token checks
 //	web       HTTP: client, TLS, proxies, network errors, URLs, JSON reading
-//	report    the report, its steps and perfdata, the failure kinds and the rule
+//	report    the report, its steps and perfdata, the failure kinds and the
+//	          rule, and Creatio's health vocabulary (health.go)
 //	cache     the credential cache's files: keys, entries, safety, locks
 //	redact    secrets hidden in every text the plugin prints
 package check

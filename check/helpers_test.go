@@ -25,6 +25,7 @@ var (
 	note         = checktest.Note
 	standSecrets = checktest.StandSecrets
 	testPolicy   = checktest.Policy(10e9)
+	directPolicy = checktest.SettingsPolicy(10e9)
 	testVersion  = checktest.TestVersion
 	asExpected   = report.AsExpected
 	within       = checktest.Within

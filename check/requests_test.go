@@ -29,7 +29,7 @@ func TestUserAgentOnEveryRequest(t *testing.T) {
 	for _, run := range []Runner{
 		&creatio.Endpoint{Client: c, Base: formsBase, Auth: &creatio.FormsLogin{Base: formsBase, User: fixture.User, Password: fixture.Password}, Policy: testPolicy},
 		&creatio.Endpoint{Client: c, Base: mustURL(t, creatioSrv.URL+"/bearer"), Auth: &creatio.OAuthLogin{Identity: id}, Policy: testPolicy},
-		&Both{Endpoint: &creatio.Endpoint{Client: c, Base: mustURL(t, creatioSrv.URL+"/ok"), Policy: testPolicy}, Direct: &Direct{Identity: id, Policy: testPolicy}},
+		&Both{Endpoint: &creatio.Endpoint{Client: c, Base: mustURL(t, creatioSrv.URL+"/ok"), Policy: testPolicy}, Direct: &Direct{Identity: id, Policy: directPolicy}},
 	} {
 		if r := run.Run(ctx); r.State != plugin.OK {
 			t.Fatalf("%T: %v %s", run, r.State, r.Summary)
@@ -74,7 +74,7 @@ func TestTrace(t *testing.T) {
 		&creatio.Endpoint{Client: c, Base: forms, Runtime: creatio.RuntimeNetFx, Auth: &creatio.FormsLogin{Base: forms, User: fixture.User, Password: fixture.Password}, Policy: testPolicy},
 		&creatio.Endpoint{Client: c, Base: scenario(t, st, "bearer"), Runtime: creatio.RuntimeNetFx, Auth: &creatio.OAuthLogin{Identity: id}, Policy: testPolicy},
 		&creatio.Endpoint{Client: c, Base: scenario(t, st, "login-redirect"), Runtime: creatio.RuntimeNetFx, Policy: testPolicy},
-		&Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, "echo"), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: testPolicy},
+		&Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, "echo"), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy},
 	} {
 		run.Run(ctx)
 	}

@@ -9,7 +9,7 @@ import (
 // Open (the directory checks) and Load.
 func BenchmarkOpenLoad(b *testing.B) {
 	dir := filepath.Join(b.TempDir(), "cache")
-	st, err := Open(dir)
+	st, err := Place{Dir: dir}.Open()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -17,7 +17,7 @@ func BenchmarkOpenLoad(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		st, err := Open(dir)
+		st, err := Place{Dir: dir}.Open()
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -30,7 +30,7 @@ func BenchmarkOpenLoad(b *testing.B) {
 // BenchmarkSave is the cost of a login's Save (with its fsync) and of
 // updating LastUsed.
 func BenchmarkSave(b *testing.B) {
-	st, err := Open(filepath.Join(b.TempDir(), "cache"))
+	st, err := Place{Dir: filepath.Join(b.TempDir(), "cache")}.Open()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func BenchmarkSave(b *testing.B) {
 
 // BenchmarkLockUnlock is the cost of taking and releasing a free lock.
 func BenchmarkLockUnlock(b *testing.B) {
-	st, err := Open(filepath.Join(b.TempDir(), "cache"))
+	st, err := Place{Dir: filepath.Join(b.TempDir(), "cache")}.Open()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -203,7 +203,7 @@ func TestHelperProcess(t *testing.T) {
 	if _, err := io.Copy(io.Discard, os.Stdin); err != nil {
 		t.Fatal(err)
 	}
-	st, err := Open(dir)
+	st, err := Place{Dir: dir}.Open()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@
 //
 // It owns the cache directory and its files: where the directory is
 // ([Lookup], [Place]), the checks that make it safe to use (as ssh treats
-// ~/.ssh: see [Open] and [Store.Load]), the versioned file format, atomic
+// ~/.ssh: see [Place.Open] and [Store.Load]), the versioned file format, atomic
 // writes ([Store.Save]), and the per-key lock ([Store.Lock]) that lets
 // parallel checks of one site share one login.
 //
@@ -28,7 +28,7 @@
 // [Store.KeepFor], a Save removes entry files no check has written for
 // that long. The
 // content is JSON with a format name and a version; a file that is not
-// exactly this format and version, is larger than [MaxFileSize], or belongs
+// exactly this format and version, is larger than [maxFileSize], or belongs
 // to another key is treated as absent and removed. A directory or file that
 // is group- or world-writable or owned by another user, a parent directory
 // that others may change, and a symlink in place of a file are refused with

@@ -18,9 +18,9 @@ const (
 	fileVersion = 1
 )
 
-// MaxFileSize caps a cache file, 64 KiB: a larger file is treated as
+// maxFileSize caps a cache file, 64 KiB: a larger file is treated as
 // absent, and an entry that would encode larger is not saved.
-const MaxFileSize = 64 << 10
+const maxFileSize = 64 << 10
 
 // maxCookies caps the cookies of a forms session (Creatio sets four).
 const maxCookies = 32
@@ -59,9 +59,9 @@ type Cookie struct {
 	Secure bool   `json:"secure,omitempty"` // sent over https only
 }
 
-// CookiesFrom converts cookies as Set-Cookie or a cookie jar gives them.
+// cookiesFrom converts cookies as Set-Cookie or a cookie jar gives them.
 // A Domain is dropped: restored cookies are host-only for the base URL.
-func CookiesFrom(cs []*http.Cookie) []Cookie {
+func cookiesFrom(cs []*http.Cookie) []Cookie {
 	out := make([]Cookie, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, Cookie{Name: c.Name, Value: c.Value, Path: c.Path, Secure: c.Secure})
@@ -139,8 +139,8 @@ func encode(id string, kind Kind, e Entry) ([]byte, error) {
 		return nil, fmt.Errorf("cache entry: %w", err)
 	}
 	b = append(b, '\n')
-	if len(b) > MaxFileSize {
-		return nil, fmt.Errorf("cache entry: %d bytes encoded, more than the %d-byte cap", len(b), MaxFileSize)
+	if len(b) > maxFileSize {
+		return nil, fmt.Errorf("cache entry: %d bytes encoded, more than the %d-byte cap", len(b), maxFileSize)
 	}
 	return b, nil
 }
@@ -149,8 +149,8 @@ func encode(id string, kind Kind, e Entry) ([]byte, error) {
 // Anything but exactly one valid version-1 record is errForeign (wrapped
 // with a reason that quotes nothing of the file).
 func decode(b []byte) (id string, kind Kind, e Entry, err error) {
-	if len(b) > MaxFileSize {
-		return "", "", Entry{}, fmt.Errorf("%w: larger than %d bytes", errForeign, MaxFileSize)
+	if len(b) > maxFileSize {
+		return "", "", Entry{}, fmt.Errorf("%w: larger than %d bytes", errForeign, maxFileSize)
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()

@@ -76,7 +76,7 @@ func TestCookiesRestoreSession(t *testing.T) {
 		{Name: "BPMLOADER", Value: "ldr", Path: "/"},
 		{Name: "ASP.NET_SessionId", Value: "sess789", Path: "/", HttpOnly: true},
 	}
-	e := Entry{ObtainedAt: t0, Cookies: CookiesFrom(set), CSRF: "csrf456"}
+	e := Entry{ObtainedAt: t0, Cookies: cookiesFrom(set), CSRF: "csrf456"}
 	b, err := encode(strings.Repeat("a", 64), KindForms, e)
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestEncodeRefuses(t *testing.T) {
 		{"33 cookies", KindForms, Entry{ObtainedAt: t0, Cookies: make([]Cookie, 33)}},
 		{"unknown kind", Kind("basic"), ok},
 		{"year 10000", KindOAuth, func() Entry { e := ok; e.Expiry = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC); return e }()},
-		{"larger than the cap", KindOAuth, func() Entry { e := ok; e.AccessToken = secret + strings.Repeat("x", MaxFileSize); return e }()},
+		{"larger than the cap", KindOAuth, func() Entry { e := ok; e.AccessToken = secret + strings.Repeat("x", maxFileSize); return e }()},
 	} {
 		b, err := encode(id, tc.kind, tc.e)
 		switch {

@@ -62,7 +62,7 @@ func FuzzDecode(f *testing.F) {
 			}
 			return
 		}
-		if len(b) > MaxFileSize {
+		if len(b) > maxFileSize {
 			t.Fatalf("decoded %d bytes, more than the cap", len(b))
 		}
 		again, err := encode(id, kind, e)

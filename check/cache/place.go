@@ -141,10 +141,6 @@ func notTheirs(dir string, uid int) string {
 	return ""
 }
 
-// Open opens the cache directory dir (--cache-dir): dir itself is created
-// when it is missing, its parent never. See [Place.Open].
-func Open(dir string) (*Store, error) { return Place{Dir: dir}.Open() }
-
 // Open opens the place's cache directory, creating the missing directories
 // between Base and Dir with mode 0700, never Base or a directory above it.
 // It refuses, with an error of one line that says why and what to do

@@ -161,7 +161,7 @@ func TestOpenReadOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "ro")
 	mkdir(t, dir, 0o500)
 	t.Cleanup(func() { os.Chmod(dir, 0o700) })
-	_, err := Open(dir)
+	_, err := Place{Dir: dir}.Open()
 	if err == nil || !strings.Contains(err.Error(), "cannot be written: permission denied") {
 		t.Errorf("Open of a directory of mode 0500 = %v; want: cannot be written", err)
 	}

@@ -50,7 +50,7 @@ func (s *Store) file(key Key) (id, path string, err error) {
 }
 
 // Load reads key's entry. ok is false when there is none to use: no file;
-// a file that is corrupt, truncated, larger than [MaxFileSize], of another
+// a file that is corrupt, truncated, larger than [maxFileSize], of another
 // format or version, or of another key (such a file is removed); or an
 // OAuth token past [UsableUntil] at now, which is returned in e (with ok
 // false) so -vv can say when it expired. A forms session is returned
@@ -80,7 +80,7 @@ func (s *Store) Load(key Key, now time.Time) (e Entry, ok bool, err error) {
 	return e, true, nil
 }
 
-// read reads an entry file that passes checkFile, at most MaxFileSize+1
+// read reads an entry file that passes checkFile, at most maxFileSize+1
 // bytes of it.
 func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
@@ -101,7 +101,7 @@ func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
 	if err := checkFile(path, fi, s.uid); err != nil {
 		return nil, nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	b, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
 	if err != nil {
 		return nil, nil, sysProblem("cache file", path, "cannot be read", err, "")
 	}
@@ -124,7 +124,7 @@ func dropIfSame(path string, read fs.FileInfo) {
 // the old entry or the new one, never part of one. It also removes
 // temporary files of this key that a killed process left behind. It fails
 // for an entry that is not valid for the key's kind (see [Entry]) or that
-// would encode larger than [MaxFileSize].
+// would encode larger than [maxFileSize].
 func (s *Store) Save(key Key, e Entry) error {
 	id, path, err := s.file(key)
 	if err != nil {

@@ -67,7 +67,7 @@ func noSecret(t *testing.T, err error) {
 
 func open(t *testing.T) *Store {
 	t.Helper()
-	st, err := Open(filepath.Join(t.TempDir(), "cache"))
+	st, err := Place{Dir: filepath.Join(t.TempDir(), "cache")}.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestLoadExpiredToken(t *testing.T) {
 // as root must not make /nonexistent).
 func TestOpenCreates(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "check_creatio_oauth")
-	st, err := Open(dir)
+	st, err := Place{Dir: dir}.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,21 +184,21 @@ func TestOpenCreates(t *testing.T) {
 		t.Errorf("%s: %v, %v; want a directory of mode 0700", dir, fi.Mode(), err)
 	}
 	missing := filepath.Join(t.TempDir(), "nonexistent", ".cache", "check_creatio_oauth")
-	_, err = Open(missing)
+	_, err = Place{Dir: missing}.Open()
 	if err == nil || !strings.Contains(err.Error(), "its parent "+filepath.Dir(missing)+" does not exist") {
-		t.Errorf("Open(%s) = %v; want: its parent does not exist", missing, err)
+		t.Errorf("Place{Dir: %s}.Open() = %v; want: its parent does not exist", missing, err)
 	}
 	if _, err := os.Stat(filepath.Dir(filepath.Dir(missing))); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("Open created a parent of the cache directory: %v", err)
 	}
-	if _, err := Open(""); err == nil {
-		t.Error("Open(\"\") works; want an error: no cache")
+	if _, err := (Place{Dir: ""}).Open(); err == nil {
+		t.Error("Place{Dir: \"\"}.Open() works; want an error: no cache")
 	}
 	// A relative directory is made absolute.
 	t.Chdir(t.TempDir())
-	st, err = Open("rel")
+	st, err = Place{Dir: "rel"}.Open()
 	if err != nil || !filepath.IsAbs(st.Dir()) {
-		t.Errorf("Open(rel) = %v, %v; want an absolute directory", st, err)
+		t.Errorf("Place{Dir: rel}.Open() = %v, %v; want an absolute directory", st, err)
 	}
 }
 
@@ -232,7 +232,7 @@ func TestOpenRefuses(t *testing.T) {
 			mkdir(t, filepath.Dir(dir), 0o700)
 			mkdir(t, dir, 0o700)
 			tc.setup(t, dir)
-			st, err := Open(dir)
+			st, err := Place{Dir: dir}.Open()
 			if err == nil {
 				t.Fatalf("Open = %v; want an error", st.Dir())
 			}
@@ -245,7 +245,7 @@ func TestOpenRefuses(t *testing.T) {
 	t.Run("sticky world-writable parent, as /tmp", func(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "tmp", "cache")
 		mkdir(t, filepath.Dir(dir), 0o777|os.ModeSticky)
-		if _, err := Open(dir); err != nil {
+		if _, err := (Place{Dir: dir}).Open(); err != nil {
 			t.Error(err)
 		}
 	})
@@ -254,7 +254,7 @@ func TestOpenRefuses(t *testing.T) {
 		mkdir(t, other, 0o700)
 		link := filepath.Join(t.TempDir(), "link")
 		symlink(t, other, link)
-		if _, err := Open(link); err != nil {
+		if _, err := (Place{Dir: link}).Open(); err != nil {
 			t.Error(err)
 		}
 	})
@@ -352,7 +352,7 @@ func TestLoadBadFiles(t *testing.T) {
 		"trailing garbage":    append(append([]byte{}, good...), "x"...),
 		"another key's file":  []byte(strings.Replace(string(good), id, otherID, 1)),
 		"another kind":        forms,
-		"oversized":           append(append([]byte{}, good[:len(good)-2]...), []byte(strings.Repeat(" ", MaxFileSize)+"}")...),
+		"oversized":           append(append([]byte{}, good[:len(good)-2]...), []byte(strings.Repeat(" ", maxFileSize)+"}")...),
 		"bad time":            []byte(strings.Replace(string(good), `"obtained_at":"2026`, `"obtained_at":"x026`, 1)),
 		"token with newline":  []byte(strings.Replace(string(good), testToken, `ab\ncd`, 1)),
 		"deep nesting":        []byte(strings.Repeat("[", 10000)),

@@ -44,7 +44,7 @@ func newCacheStand(t *testing.T, kind string, k *Cache) *cacheStand {
 // openCache opens a cache in a new directory of t.
 func openCache(t *testing.T) *Cache {
 	t.Helper()
-	s, err := cache.Open(filepath.Join(t.TempDir(), "cache"))
+	s, err := cache.Place{Dir: filepath.Join(t.TempDir(), "cache")}.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,9 +391,9 @@ func TestCacheUnsafeDir(t *testing.T) {
 	if err := os.Chmod(dir, 0o777); err != nil {
 		t.Fatal(err)
 	}
-	_, err := cache.Open(dir)
+	_, err := cache.Place{Dir: dir}.Open()
 	if err == nil {
-		t.Fatal("cache.Open accepted a world-writable directory")
+		t.Fatal("Place.Open accepted a world-writable directory")
 	}
 	cs := newCacheStand(t, "forms", &Cache{Refused: err, Place: cache.Place{Dir: dir}})
 	for range 2 {

@@ -7,11 +7,11 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"check_creatio_oauth/check/cache"
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -164,7 +164,7 @@ func oddAnswer(resp *web.Response) bool {
 	if resp.TooLarge || resp.StatusCode >= 500 || web.Overloaded(resp.StatusCode) {
 		return false
 	}
-	_, err := ParseHealth(resp.Body)
+	_, err := parseHealth(resp.Body)
 	return err != nil || resp.StatusCode >= 300
 }
 
@@ -196,20 +196,8 @@ func cacheNotUsed(r *report.Report, why error) {
 	case len(short) <= room:
 		r.Detail = short
 	default:
-		r.Detail = cutAtWord(short, room)
+		r.Detail = report.Cut(short, room)
 	}
-}
-
-// cutAtWord cuts s to at most n bytes at a space, marked with "...".
-func cutAtWord(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := plugin.Truncate(s, n-3)
-	if i := strings.LastIndexByte(cut, ' '); i > 0 && s[len(cut)] != ' ' {
-		cut = cut[:i] // not within a word
-	}
-	return strings.TrimRight(cut, " ,;:(") + "..."
 }
 
 // run makes the health request, with the login's perfdata kept last.
@@ -266,7 +254,7 @@ func (e *Endpoint) request(ctx context.Context, r *report.Report) (*answer, *req
 	var first *answer
 	var tried []string
 	for i, rt := range runtimes {
-		u := web.Below(e.Base, healthPath[rt])
+		u := web.JoinPath(e.Base, healthPath[rt])
 		tried = append(tried, u.Path)
 		start := time.Now()
 		resp, err := e.Client.Send(ctx, http.MethodGet, u, "", nil, e.apply)
@@ -335,18 +323,16 @@ func (e *Endpoint) classify(r *report.Report, a *answer) {
 	}
 	h.Message = e.Client.Words(h.Message)
 	r.Health = &h
-	steps, cause := healthSteps(h)
-	r.Steps = append(r.Steps, steps...)
 	switch {
 	case !h.Healthy():
-		r.State = plugin.Critical
-		r.Summary = problemSummary(h, cause)
+		e.healthProblem(r, h)
 	case web.Overloaded(resp.StatusCode):
+		r.Steps = append(r.Steps, okSteps(h)...)
 		text := fmt.Sprintf("Creatio answered %s although HasProblem is false", e.Client.Status(resp))
 		r.Fail(e.Policy, report.Failed(report.Server, text, "check Creatio's application logs and load").In("health_request"))
 		return
 	default:
-		r.State = plugin.OK
+		r.Steps = append(r.Steps, okSteps(h)...)
 		r.Summary = report.AsExpected + " (" + report.HumanSeconds(resp.Timings.Total) + ")"
 		if resp.StatusCode != http.StatusOK {
 			r.Detail += ", healthy body"
@@ -361,7 +347,7 @@ func (e *Endpoint) judge(resp *web.Response, tried []string) (report.Health, *re
 	if f := e.judgeStatus(resp, tried); f != nil {
 		return report.Health{}, f
 	}
-	h, err := ParseHealth(resp.Body)
+	h, err := parseHealth(resp.Body)
 	if err == nil {
 		return h, nil
 	}
@@ -409,14 +395,38 @@ func (e *Endpoint) applyThresholds(r *report.Report, t float64) {
 		Step: "response_time", Fix: "check the load of Creatio and of the Identity Service, or adjust -w/-c"})
 }
 
-// problemSummary is the status line of a health answer that reports a
-// problem: Creatio's Message (or the cause it implies) and what to check.
-func problemSummary(h report.Health, cause *identity.Check) string {
+// healthProblem records Creatio's HasProblem, or a flag it answered false,
+// as the Problem it is, in the step of the first failing check (the cause):
+// the checks before it are OK and those after it follow from it.
+func (e *Endpoint) healthProblem(r *report.Report, h report.Health) {
+	steps, cause := healthSteps(h)
+	i := len(steps)
+	if cause != nil {
+		i = slices.IndexFunc(steps, func(s report.Step) bool { return s.Name == cause.Name })
+		steps = slices.Delete(steps, i, i+1) // the cause's entry is the failure's
+	}
+	r.Steps = append(r.Steps, steps[:i]...)
+	r.Fail(e.Policy, problemFailure(h, cause))
+	r.Steps = append(r.Steps, steps[i:]...)
+}
+
+// okSteps are the steps of a health answer without a problem.
+func okSteps(h report.Health) []report.Step {
+	steps, _ := healthSteps(h)
+	return steps
+}
+
+// problemFailure is Creatio's problem as a failure: Creatio's Message (or
+// the cause it implies) and what to check on line 1, in the step of the
+// cause, or of no step when Creatio names no failing check.
+func problemFailure(h report.Health, cause *report.Check) *report.Failure {
 	msg := h.Message
-	hint := "Open the OAuth 2.0 diagnostic in Creatio and its logs."
+	f := report.Failed(report.Problem, "", "")
+	f.Hint = "Open the OAuth 2.0 diagnostic in Creatio and its logs."
 	switch {
 	case cause != nil:
-		hint = cause.Hint
+		f.Hint = cause.Hint
+		f.Step, f.Fix, f.Detail = cause.Name, cause.Fix, cause.Flag+" false: "+cause.Failed
 		if plugin.Sanitize(msg) == "" {
 			msg = cause.Failed
 		}
@@ -426,7 +436,8 @@ func problemSummary(h report.Health, cause *identity.Check) string {
 	if msg = plugin.Sanitize(msg); !strings.HasSuffix(msg, ".") {
 		msg += "."
 	}
-	return report.Fit(msg, hint)
+	f.Text = msg
+	return f
 }
 
 // redirected explains a 3xx answer that was not followed.
@@ -436,11 +447,11 @@ func (e *Endpoint) redirected(resp *web.Response) *report.Failure {
 	case err != nil:
 		return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d without a usable Location", resp.StatusCode), "check Creatio's web server")
 	case web.IsLoginPath(loc.Path):
-		return e.authFailure("a redirect to "+e.Client.Said(loc.EscapedPath(), 100), resp.StatusCode)
+		return e.authFailure("a redirect to "+e.Client.Clean(loc.EscapedPath(), 100), resp.StatusCode)
 	case loc.Scheme != "http" && loc.Scheme != "https":
-		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Said(loc.Scheme, 20)), "check --url and Creatio's web server")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to a %s: URL, which is not followed", resp.URL.Host, e.Client.Clean(loc.Scheme, 20)), "check --url and Creatio's web server")
 	case !web.SameOrigin(resp.URL, loc):
-		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Said(loc.Host, 100)), "point --url at it")
+		return report.Failed(report.Setup, fmt.Sprintf("%s redirects to another host or port, %s, which is not followed (no credentials leave)", resp.URL.Host, e.Client.Clean(loc.Host, 100)), "point --url at it")
 	}
 	return report.Failed(report.Server, fmt.Sprintf("Creatio answered HTTP %d to %s", resp.StatusCode, e.Client.URLText(loc)), "point --url at the final address")
 }

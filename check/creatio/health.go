@@ -1,7 +1,6 @@
 package creatio
 
 import (
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -11,53 +10,53 @@ import (
 	"github.com/tidwall/gjson"
 )
 
-// ErrNotHealthJSON is wrapped by ParseHealth's errors: the body is not the
+// errNotHealthJSON is wrapped by parseHealth's errors: the body is not the
 // OAuth health JSON.
-var ErrNotHealthJSON = errors.New("not the OAuth health JSON")
+var errNotHealthJSON = errors.New("not the OAuth health JSON")
 
-// ParseHealth reads Creatio's OAuth health JSON. HasProblem and the three
+// parseHealth reads Creatio's OAuth health JSON. HasProblem and the three
 // documented flags must be JSON booleans, IsDefaultResourceRegistered a boolean
 // when present and Message a string or null; other keys are ignored. Keys
 // match in any case, as ASP.NET Core writes them in camelCase
 // ("hasProblem"); a leading UTF-8 byte order mark is skipped. A key that
 // appears twice, also in two spellings, is an error, since readers disagree
 // on which one counts.
-func ParseHealth(body []byte) (report.Health, error) {
+func parseHealth(body []byte) (report.Health, error) {
 	var h report.Health
 	o, err := web.ReadObject(body)
 	if err != nil {
-		return h, fmt.Errorf("%w: %w", ErrNotHealthJSON, err)
+		return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 	}
-	for _, key := range []string{identity.FlagHasProblem, identity.FlagSettingsFilledIn, identity.FlagIdentityService, identity.FlagTokenRetrievable, identity.FlagDefaultResource, identity.FlagMessage} {
-		if err := o.Twice(key); err != nil {
-			return h, fmt.Errorf("%w: %w", ErrNotHealthJSON, err)
+	for _, key := range []string{report.FlagHasProblem, report.FlagSettingsFilledIn, report.FlagIdentityService, report.FlagTokenRetrievable, report.FlagDefaultResource, report.FlagMessage} {
+		if err := o.Unique(key); err != nil {
+			return h, fmt.Errorf("%w: %w", errNotHealthJSON, err)
 		}
 	}
 	flag := func(key string, required bool) *bool {
 		v, ok := o.Get(key)
 		switch {
 		case !ok && required && err == nil:
-			err = fmt.Errorf("%w: no %q key", ErrNotHealthJSON, key)
+			err = fmt.Errorf("%w: no %q key", errNotHealthJSON, key)
 		case ok && !v.IsBool() && err == nil:
-			err = fmt.Errorf("%w: %q is a JSON %s, not true or false", ErrNotHealthJSON, key, web.Kind(v))
+			err = fmt.Errorf("%w: %q is a JSON %s, not true or false", errNotHealthJSON, key, web.Kind(v))
 		case ok && v.IsBool():
 			b := v.Bool()
 			return &b
 		}
 		return nil
 	}
-	hasProblem := flag(identity.FlagHasProblem, true)
-	h.SettingsFilledIn = flag(identity.FlagSettingsFilledIn, true)
-	h.IdentityServiceAvailable = flag(identity.FlagIdentityService, true)
-	h.TokenRetrievable = flag(identity.FlagTokenRetrievable, true)
-	h.DefaultResourceRegistered = flag(identity.FlagDefaultResource, false)
-	if m, ok := o.Get(identity.FlagMessage); ok && err == nil {
+	hasProblem := flag(report.FlagHasProblem, true)
+	h.SettingsFilledIn = flag(report.FlagSettingsFilledIn, true)
+	h.IdentityServiceAvailable = flag(report.FlagIdentityService, true)
+	h.TokenRetrievable = flag(report.FlagTokenRetrievable, true)
+	h.DefaultResourceRegistered = flag(report.FlagDefaultResource, false)
+	if m, ok := o.Get(report.FlagMessage); ok && err == nil {
 		switch m.Type {
 		case gjson.String:
 			h.Message = m.Str
 		case gjson.Null:
 		default:
-			err = fmt.Errorf("%w: %q is a JSON %s, not a string", ErrNotHealthJSON, identity.FlagMessage, web.Kind(m))
+			err = fmt.Errorf("%w: %q is a JSON %s, not a string", errNotHealthJSON, report.FlagMessage, web.Kind(m))
 		}
 	}
 	if err != nil {
@@ -67,28 +66,13 @@ func ParseHealth(body []byte) (report.Health, error) {
 	return h, nil
 }
 
-// flagValue returns the flag of h that a Creatio check reads.
-func flagValue(h report.Health, flag string) *bool {
-	switch flag {
-	case identity.FlagSettingsFilledIn:
-		return h.SettingsFilledIn
-	case identity.FlagIdentityService:
-		return h.IdentityServiceAvailable
-	case identity.FlagTokenRetrievable:
-		return h.TokenRetrievable
-	case identity.FlagDefaultResource:
-		return h.DefaultResourceRegistered
-	}
-	return nil
-}
-
 // healthSteps turns a health answer into steps and the first failing check
 // (the cause). Flags that are false after the cause are marked as following
 // from it, as Creatio stops at the first failure.
-func healthSteps(h report.Health) (steps []report.Step, cause *identity.Check) {
-	for i := range identity.Checks {
-		cs := &identity.Checks[i]
-		v := flagValue(h, cs.Flag)
+func healthSteps(h report.Health) (steps []report.Step, cause *report.Check) {
+	for i := range report.Checks {
+		cs := &report.Checks[i]
+		v := h.Flag(cs.Flag)
 		switch {
 		case v == nil:
 			continue

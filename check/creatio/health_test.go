@@ -11,7 +11,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -196,29 +195,29 @@ func TestParseHealth(t *testing.T) {
 		{"BOM after whitespace", " \xef\xbb\xbf" + docBodyOK, report.Health{}, "invalid JSON"},
 		{"non-breaking space", "\u00a0" + docBodyOK, report.Health{}, "invalid JSON"},
 	} {
-		got, err := ParseHealth([]byte(tc.body))
+		got, err := parseHealth([]byte(tc.body))
 		if tc.wantErr != "" {
 			if err == nil {
-				t.Errorf("%s: ParseHealth = %s, want an error with %q", tc.name, fmtHealth(got), tc.wantErr)
+				t.Errorf("%s: parseHealth = %s, want an error with %q", tc.name, fmtHealth(got), tc.wantErr)
 				continue
 			}
-			if !errors.Is(err, ErrNotHealthJSON) {
-				t.Errorf("%s: error %q does not wrap ErrNotHealthJSON", tc.name, err)
+			if !errors.Is(err, errNotHealthJSON) {
+				t.Errorf("%s: error %q does not wrap errNotHealthJSON", tc.name, err)
 			}
 			if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %q, want it to contain %q", tc.name, err, tc.wantErr)
 			}
 			if !sameHealth(got, report.Health{}) {
-				t.Errorf("%s: ParseHealth returned %s with its error, want the zero report.Health", tc.name, fmtHealth(got))
+				t.Errorf("%s: parseHealth returned %s with its error, want the zero report.Health", tc.name, fmtHealth(got))
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: ParseHealth error %v", tc.name, err)
+			t.Errorf("%s: parseHealth error %v", tc.name, err)
 			continue
 		}
 		if !sameHealth(got, tc.want) {
-			t.Errorf("%s: ParseHealth = %s, want %s", tc.name, fmtHealth(got), fmtHealth(tc.want))
+			t.Errorf("%s: parseHealth = %s, want %s", tc.name, fmtHealth(got), fmtHealth(tc.want))
 		}
 	}
 }
@@ -233,8 +232,8 @@ func TestParseHealthSimulatorBodies(t *testing.T) {
 		{sim.BodyIdentityUnavailable, docBodyIdentityUnavailable},
 		{sim.BodyTokenUnretrievable, docBodyTokenUnretrievable},
 	} {
-		s, err1 := ParseHealth([]byte(tc.sim))
-		d, err2 := ParseHealth([]byte(tc.doc))
+		s, err1 := parseHealth([]byte(tc.sim))
+		d, err2 := parseHealth([]byte(tc.doc))
 		if err1 != nil || err2 != nil || !sameHealth(s, d) {
 			t.Errorf("simulator body %s = %s, %v; documented body = %s, %v", tc.sim, fmtHealth(s), err1, fmtHealth(d), err2)
 		}
@@ -244,20 +243,20 @@ func TestParseHealthSimulatorBodies(t *testing.T) {
 func TestParseHealthLargeMessage(t *testing.T) {
 	msg := strings.Repeat("Identity Service unavailable ", 1<<20/29+1)[:1<<20] // 1 MiB
 	body := `{"HasProblem":true,"IsSystemSettingsFilledIn":true,"IsIdentityServiceAvailable":false,"IsAccessTokenRetrievableForSystemActions":false,"Message":"` + msg + `"}`
-	h, err := ParseHealth([]byte(body))
+	h, err := parseHealth([]byte(body))
 	if err != nil {
-		t.Fatalf("ParseHealth of a 1 MiB Message: %v", err)
+		t.Fatalf("parseHealth of a 1 MiB Message: %v", err)
 	}
 	if got, want := len(h.Message), 1<<20; got != want {
 		t.Errorf("len(Message) = %d, want %d", got, want)
 	}
 	_, cause := healthSteps(h)
-	s := problemSummary(h, cause)
+	s := problemFailure(h, cause).Line()
 	if got, max := len(s), plugin.MaxLine-len(report.Name+" CRITICAL - "); got > max {
-		t.Errorf("problemSummary of a 1 MiB Message is %d bytes, want at most %d", got, max)
+		t.Errorf("problemFailure(...).Line() of a 1 MiB Message is %d bytes, want at most %d", got, max)
 	}
-	if got, want := s, "Identity Service unavailable"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "... "+identity.Checks[1].Hint) {
-		t.Errorf("problemSummary = %q, want %q..., cut, and the hint", got, want)
+	if got, want := s, "Identity Service unavailable"; !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "... "+report.Checks[1].Hint) {
+		t.Errorf("problemFailure(...).Line() = %q, want %q..., cut, and the hint", got, want)
 	}
 }
 
@@ -290,15 +289,15 @@ func TestParseHealthDeepNesting(t *testing.T) {
 		{"escaped quotes inside a string", []byte(`{"HasProblem":false,` + docFlagsTrue + `,"x":"\"[[\\\"","y":[[1]]}`), false},
 	} {
 		start := time.Now()
-		_, err := ParseHealth(tc.body)
+		_, err := parseHealth(tc.body)
 		t.Logf("%s: %d bytes parsed in %v", tc.name, len(tc.body), time.Since(start))
 		switch {
 		case tc.wantErr && err == nil:
-			t.Errorf("%s: ParseHealth accepted it", tc.name)
-		case tc.wantErr && !errors.Is(err, ErrNotHealthJSON):
-			t.Errorf("%s: error %v does not wrap ErrNotHealthJSON", tc.name, err)
+			t.Errorf("%s: parseHealth accepted it", tc.name)
+		case tc.wantErr && !errors.Is(err, errNotHealthJSON):
+			t.Errorf("%s: error %v does not wrap errNotHealthJSON", tc.name, err)
 		case !tc.wantErr && err != nil:
-			t.Errorf("%s: ParseHealth error %v", tc.name, err)
+			t.Errorf("%s: parseHealth error %v", tc.name, err)
 		}
 	}
 }
@@ -409,11 +408,11 @@ func TestHealthSteps(t *testing.T) {
 }
 
 func TestProblemSummary(t *testing.T) {
-	settings, ids, token, resource := &identity.Checks[0], &identity.Checks[1], &identity.Checks[2], &identity.Checks[3]
+	settings, ids, token, resource := &report.Checks[0], &report.Checks[1], &report.Checks[2], &report.Checks[3]
 	for _, tc := range []struct {
 		name  string
 		h     report.Health
-		cause *identity.Check
+		cause *report.Check
 		want  string
 	}{
 		{"documented message", healthOf(true, yes, no, no, nil, sim.MessageIdentityUnavailable), ids,
@@ -430,8 +429,8 @@ func TestProblemSummary(t *testing.T) {
 			"Check failed / 'time'=1s;;; second line after a tab: Überprüfung fehlgeschlagen ✗ after NUL. " + token.Hint},
 		{"blank message", healthOf(true, yes, yes, no, nil, " \n "), token, "no access token for system actions is retrievable. " + token.Hint},
 	} {
-		if got, want := problemSummary(tc.h, tc.cause), tc.want; got != want {
-			t.Errorf("%s: problemSummary = %q, want %q", tc.name, got, want)
+		if got, want := problemFailure(tc.h, tc.cause).Line(), tc.want; got != want {
+			t.Errorf("%s: problemFailure(...).Line() = %q, want %q", tc.name, got, want)
 		}
 	}
 }
@@ -475,7 +474,7 @@ var healthCorpus = []string{
 
 // encodeHealth writes h as the health JSON. Strings are escaped byte by
 // byte, without the UTF-8 repair of encoding/json, so that any Message
-// ParseHealth returned must come back unchanged.
+// parseHealth returned must come back unchanged.
 func encodeHealth(h report.Health) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, `{"HasProblem":%t`, h.HasProblem)
@@ -483,10 +482,10 @@ func encodeHealth(h report.Health) []byte {
 		key string
 		v   *bool
 	}{
-		{identity.FlagSettingsFilledIn, h.SettingsFilledIn},
-		{identity.FlagIdentityService, h.IdentityServiceAvailable},
-		{identity.FlagTokenRetrievable, h.TokenRetrievable},
-		{identity.FlagDefaultResource, h.DefaultResourceRegistered},
+		{report.FlagSettingsFilledIn, h.SettingsFilledIn},
+		{report.FlagIdentityService, h.IdentityServiceAvailable},
+		{report.FlagTokenRetrievable, h.TokenRetrievable},
+		{report.FlagDefaultResource, h.DefaultResourceRegistered},
 	} {
 		if f.v != nil {
 			fmt.Fprintf(&b, `,%q:%t`, f.key, *f.v)
@@ -514,40 +513,40 @@ func FuzzParseHealth(f *testing.F) {
 	}
 	maxSummary := plugin.MaxLine - len(report.Name+" CRITICAL - ")
 	f.Fuzz(func(t *testing.T, body []byte) {
-		h, err := ParseHealth(body)
+		h, err := parseHealth(body)
 		if err != nil {
-			if !errors.Is(err, ErrNotHealthJSON) {
-				t.Fatalf("ParseHealth(%q) error %q does not wrap ErrNotHealthJSON", body, err)
+			if !errors.Is(err, errNotHealthJSON) {
+				t.Fatalf("parseHealth(%q) error %q does not wrap errNotHealthJSON", body, err)
 			}
 			if !sameHealth(h, report.Health{}) {
-				t.Fatalf("ParseHealth(%q) returned %s with its error", body, fmtHealth(h))
+				t.Fatalf("parseHealth(%q) returned %s with its error", body, fmtHealth(h))
 			}
 			return
 		}
 		if !json.Valid(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf"))) {
-			t.Fatalf("ParseHealth accepted %q, which encoding/json rejects (after a byte order mark)", body)
+			t.Fatalf("parseHealth accepted %q, which encoding/json rejects (after a byte order mark)", body)
 		}
 		if h.SettingsFilledIn == nil || h.IdentityServiceAvailable == nil || h.TokenRetrievable == nil {
-			t.Fatalf("ParseHealth(%q) = %s: a required flag is unknown", body, fmtHealth(h))
+			t.Fatalf("parseHealth(%q) = %s: a required flag is unknown", body, fmtHealth(h))
 		}
 		enc := encodeHealth(h)
-		h2, err := ParseHealth(enc)
+		h2, err := parseHealth(enc)
 		if err != nil || !sameHealth(h, h2) {
-			t.Fatalf("ParseHealth(%q) = %s, re-encoded as %q parses to %s, %v", body, fmtHealth(h), enc, fmtHealth(h2), err)
+			t.Fatalf("parseHealth(%q) = %s, re-encoded as %q parses to %s, %v", body, fmtHealth(h), enc, fmtHealth(h2), err)
 		}
 		if h.HasProblem && h.Healthy() {
 			t.Fatalf("%s is Healthy with HasProblem true", fmtHealth(h))
 		}
 		_, cause := healthSteps(h)
-		s := problemSummary(h, cause)
+		s := problemFailure(h, cause).Line()
 		if len(s) > maxSummary {
-			t.Fatalf("problemSummary(%s) is %d bytes, more than %d: %q", fmtHealth(h), len(s), maxSummary, s)
+			t.Fatalf("problemFailure(%s).Line() is %d bytes, more than %d: %q", fmtHealth(h), len(s), maxSummary, s)
 		}
 		if !utf8.ValidString(s) {
-			t.Fatalf("problemSummary(%s) = %q is not valid UTF-8", fmtHealth(h), s)
+			t.Fatalf("problemFailure(%s).Line() = %q is not valid UTF-8", fmtHealth(h), s)
 		}
 		if i := strings.IndexFunc(s, func(r rune) bool { return r == '|' || unicode.IsControl(r) }); i >= 0 {
-			t.Fatalf("problemSummary(%s) = %q has %q at byte %d", fmtHealth(h), s, s[i:i+1], i)
+			t.Fatalf("problemFailure(%s).Line() = %q has %q at byte %d", fmtHealth(h), s, s[i:i+1], i)
 		}
 	})
 }

@@ -169,7 +169,7 @@ func (l *FormsLogin) cookiePath() string {
 // too, with Code 1 and the reason in Message. Its entry holds the session
 // cookies and BPMCSRF for the cache.
 func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) (cache.Entry, bool) {
-	u := web.Below(l.Base, authServicePath)
+	u := web.JoinPath(l.Base, authServicePath)
 	body, _ := json.Marshal(struct{ UserName, UserPassword string }{l.User, l.Password}) // strings always marshal
 	start := time.Now()
 	resp, err := c.Send(ctx, http.MethodPost, u, "application/json; charset=utf-8", body,
@@ -229,7 +229,7 @@ func (l *FormsLogin) judge(resp *web.Response) *report.Failure {
 		return report.Failed(report.Server, fmt.Sprintf("login as %s: AuthService.svc answered HTTP %d but not its JSON (%s)", user, status, l.client.Sample(resp)), "check Creatio's application logs")
 	case code.Int() != 0:
 		m, _ := o.Get("Message")
-		msg := l.client.Said(m.String(), 100)
+		msg := l.client.Clean(m.String(), 100)
 		if msg == "" {
 			msg = fmt.Sprintf("Code %d", code.Int())
 		}
@@ -307,7 +307,7 @@ func (l *FormsLogin) Logout(ctx context.Context, c *web.Client, p report.Policy)
 // logout posts Logout with the cookies in c's jar and the BPMCSRF header
 // csrf; what names the session in the note it returns.
 func (l *FormsLogin) logout(ctx context.Context, c *web.Client, p report.Policy, csrf, what string) string {
-	u := web.Below(l.Base, logoutPath)
+	u := web.JoinPath(l.Base, logoutPath)
 	resp, err := c.Send(ctx, http.MethodPost, u, "application/json; charset=utf-8", []byte("{}"), func(req *http.Request) {
 		if csrf != "" {
 			req.Header.Set("BPMCSRF", csrf)
@@ -326,7 +326,7 @@ func (l *FormsLogin) logout(ctx context.Context, c *web.Client, p report.Policy,
 // sends it as a Bearer token. With a cache, the token is used until
 // cache.UsableUntil by every check, and only then is a new one requested.
 type OAuthLogin struct {
-	Identity identity.Identity // Own is set: the plugin's own client
+	Identity identity.Identity // the plugin's own client (report.PluginLogin)
 	// Base is Creatio's base URL, part of the cache key.
 	Base *url.URL
 	// Cache keeps the token between runs; nil: a new token each run.
@@ -339,7 +339,6 @@ type OAuthLogin struct {
 // a new one (and saves it in the cache).
 func (l *OAuthLogin) Login(ctx context.Context, c *web.Client, p report.Policy, r *report.Report) bool {
 	id := &l.Identity
-	id.Own = true
 	c.Secrets().Add(id.Secret)
 	k := l.Cache
 	if l.Base == nil || id.URL == nil {

@@ -205,32 +205,32 @@ type oauthWant struct {
 // is UNKNOWN; a token that Creatio refuses (expired, not yet valid) too.
 var oauthVariants = map[string]oauthWant{
 	"ok":                          {plugin.OK, asExpected, ""},
-	"discovery-down":              {plugin.Critical, identity.Unavailable + ": the discovery document: HTTP 503 Service Unavailable", ""},
-	"discovery-notjson":           {plugin.Critical, identity.Unavailable + ": the discovery document: not JSON", ""},
-	"discovery-no-token-endpoint": {plugin.Critical, identity.Unavailable + ": the discovery document: no token_endpoint", ""},
-	"token-500":                   {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 500 Internal Server Error; check the Identity Service log and load", ""},
+	"discovery-down":              {plugin.Critical, report.Unavailable + ": the discovery document: HTTP 503 Service Unavailable", ""},
+	"discovery-notjson":           {plugin.Critical, report.Unavailable + ": the discovery document: not JSON", ""},
+	"discovery-no-token-endpoint": {plugin.Critical, report.Unavailable + ": the discovery document: no token_endpoint", ""},
+	"token-500":                   {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 500 Internal Server Error; check the Identity Service log and load", ""},
 	"expired":                     {plugin.Unknown, "Creatio rejected the fresh token of client monitoring (HTTP 401): token rejected", ""},
 	"future":                      {plugin.Unknown, "Creatio rejected the fresh token of client monitoring (HTTP 401)", ""},
 	"not-bearer":                  {plugin.OK, asExpected, ""},
 	"no-discovery":                {plugin.OK, asExpected, "login: no discovery document (HTTP 404); trying "},
-	"unavailable-503":             {plugin.Critical, identity.Unavailable + ": the discovery document: HTTP 503 Service Unavailable", ""},
+	"unavailable-503":             {plugin.Critical, report.Unavailable + ": the discovery document: HTTP 503 Service Unavailable", ""},
 	"echo":                        {plugin.Unknown, "cannot log in, OAuth health not measured: token request: invalid_client (Client authentication failed", ""},
-	"echo-500":                    {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 500 Internal Server Error", ""},
+	"echo-500":                    {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 500 Internal Server Error", ""},
 	"http-token-endpoint":         {plugin.OK, asExpected, ""},
 	"other-host-token-endpoint":   {plugin.Critical, "insecure token_endpoint http://localhost:", ""},
 	"bom":                         {plugin.OK, asExpected, ""},
 	"form-token":                  {plugin.OK, asExpected, ""},
-	"server-error":                {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 500: server_error", ""},
-	"temporarily-unavailable":     {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 503 (Retry-After: 120): temporarily_unavailable; check the Identity Service log and load", ""},
-	"oauth-502":                   {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 502: invalid_client", ""},
-	"too-many-requests":           {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 429 (Retry-After: 30)", ""},
-	"error-in-200":                {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 200 with the error server_error", ""},
-	"unsupported-grant":           {plugin.Critical, identity.Unretrievable + ": unsupported_grant_type: the Identity Service refuses the client_credentials grant", ""},
+	"server-error":                {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 500: server_error", ""},
+	"temporarily-unavailable":     {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 503 (Retry-After: 120): temporarily_unavailable; check the Identity Service log and load", ""},
+	"oauth-502":                   {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 502: invalid_client", ""},
+	"too-many-requests":           {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 429 (Retry-After: 30)", ""},
+	"error-in-200":                {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 200 with the error server_error", ""},
+	"unsupported-grant":           {plugin.Critical, report.Unretrievable + ": unsupported_grant_type: the Identity Service refuses the client_credentials grant", ""},
 	"basic-only":                  {plugin.OK, asExpected, "login: token: client authentication client_secret_basic accepted"},
 	"post-only":                   {plugin.OK, asExpected, "login: token: client authentication client_secret_post accepted"},
 	"basic-listed":                {plugin.OK, asExpected, "login: token: client authentication client_secret_basic accepted"},
 	"post-listed":                 {plugin.OK, asExpected, "login: token: client authentication client_secret_post accepted"},
-	"basic-503":                   {plugin.Critical, identity.Unretrievable + ": token endpoint HTTP 503: invalid_client; check the Identity Service log and load", ""},
+	"basic-503":                   {plugin.Critical, report.Unretrievable + ": token endpoint HTTP 503: invalid_client; check the Identity Service log and load", ""},
 	"basic-refused-bare":          {plugin.OK, asExpected, "login: token: client_secret_basic refused: HTTP 401 Unauthorized: text/plain; charset=utf-8, 16 bytes: \"401 Unauthorized\"; trying client_secret_post"},
 	"jwt-only":                    {plugin.Unknown, "cannot log in, OAuth health not measured: token request: invalid_client (Client authentication failed); the Identity Service offers only private_key_jwt: allow a client secret", "login: token: client_secret_post refused too: HTTP 401 Unauthorized: invalid_client (Client authentication failed)"},
 }
@@ -292,7 +292,7 @@ func TestOAuthLogin(t *testing.T) {
 	token500 := http.NewServeMux()
 	token500.Handle("/.well-known/openid-configuration", http.NotFoundHandler())
 	token500.Handle("/connect/token", fixture.ServeBytes(http.StatusInternalServerError, "text/plain", []byte("oops")))
-	unavailable := identity.Unavailable + ": "
+	unavailable := report.Unavailable + ": "
 
 	for _, tc := range []struct {
 		name           string
@@ -315,11 +315,11 @@ func TestOAuthLogin(t *testing.T) {
 		{name: "discovery hangs", idURL: func(t *testing.T) string { return fixture.NewRawServer(t, fixture.Hang).URL("http") }, timeout: hangTimeout, want: plugin.Unknown,
 			says: unavailable + "the discovery request to 127.0.0.1:"},
 		{name: "no discovery, token endpoint hangs", idURL: srvURL(tokenHangs), timeout: hangTimeout, want: plugin.Unknown,
-			says: identity.Unretrievable + ": the token request to 127.0.0.1:", note: "login: no discovery document (HTTP 404)"},
+			says: report.Unretrievable + ": the token request to 127.0.0.1:", note: "login: no discovery document (HTTP 404)"},
 		{name: "no discovery, token endpoint 500", idURL: srvURL(token500), want: plugin.Critical,
-			says: identity.Unretrievable + ": token endpoint HTTP 500 Internal Server Error"},
+			says: report.Unretrievable + ": token endpoint HTTP 500 Internal Server Error"},
 		{name: "token answer over --max-body", idURL: selfDiscovery(fixture.ServeStream("application/json", 3<<20)), want: plugin.Critical,
-			says: identity.Unretrievable + ": the token endpoint's answer exceeds --max-body"},
+			says: report.Unretrievable + ": the token endpoint's answer exceeds --max-body"},
 		{name: "https discovery, plain-http token endpoint", idURL: func(*testing.T) string { return tlsID.URL + "/http-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.Critical,
 			says: "insecure token_endpoint http://127.0.0.1:", detail: "/http-token-endpoint is https but names a plain-http token endpoint, http://127.0.0.1:"},
 		{name: "token endpoint on another host over https", idURL: func(*testing.T) string { return tlsID.URL + "/other-host-token-endpoint" }, cfg: web.ClientConfig{CAFiles: []string{ca}}, want: plugin.OK,

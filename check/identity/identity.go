@@ -1,7 +1,7 @@
 // Package identity is the Creatio Identity Service as Creatio and the plugin
 // use it: the discovery document, the client_credentials token request with
-// either client authentication, the token's own checks (type, lifetime,
-// clock), and Creatio's words for each of its checks (words.go). It decides
+// either client authentication and the token's own checks (type, lifetime,
+// clock), said in Creatio's words (report's health.go). It decides
 // once, where a request fails, what kind of failure that is and what to do
 // about it; the Creatio login and direct mode above it only report it. It
 // speaks HTTP through package web and knows nothing of Creatio's own
@@ -26,11 +26,11 @@ import (
 )
 
 // discoveryPath is the OpenID Connect discovery document below the Identity
-// Service URL; FallbackTokenPath is IdentityServer's token endpoint, used by
+// Service URL; fallbackTokenPath is IdentityServer's token endpoint, used by
 // the plugin's own login when there is no discovery document.
 const (
 	discoveryPath     = "/.well-known/openid-configuration"
-	FallbackTokenPath = "/connect/token"
+	fallbackTokenPath = "/connect/token"
 )
 
 // Identity is the Creatio Identity Service and the OAuth client that Creatio
@@ -43,10 +43,10 @@ type Identity struct {
 	Secret     string     // never printed
 	SecretFrom string     // where the secret came from, for advice: "CREATIO_CLIENT_SECRET", "--client-secret-file F"
 	Auth       ClientAuth // how the client authenticates; "" is auto
-	// Own is set for the plugin's own login (endpoint mode): a refused
-	// client is then the monitoring side's mistake, not Creatio's, and a
-	// missing discovery document (404) falls back to /connect/token.
-	Own bool
+	// Whose the client is, the plugin's or Creatio's, is the policy's
+	// (report.Policy.Whose): it decides the state and the words of a
+	// refusal, and whether a missing discovery document (404) falls back
+	// to /connect/token.
 }
 
 // Endpoint is the token endpoint that discovery found and the client
@@ -61,28 +61,28 @@ type Endpoint struct {
 // Its failure is Creatio's "IdentityService ... is unavailable" with the
 // cause, in the identity_service step.
 func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *report.Failure) {
-	u := web.Below(id.URL, discoveryPath)
+	u := web.JoinPath(id.URL, discoveryPath)
 	resp, err := id.Client.Get(ctx, u)
 	if err != nil {
 		return nil, unavailable(id.Client.Describe(err, "the discovery request", u, p), u)
 	}
 	var ep *Endpoint
 	switch {
-	case id.Own && resp.StatusCode == 404:
-		fallback := web.Below(id.URL, FallbackTokenPath)
+	case p.Whose == report.PluginLogin && resp.StatusCode == 404:
+		fallback := web.JoinPath(id.URL, fallbackTokenPath)
 		return &Endpoint{URL: fallback, Note: "no discovery document (HTTP 404); trying " + web.RedactURL(fallback)}, nil
 	case web.Overloaded(resp.StatusCode) || resp.StatusCode < 200 || resp.StatusCode > 299:
 		err = errors.New(id.Client.Status(resp))
 	case resp.TooLarge:
 		err = fmt.Errorf("the answer is larger than the %d-byte cap (--max-body)", id.Client.MaxBody())
 	default:
-		ep, err = ParseDiscovery(resp.Body)
+		ep, err = parseDiscovery(resp.Body)
 	}
 	if err != nil {
 		var bad *EndpointError
 		text := err.Error() // the plugin's own words
 		if errors.As(err, &bad) {
-			text = bad.text(id.Client.Said)
+			text = bad.text(id.Client.Clean)
 		}
 		return nil, unavailable(report.Failed(report.Server, "the discovery document: "+text, serverFix), u)
 	}
@@ -93,9 +93,9 @@ func (id *Identity) Discover(ctx context.Context, p report.Policy) (*Endpoint, *
 // Creatio's words, keeping its kind and its fix; the detail names u.
 func unavailable(cause *report.Failure, u *url.URL) *report.Failure {
 	f := *cause
-	f.Step = StepIdentityService
-	f.Text = Unavailable + ": " + cause.Text
-	f.Detail = Unavailable + ": GET " + web.RedactURL(u) + ": " + cause.Long()
+	f.Step = report.StepIdentityService
+	f.Text = report.Unavailable + ": " + cause.Text
+	f.Detail = report.Unavailable + ": GET " + web.RedactURL(u) + ": " + cause.Long()
 	return &f
 }
 
@@ -118,7 +118,7 @@ func (id *Identity) checkTokenEndpoint(ep *Endpoint) *report.Failure {
 		}
 		return &report.Failure{
 			Kind:   report.Server,
-			Step:   StepToken,
+			Step:   report.StepToken,
 			Text:   "insecure token_endpoint " + id.Client.URLText(tokenURL) + ": the plugin sends no secret over plain http",
 			Hint:   "make the Identity Service publish its https address",
 			Fix:    "make the Identity Service publish its https address (its public origin, behind any TLS proxy), or give an http --identity-url on a test stand",
@@ -147,10 +147,10 @@ func (e *EndpointError) text(say func(string, int) string) string {
 	return fmt.Sprintf("token_endpoint %q is not an http(s) URL", say(e.Value, 80))
 }
 
-// ParseDiscovery reads the token_endpoint of an OpenID Connect discovery
+// parseDiscovery reads the token_endpoint of an OpenID Connect discovery
 // document, which must be an absolute http or https URL, and the client
 // authentication methods it lists.
-func ParseDiscovery(body []byte) (*Endpoint, error) {
+func parseDiscovery(body []byte) (*Endpoint, error) {
 	o, err := web.ReadObject(body)
 	if err != nil {
 		return nil, errors.New("not JSON")
@@ -185,9 +185,9 @@ type Claims struct {
 	ClientID      string
 }
 
-// ParseJWTClaims decodes, without verifying, the payload of a JWT. A token
+// parseJWTClaims decodes, without verifying, the payload of a JWT. A token
 // that is not a JWT is an error.
-func ParseJWTClaims(token string) (Claims, error) {
+func parseJWTClaims(token string) (Claims, error) {
 	parts := strings.Split(token, ".")
 	if len(parts) != 3 {
 		return Claims{}, errors.New("not a JWT")

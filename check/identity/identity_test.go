@@ -60,21 +60,21 @@ func TestParseDiscovery(t *testing.T) {
 		{"truncated", `{"token_endpoint":"https://ids.example/connect/tok`, "", "not JSON"},
 		{"too deep", `{"token_endpoint":"https://ids.example/connect/token","x":` + strings.Repeat("[", web.MaxDepth) + strings.Repeat("]", web.MaxDepth) + `}`, "", "not JSON"},
 	} {
-		u, err := ParseDiscovery([]byte(tc.body))
+		u, err := parseDiscovery([]byte(tc.body))
 		if tc.wantErr != "" {
 			if err == nil {
-				t.Errorf("%s: ParseDiscovery = %v, want an error with %q", tc.name, u, tc.wantErr)
+				t.Errorf("%s: parseDiscovery = %v, want an error with %q", tc.name, u, tc.wantErr)
 			} else if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %q, want it to contain %q", tc.name, err, tc.wantErr)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: ParseDiscovery error %v", tc.name, err)
+			t.Errorf("%s: parseDiscovery error %v", tc.name, err)
 			continue
 		}
 		if got, want := u.URL.String(), tc.want; got != want {
-			t.Errorf("%s: ParseDiscovery = %q, want %q", tc.name, got, want)
+			t.Errorf("%s: parseDiscovery = %q, want %q", tc.name, got, want)
 		}
 	}
 }
@@ -104,27 +104,27 @@ func FuzzParseDiscovery(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		ep, err := ParseDiscovery(body)
+		ep, err := parseDiscovery(body)
 		if err != nil {
 			// The error becomes part of a status line.
 			if msg := err.Error(); !utf8.ValidString(msg) || strings.ContainsFunc(msg, unicode.IsControl) {
-				t.Fatalf("ParseDiscovery(%q) error %q is not one clean line", body, msg)
+				t.Fatalf("parseDiscovery(%q) error %q is not one clean line", body, msg)
 			}
 			return
 		}
 		if !json.Valid(body) {
-			t.Fatalf("ParseDiscovery accepted %q, which encoding/json rejects", body)
+			t.Fatalf("parseDiscovery accepted %q, which encoding/json rejects", body)
 		}
 		u := ep.URL
 		if !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Opaque != "" || u.Hostname() == "" {
-			t.Fatalf("ParseDiscovery(%q) = %q (scheme %q, host %q), not an absolute http(s) URL with a host", body, u, u.Scheme, u.Hostname())
+			t.Fatalf("parseDiscovery(%q) = %q (scheme %q, host %q), not an absolute http(s) URL with a host", body, u, u.Scheme, u.Hostname())
 		}
 		if _, err := http.NewRequest(http.MethodPost, u.String(), nil); err != nil {
-			t.Fatalf("ParseDiscovery(%q) = %q, which cannot be requested: %v", body, u, err)
+			t.Fatalf("parseDiscovery(%q) = %q, which cannot be requested: %v", body, u, err)
 		}
 		// The methods it lists may go into advice: one clean, short line.
 		if l := unspoken(ep.Methods); len(l) > 3*(30+2)+3 || !utf8.ValidString(l) || strings.ContainsFunc(l, unicode.IsControl) || strings.Contains(l, "|") {
-			t.Fatalf("ParseDiscovery(%q): the methods %q say %q", body, ep.Methods, l)
+			t.Fatalf("parseDiscovery(%q): the methods %q say %q", body, ep.Methods, l)
 		}
 	})
 }
@@ -179,21 +179,21 @@ func TestParseJWTClaims(t *testing.T) {
 		{"payload not JSON", jwt(`exp=1`), Claims{}, "not a JSON object"},
 		{"payload too deep", jwt(`{"x":` + strings.Repeat("[", web.MaxDepth) + strings.Repeat("]", web.MaxDepth) + `}`), Claims{}, "not a JSON object"},
 	} {
-		got, err := ParseJWTClaims(tc.token)
+		got, err := parseJWTClaims(tc.token)
 		if tc.wantErr != "" {
 			if err == nil {
-				t.Errorf("%s: ParseJWTClaims = %+v, want an error with %q", tc.name, got, tc.wantErr)
+				t.Errorf("%s: parseJWTClaims = %+v, want an error with %q", tc.name, got, tc.wantErr)
 			} else if !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %q, want it to contain %q", tc.name, err, tc.wantErr)
 			}
 			continue
 		}
 		if err != nil {
-			t.Errorf("%s: ParseJWTClaims error %v", tc.name, err)
+			t.Errorf("%s: parseJWTClaims error %v", tc.name, err)
 			continue
 		}
 		if got != tc.want {
-			t.Errorf("%s: ParseJWTClaims = %+v, want %+v", tc.name, got, tc.want)
+			t.Errorf("%s: parseJWTClaims = %+v, want %+v", tc.name, got, tc.want)
 		}
 	}
 }
@@ -221,27 +221,27 @@ func FuzzParseJWTClaims(f *testing.F) {
 	enc := base64.RawURLEncoding.EncodeToString
 	f.Fuzz(func(t *testing.T, token string, payload []byte) {
 		for _, tok := range []string{token, "e30." + enc(payload) + ".sig"} {
-			c, err := ParseJWTClaims(tok)
+			c, err := parseJWTClaims(tok)
 			if err != nil {
 				if c != (Claims{}) {
-					t.Fatalf("ParseJWTClaims(%q) returned %+v with its error %v", tok, c, err)
+					t.Fatalf("parseJWTClaims(%q) returned %+v with its error %v", tok, c, err)
 				}
 				continue
 			}
 			if strings.Count(tok, ".") != 2 {
-				t.Fatalf("ParseJWTClaims(%q) accepted a token without three parts", tok)
+				t.Fatalf("parseJWTClaims(%q) accepted a token without three parts", tok)
 			}
 			for _, v := range []int64{c.Exp, c.Iat, c.Nbf} {
 				if v > 1<<53 || v < -(1<<53) {
-					t.Fatalf("ParseJWTClaims(%q) = %+v: a time beyond 2^53", tok, c)
+					t.Fatalf("parseJWTClaims(%q) = %+v: a time beyond 2^53", tok, c)
 				}
 			}
 			// The claims survive a round trip through a JWT of their own
 			// (encoding/json would repair an invalid UTF-8 client_id).
 			if utf8.ValidString(c.ClientID) {
 				b, _ := json.Marshal(map[string]any{"exp": c.Exp, "iat": c.Iat, "nbf": c.Nbf, "client_id": c.ClientID})
-				if c2, err := ParseJWTClaims(jwt(string(b))); err != nil || c2 != c {
-					t.Fatalf("ParseJWTClaims(%q) = %+v; its re-encoding %s parses to %+v, %v", tok, c, b, c2, err)
+				if c2, err := parseJWTClaims(jwt(string(b))); err != nil || c2 != c {
+					t.Fatalf("parseJWTClaims(%q) = %+v; its re-encoding %s parses to %+v, %v", tok, c, b, c2, err)
 				}
 			}
 			// inspect judges any claims, without overflowing.
@@ -285,9 +285,9 @@ func TestParseTokenExpiresIn(t *testing.T) {
 		if tc.v != "" {
 			body += `,"expires_in":` + tc.v
 		}
-		tok, err := ParseToken("application/json", []byte(body+"}"))
+		tok, err := parseToken("application/json", []byte(body+"}"))
 		if err != nil {
-			t.Fatalf("ParseToken(%s): %v", body, err)
+			t.Fatalf("parseToken(%s): %v", body, err)
 		}
 		if got, want := tok.ExpiresIn, tc.want; got != want {
 			t.Errorf("expires_in %s: ExpiresIn = %d, want %d", tc.v, got, want)
@@ -295,7 +295,7 @@ func TestParseTokenExpiresIn(t *testing.T) {
 	}
 }
 
-// ParseToken reads JSON and form answers, with or without a byte order
+// parseToken reads JSON and form answers, with or without a byte order
 // mark, and tells OAuth errors from answers that are no token at all.
 func TestParseToken(t *testing.T) {
 	for _, tc := range []struct {
@@ -305,7 +305,7 @@ func TestParseToken(t *testing.T) {
 		body        string
 		want        Token  // AccessToken, Type and ExpiresIn
 		wantErr     string // the error's text; "" for a token
-		oauth       bool   // the error is an *OAuthError
+		oauth       bool   // the error is an *oauthError
 	}{
 		{"JSON", 200, "application/json", `{"access_token":"abc","token_type":"Bearer","expires_in":3600}`, Token{AccessToken: "abc", Type: "Bearer", ExpiresIn: 3600}, "", false},
 		{"JSON with a byte order mark", 200, "application/json; charset=utf-8", "\xef\xbb\xbf" + `{"access_token":"abc","expires_in":60}`, Token{AccessToken: "abc", ExpiresIn: 60}, "", false},
@@ -326,19 +326,19 @@ func TestParseToken(t *testing.T) {
 		{"bad form", 200, "application/x-www-form-urlencoded", "a=%zz", Token{}, "the answer is not form-encoded", false},
 		{"JSON array", 200, "application/json", `[]`, Token{}, "the answer is not JSON", false},
 	} {
-		tok, err := ParseToken(tc.contentType, []byte(tc.body))
-		var oe *OAuthError
+		tok, err := parseToken(tc.contentType, []byte(tc.body))
+		var oe *oauthError
 		switch {
 		case tc.wantErr == "" && err != nil:
-			t.Errorf("%s: ParseToken failed: %v", tc.name, err)
+			t.Errorf("%s: parseToken failed: %v", tc.name, err)
 		case tc.wantErr == "":
 			if tok.AccessToken != tc.want.AccessToken || tok.Type != tc.want.Type || tok.ExpiresIn != tc.want.ExpiresIn {
-				t.Errorf("%s: ParseToken = %+v, want %+v", tc.name, *tok, tc.want)
+				t.Errorf("%s: parseToken = %+v, want %+v", tc.name, *tok, tc.want)
 			}
 		case err == nil:
-			t.Errorf("%s: ParseToken = %+v, want the error %q", tc.name, *tok, tc.wantErr)
+			t.Errorf("%s: parseToken = %+v, want the error %q", tc.name, *tok, tc.wantErr)
 		case err.Error() != tc.wantErr || errors.As(err, &oe) != tc.oauth:
-			t.Errorf("%s: ParseToken error %q (OAuth error %t), want %q (%t)", tc.name, err, errors.As(err, &oe), tc.wantErr, tc.oauth)
+			t.Errorf("%s: parseToken error %q (OAuth error %t), want %q (%t)", tc.name, err, errors.As(err, &oe), tc.wantErr, tc.oauth)
 		}
 	}
 }
@@ -499,8 +499,8 @@ func (s *tokenServer) token(t testing.TB, c *web.Client) (*Token, *report.Failur
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net; the server answers at once
 	defer cancel()
-	id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthPost, SecretFrom: "CREATIO_CLIENT_SECRET"}
-	tok, _, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
+	id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: authPost, SecretFrom: "CREATIO_CLIENT_SECRET"}
+	tok, _, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical, Whose: report.CreatioSettings})
 	return tok, f
 }
 
@@ -543,7 +543,7 @@ func TestIdentityToken(t *testing.T) {
 		if tc.wantFail != "" {
 			if f == nil {
 				t.Errorf("%s: Token = %+v, want the failure %q", tc.name, tok, tc.wantFail)
-			} else if st := (report.Policy{Settings: true}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
+			} else if st := (report.Policy{Whose: report.CreatioSettings}).State(f.Kind); st != plugin.Critical || !strings.HasPrefix(f.Text, report.Unretrievable+": ") || !strings.Contains(f.Text, tc.wantFail) {
 				t.Errorf("%s: Token failed with %v %q, want CRITICAL %q and any advice", tc.name, st, f.Text, tc.wantFail)
 			}
 			continue
@@ -592,7 +592,7 @@ var (
 	tokenContentTypes = []string{"application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "", "text/html"}
 )
 
-// FuzzTokenResponse drives ParseToken through Identity.Token and a real
+// FuzzTokenResponse drives parseToken through Identity.Token and a real
 // loopback server, with one server and one client for all inputs.
 func FuzzTokenResponse(f *testing.F) {
 	for _, c := range tokenCorpus {
@@ -628,7 +628,7 @@ func FuzzTokenResponse(f *testing.F) {
 	})
 }
 
-// FuzzParseToken: ParseToken never panics; a token has an access token and
+// FuzzParseToken: parseToken never panics; a token has an access token and
 // a lifetime that is not negative; a byte order mark changes nothing. (The
 // status is judged by Identity.Token; the fuzzer still varies it, as the
 // corpus has it.)
@@ -640,13 +640,13 @@ func FuzzParseToken(f *testing.F) {
 		st := tokenStatuses[int(status)%len(tokenStatuses)]
 		ct := tokenContentTypes[int(contentType)%len(tokenContentTypes)]
 		_ = st
-		tok, err := ParseToken(ct, body)
+		tok, err := parseToken(ct, body)
 		if err == nil && (tok == nil || tok.AccessToken == "" || tok.ExpiresIn < 0) {
-			t.Fatalf("ParseToken(%q, %q) = %+v", ct, body, tok)
+			t.Fatalf("parseToken(%q, %q) = %+v", ct, body, tok)
 		}
-		tok2, err2 := ParseToken(ct, append([]byte("\xef\xbb\xbf"), body...))
+		tok2, err2 := parseToken(ct, append([]byte("\xef\xbb\xbf"), body...))
 		if (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() || tok != nil && *tok2 != *tok && (tok2.Claims == nil) != (tok.Claims == nil) {
-			t.Fatalf("a byte order mark changes ParseToken(%q): %+v %v, then %+v %v", body, tok, err, tok2, err2)
+			t.Fatalf("a byte order mark changes parseToken(%q): %+v %v, then %+v %v", body, tok, err, tok2, err2)
 		}
 	})
 }

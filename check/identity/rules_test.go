@@ -64,10 +64,10 @@ func TestTokenRules(t *testing.T) {
 			if f == nil {
 				t.Fatal("no failure")
 			}
-			if f.Kind != tc.kind || f.Step != StepToken || !strings.Contains(f.Line(), tc.says) {
+			if f.Kind != tc.kind || f.Step != report.StepToken || !strings.Contains(f.Line(), tc.says) {
 				t.Errorf("kind %v step %s %q, want kind %v %q", f.Kind, f.Step, f.Line(), tc.kind, tc.says)
 			}
-			own, direct := report.Policy{}, report.Policy{Settings: true}
+			own, direct := report.Policy{}, report.Policy{Whose: report.CreatioSettings}
 			if got := own.State(f.Kind); got != tc.own {
 				t.Errorf("own login: %v, want %v", got, tc.own)
 			}
@@ -125,7 +125,7 @@ func TestClientAuthFallbackRule(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s.set(tc.answer)
 			before := s.requests()
-			id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: AuthAuto, Own: true}
+			id := &Identity{Client: c, ClientID: "id", Secret: testSecret, Auth: authAuto}
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a safety net; the server answers at once
 			defer cancel()
 			_, notes, f := id.Token(ctx, &Endpoint{URL: u}, report.Policy{Timeout: time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical})
@@ -164,7 +164,7 @@ func TestClientAuthFallbackThenOutage(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = w.Write([]byte(`{"error":"temporarily_unavailable"}`))
 	}))
-	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret, Own: true}
+	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "id", Secret: testSecret}
 	_, notes, f := id.Token(context.Background(), &Endpoint{URL: mustURL(t, srv.URL)}, report.Policy{})
 	if f == nil || f.Kind != report.Server || !strings.Contains(f.Line(), "HTTP 503: temporarily_unavailable") {
 		t.Fatalf("%+v, want the 503", f)
@@ -212,26 +212,26 @@ func TestClientAuth(t *testing.T) {
 		kind     report.Kind
 		says     string // in line 1 of a failure
 	}{
-		{"ok", AuthAuto, 1, "client_secret_basic", 0, ""},
-		{"basic-only", AuthAuto, 1, "client_secret_basic", 0, ""},
-		{"post-only", AuthAuto, 2, "client_secret_post", 0, ""},
-		{"basic-listed", AuthAuto, 1, "client_secret_basic", 0, ""},
-		{"post-listed", AuthAuto, 1, "client_secret_post", 0, ""},
-		{"basic-refused-bare", AuthAuto, 2, "client_secret_post", 0, ""},
-		{"post-only", AuthBasic, 1, "", report.Credentials, "invalid_client"},
-		{"basic-only", AuthPost, 1, "", report.Credentials, "invalid_client"},
-		{"basic-only", AuthBasic, 1, "client_secret_basic", 0, ""},
-		{"post-only", AuthPost, 1, "client_secret_post", 0, ""},
-		{"basic-503", AuthAuto, 1, "", report.Server, "token endpoint HTTP 503: invalid_client"},
-		{"oauth-502", AuthAuto, 1, "", report.Server, "token endpoint HTTP 502: invalid_client"},
-		{"unsupported-grant", AuthAuto, 1, "", report.Problem, "unsupported_grant_type"},
-		{"jwt-only", AuthAuto, 2, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
-		{"jwt-only", AuthPost, 1, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
+		{"ok", authAuto, 1, "client_secret_basic", 0, ""},
+		{"basic-only", authAuto, 1, "client_secret_basic", 0, ""},
+		{"post-only", authAuto, 2, "client_secret_post", 0, ""},
+		{"basic-listed", authAuto, 1, "client_secret_basic", 0, ""},
+		{"post-listed", authAuto, 1, "client_secret_post", 0, ""},
+		{"basic-refused-bare", authAuto, 2, "client_secret_post", 0, ""},
+		{"post-only", authBasic, 1, "", report.Credentials, "invalid_client"},
+		{"basic-only", authPost, 1, "", report.Credentials, "invalid_client"},
+		{"basic-only", authBasic, 1, "client_secret_basic", 0, ""},
+		{"post-only", authPost, 1, "client_secret_post", 0, ""},
+		{"basic-503", authAuto, 1, "", report.Server, "token endpoint HTTP 503: invalid_client"},
+		{"oauth-502", authAuto, 1, "", report.Server, "token endpoint HTTP 502: invalid_client"},
+		{"unsupported-grant", authAuto, 1, "", report.Problem, "unsupported_grant_type"},
+		{"jwt-only", authAuto, 2, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
+		{"jwt-only", authPost, 1, "", report.Credentials, "the Identity Service offers only private_key_jwt: allow a client secret"},
 	} {
 		t.Run(tc.variant+"/"+string(tc.auth), func(t *testing.T) {
 			st.Identity.ResetRequests()
 			c := newClient(t, web.ClientConfig{})
-			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth, Own: true}
+			id := &Identity{Client: c, URL: variant(t, st, tc.variant), ClientID: fixture.Client, Secret: fixture.Secret, Auth: tc.auth}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
 			p := report.Policy{Timeout: 5 * time.Second, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}
@@ -283,7 +283,7 @@ func TestClientAuthBasicEncoding(t *testing.T) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"access_token":"x","token_type":"Bearer"}`))
 	}))
-	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "a:b c", Secret: "s+e:c/r%t", Auth: AuthBasic}
+	id := &Identity{Client: newClient(t, web.ClientConfig{}), ClientID: "a:b c", Secret: "s+e:c/r%t", Auth: authBasic}
 	if _, _, f := id.Token(context.Background(), &Endpoint{URL: mustURL(t, srv.URL)}, report.Policy{}); f != nil {
 		t.Fatal(f.Line())
 	}

@@ -29,27 +29,27 @@ type Token struct {
 	Claims      *Claims
 }
 
-// OAuthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
-type OAuthError struct {
+// oauthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
+type oauthError struct {
 	Code        string // error, e.g. "invalid_client"
 	Description string // error_description, may be empty
 }
 
-func (e *OAuthError) Error() string {
+func (e *oauthError) Error() string {
 	if e.Description == "" {
 		return e.Code
 	}
 	return e.Code + " (" + e.Description + ")"
 }
 
-// ParseToken reads a token endpoint's answer: JSON, or a form-encoded body
+// parseToken reads a token endpoint's answer: JSON, or a form-encoded body
 // when the Content-Type says application/x-www-form-urlencoded or
 // text/plain (as some servers send). An "error" member (not null, not
-// empty) makes it an *OAuthError, whatever the status; otherwise the answer must hold an
+// empty) makes it an *oauthError, whatever the status; otherwise the answer must hold an
 // access_token. expires_in may be a number or a string; one that is not a
 // positive number of seconds below 2^31 counts as absent. The status is
 // for the caller to judge.
-func ParseToken(contentType string, body []byte) (*Token, error) {
+func parseToken(contentType string, body []byte) (*Token, error) {
 	var get func(string) (string, bool)
 	if mt, _, _ := mime.ParseMediaType(contentType); mt == "application/x-www-form-urlencoded" || mt == "text/plain" {
 		form, err := url.ParseQuery(strings.TrimPrefix(string(body), "\ufeff"))
@@ -75,7 +75,7 @@ func ParseToken(contentType string, body []byte) (*Token, error) {
 	}
 	if code, ok := get("error"); ok {
 		desc, _ := get("error_description")
-		return nil, &OAuthError{Code: code, Description: desc}
+		return nil, &oauthError{Code: code, Description: desc}
 	}
 	access, _ := get("access_token")
 	if access == "" {
@@ -88,7 +88,7 @@ func ParseToken(contentType string, body []byte) (*Token, error) {
 			tok.ExpiresIn = int64(n)
 		}
 	}
-	if c, err := ParseJWTClaims(access); err == nil {
+	if c, err := parseJWTClaims(access); err == nil {
 		tok.Claims = &c
 	}
 	return tok, nil
@@ -104,14 +104,14 @@ type ClientAuth string
 // endpoint refuses the client authentication (see attempt.refused), the
 // form body.
 const (
-	AuthAuto  ClientAuth = "auto"
-	AuthBasic ClientAuth = "basic"
-	AuthPost  ClientAuth = "post"
+	authAuto  ClientAuth = "auto"
+	authBasic ClientAuth = "basic"
+	authPost  ClientAuth = "post"
 )
 
 // method is the OAuth name of a client authentication method.
 func (a ClientAuth) method() string {
-	if a == AuthBasic {
+	if a == authBasic {
 		return "client_secret_basic"
 	}
 	return "client_secret_post"
@@ -119,25 +119,25 @@ func (a ClientAuth) method() string {
 
 // methods are the client authentications to try, in order, for ep.
 func (id *Identity) methods(ep *Endpoint) []ClientAuth {
-	if id.Auth == AuthBasic || id.Auth == AuthPost {
+	if id.Auth == authBasic || id.Auth == authPost {
 		return []ClientAuth{id.Auth}
 	}
-	basic := slices.Contains(ep.Methods, AuthBasic.method())
-	post := slices.Contains(ep.Methods, AuthPost.method())
+	basic := slices.Contains(ep.Methods, authBasic.method())
+	post := slices.Contains(ep.Methods, authPost.method())
 	switch {
 	case basic && !post:
-		return []ClientAuth{AuthBasic}
+		return []ClientAuth{authBasic}
 	case post && !basic:
-		return []ClientAuth{AuthPost}
+		return []ClientAuth{authPost}
 	}
-	return []ClientAuth{AuthBasic, AuthPost}
+	return []ClientAuth{authBasic, authPost}
 }
 
 // unspoken is the list of client authentication methods of a discovery
 // document that names none the plugin speaks (private_key_jwt,
 // tls_client_auth, ...), for advice; "" when it names one or none at all.
 func unspoken(methods []string) string {
-	if len(methods) == 0 || slices.Contains(methods, AuthBasic.method()) || slices.Contains(methods, AuthPost.method()) {
+	if len(methods) == 0 || slices.Contains(methods, authBasic.method()) || slices.Contains(methods, authPost.method()) {
 		return ""
 	}
 	names := make([]string, 0, 3)
@@ -185,7 +185,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		a = id.request(ctx, ep.URL, auth, p)
 		if a.f == nil {
 			c.Secrets().Add(a.tok.AccessToken)
-			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Said(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
+			c.Tracef("< token: token_type %q, expires_in %d, JWT %t", c.Clean(a.tok.Type, 40), a.tok.ExpiresIn, a.tok.Claims != nil)
 			return a.tok, append(notes, "token: client authentication "+auth.method()+" accepted"), nil
 		}
 		switch {
@@ -200,7 +200,7 @@ func (id *Identity) Token(ctx context.Context, ep *Endpoint, p report.Policy) (*
 		notes = append(notes, "token: "+auth.method()+" refused: "+a.answer+"; trying "+methods[i+1].method())
 	}
 	if listed := unspoken(ep.Methods); a.refused && a.f.Kind == report.Credentials && listed != "" {
-		a.f = id.unspoken(a.f, listed)
+		a.f = id.unspoken(a.f, listed, p.Whose)
 	}
 	return nil, notes, a.f
 }
@@ -210,7 +210,7 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	c := id.Client
 	form := url.Values{"grant_type": {"client_credentials"}}
 	var edit func(*http.Request)
-	if auth == AuthBasic {
+	if auth == authBasic {
 		cred := url.QueryEscape(id.ClientID) + ":" + url.QueryEscape(id.Secret)
 		edit = func(req *http.Request) {
 			req.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
@@ -228,10 +228,10 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if resp.TooLarge {
 		return attempt{f: id.failed(tokenURL, report.Failed(report.Server, fmt.Sprintf("the token endpoint's answer exceeds --max-body (%d bytes)", c.MaxBody()), serverFix))}
 	}
-	tok, err := ParseToken(resp.ContentType(), resp.Body)
-	var oe *OAuthError
+	tok, err := parseToken(resp.ContentType(), resp.Body)
+	var oe *oauthError
 	errors.As(err, &oe)
-	a := attempt{tok: tok, f: id.judge(resp, oe, err)}
+	a := attempt{tok: tok, f: id.judge(resp, oe, err, p.Whose)}
 	code := ""
 	if oe != nil {
 		code = strings.TrimSpace(oe.Code)
@@ -240,8 +240,8 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if a.f != nil {
 		a.answer = c.Status(resp) + ": " + c.Sample(resp)
 		if code != "" {
-			a.answer = c.Status(resp) + ": " + c.Said(code, 60)
-			if d := c.Said(oe.Description, 200); d != "" {
+			a.answer = c.Status(resp) + ": " + c.Clean(code, 60)
+			if d := c.Clean(oe.Description, 200); d != "" {
 				a.answer += " (" + d + ")"
 			}
 		}
@@ -255,21 +255,21 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 // server's own) refuses the client's credentials or request: the fault of
 // whoever set them up, the admin for the plugin's login, Creatio's settings
 // in direct mode (report.Credentials).
-func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report.Failure {
+func (id *Identity) judge(resp *web.Response, oe *oauthError, err error, whose report.Whose) *report.Failure {
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""
 	if oe != nil {
-		said = id.Client.Said(oe.Code, 60)
+		said = id.Client.Clean(oe.Code, 60)
 		if said == "" {
 			said = "an empty OAuth error code"
 		}
-		if d := id.Client.Said(oe.Description, 120); d != "" {
+		if d := id.Client.Clean(oe.Description, 120); d != "" {
 			said += " (" + d + ")"
 		}
 	}
 	whole := func(f *report.Failure) *report.Failure {
 		if oe != nil && oe.Description != "" { // the server's own words, whole, for -vv and JSON
-			f.Detail = f.Long() + "; error_description: " + id.Client.Said(oe.Description, 4000)
+			f.Detail = f.Long() + "; error_description: " + id.Client.Clean(oe.Description, 4000)
 		}
 		return f
 	}
@@ -289,9 +289,9 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 		f.Hint = "allow client_credentials for the client"
 		return whole(id.failed(tokenURL, f))
 	case (status == 400 || status == 401) && oe != nil && strings.TrimSpace(oe.Code) != "":
-		return whole(id.refused(tokenURL, said, oe.Description))
+		return whole(id.refused(tokenURL, said, oe.Description, whose))
 	case status == 401:
-		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "")
+		return id.refused(tokenURL, id.Client.Status(resp)+" without an OAuth error code", "", whose)
 	}
 	return id.failed(tokenURL, report.Failed(report.Server, "token endpoint "+id.Client.Status(resp)+", not an OAuth answer", serverFix))
 }
@@ -300,33 +300,33 @@ func (id *Identity) judge(resp *web.Response, oe *OAuthError, err error) *report
 // words; the detail names the client and the endpoint.
 func (id *Identity) failed(tokenURL *url.URL, cause *report.Failure) *report.Failure {
 	f := *cause
-	f.Step = StepToken
-	f.Text = Unretrievable + ": " + cause.Text
-	f.Detail = Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
+	f.Step = report.StepToken
+	f.Text = report.Unretrievable + ": " + cause.Text
+	f.Detail = report.Unretrievable + ": client_credentials for client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ": " + cause.Long()
 	return &f
 }
 
 // refused is the failure of a refused client: whose credentials they are
 // decides the words and (by the rule of report.Credentials) the state.
-func (id *Identity) refused(tokenURL *url.URL, said, description string) *report.Failure {
+func (id *Identity) refused(tokenURL *url.URL, said, description string, whose report.Whose) *report.Failure {
 	where := " (client " + plugin.Sanitize(id.ClientID) + " at " + id.Client.URLText(tokenURL) + ")"
 	method := ""
-	if (id.Auth == AuthBasic || id.Auth == AuthPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
+	if (id.Auth == authBasic || id.Auth == authPost) && (strings.Contains(description, "client_secret_basic") || strings.Contains(description, "client_secret_post")) {
 		method = "the server names another client authentication: try --client-auth auto; " // auto has tried both already
 	}
-	if !id.Own {
+	if whose == report.CreatioSettings {
 		// Direct mode holds a copy of Creatio's secret: after a rotation
 		// the copy is the usual culprit, so both are named.
 		copyOf := cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")
-		f := report.Failed(report.Credentials, Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+credentialsFix)
+		f := report.Failed(report.Credentials, report.Unretrievable+": "+said, method+"check the system settings OAuth20IdentityServerClientId and OAuth20IdentityServerClientSecret in Creatio, or the copy of the secret given to this check ("+copyOf+"), which after a rotation is the usual culprit; "+report.CredentialsFix)
 		f.Hint = "check the id/secret settings and this check's copy"
 		f.Detail = f.Text + where
-		return f.In(StepToken)
+		return f.In(report.StepToken)
 	}
 	f := report.Failed(report.Credentials, "cannot log in, OAuth health not measured: token request: "+said,
 		method+"check --client-id and the client secret ("+cmp.Or(id.SecretFrom, "CREATIO_CLIENT_SECRET")+")")
 	f.Detail = f.Text + where
-	return f.In(StepToken)
+	return f.In(report.StepToken)
 }
 
 // unspoken is refusal f of a client whose Identity Service lists only
@@ -334,10 +334,10 @@ func (id *Identity) refused(tokenURL *url.URL, said, description string) *report
 // advice names them instead of the secret. It is the setup of the OAuth
 // client, so its kind stays Credentials: whose client it is decides the
 // state, as for any refusal.
-func (id *Identity) unspoken(f *report.Failure, listed string) *report.Failure {
+func (id *Identity) unspoken(f *report.Failure, listed string, whose report.Whose) *report.Failure {
 	g := *f
 	why := "the discovery document lists only " + listed + " in token_endpoint_auth_methods_supported, and the plugin speaks only client_secret_basic and client_secret_post"
-	if id.Own {
+	if whose == report.PluginLogin {
 		g.Hint = "the Identity Service offers only " + listed + ": allow a client secret"
 		g.Fix = why + ": allow client_secret_basic or client_secret_post for client " + plugin.Sanitize(id.ClientID) + " in the Identity Service"
 	} else {
@@ -346,3 +346,6 @@ func (id *Identity) unspoken(f *report.Failure, listed string) *report.Failure {
 	}
 	return &g
 }
+
+// serverFix is what to do when the Identity Service itself fails.
+const serverFix = "check the Identity Service log and load"

@@ -12,7 +12,7 @@ const maxDepth = 3
 
 // find returns the spans of text that hold a secret, in any decoding,
 // sorted and joined where they overlap, leaving out those that lie within a
-// Marker already put in (marks, sorted and disjoint).
+// marker already put in (marks, sorted and disjoint).
 func find(text string, entries []entry, marks []span) []span {
 	var found []span
 	var any [64]uint64 // the grams of every secret, for the fragment rule
@@ -35,7 +35,7 @@ func find(text string, entries []entry, marks []span) []span {
 			m++
 		}
 		if m < len(marks) && marks[m].lo <= f.lo && f.hi <= marks[m].hi {
-			continue // within a Marker
+			continue // within a marker
 		}
 		if n := len(out); n > 0 && f.lo <= out[n-1].hi {
 			out[n-1].hi = max(out[n-1].hi, f.hi)

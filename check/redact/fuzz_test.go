@@ -165,7 +165,7 @@ func FuzzRedact(f *testing.F) {
 		{"\x00\xff\xfeabc", "id", "<", ">", te("every byte percent-encoded"), 0, 0},                 // bytes, every one percent-encoded
 		{"a%2Bb", "i", "", "", 0, 0, 0},                                // an escape in the secret (check's FuzzSecrets)
 		{"ééé", "i", `{"m":"`, `"}`, te("Go encoding/json"), 0, 0},     // check's FuzzSecrets
-		{"acted]", "i", "[red", "", 0, 0, 0},                           // the Marker completes the secret
+		{"acted]", "i", "[red", "", 0, 0, 0},                           // the marker completes the secret
 		{"&amp;amp;", "i", "&", ";", te("Go html.EscapeString"), 5, 0}, // entities in the secret
 		{`\u0041\u`, "i", `\`, "", te("Go encoding/json"), 0, 1},       // escapes in the secret, cut
 	} {
@@ -201,7 +201,7 @@ func FuzzRedact(f *testing.F) {
 	})
 }
 
-// outsideMarkers returns where text holds p outside every Marker, or -1.
+// outsideMarkers returns where text holds p outside every marker, or -1.
 func outsideMarkers(text, p string) int {
 	for at := 0; ; at++ {
 		i := strings.Index(text[at:], p)
@@ -211,12 +211,12 @@ func outsideMarkers(text, p string) int {
 		at += i
 		overlaps := false
 		for m := 0; ; m++ {
-			j := strings.Index(text[m:], Marker)
+			j := strings.Index(text[m:], marker)
 			if j < 0 {
 				break
 			}
 			m += j
-			if m < at+len(p) && at < m+len(Marker) {
+			if m < at+len(p) && at < m+len(marker) {
 				overlaps = true
 				break
 			}

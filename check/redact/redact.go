@@ -35,7 +35,7 @@
 // What it must not do: print, log or keep anything but the registered
 // secrets; clean text (callers redact the raw fragment first, then sanitise
 // and cut it, since a secret with '|', a non-breaking space or two spaces is
-// found only in raw text: [Secrets.Said] does it in that order); cost
+// found only in raw text: [Secrets.Clean] does it in that order); cost
 // start-up time (no regexp, no html package, no table built before a secret
 // is registered: the plugin is a one-shot process).
 package redact
@@ -50,8 +50,8 @@ import (
 	"check_creatio_oauth/plugin"
 )
 
-// Marker replaces a secret, or a fragment that holds one, in redacted text.
-const Marker = "[redacted]"
+// marker replaces a secret, or a fragment that holds one, in redacted text.
+const marker = "[redacted]"
 
 // MinLen is the shortest secret Secrets hides, in bytes: a shorter value
 // would blank out ordinary words and offers no secrecy anyway. It is also
@@ -138,19 +138,19 @@ func (s *Secrets) add(secret string, basic bool) {
 // decodes it in every way the package doc lists and looks for each secret
 // in each decoding.
 //
-//   - A secret found is replaced by [Marker] from the first to the last
+//   - A secret found is replaced by "[redacted]" from the first to the last
 //     character of the text that encodes it (the whole escape sequence, the
 //     whole entity); in base64 the whole base64 word is replaced, since its
 //     characters mix the secret's bits with their neighbours'.
 //   - A fragment that ends with a secret's first MinLen or more bytes, in
 //     any of these forms, is a server's echo cut short: it is replaced by
-//     [Marker] from where that beginning starts to the end. "Ends" allows
+//     "[redacted]" from where that beginning starts to the end. "Ends" allows
 //     an escape or a base64 group cut in half after it, and then up to 8
 //     bytes of spaces, closing quotes and brackets, '.', ',' and '…',
 //     which are kept.
 //   - Redact checks its own result; should a secret still be found in it
 //     (replacements that join into a new occurrence), after three rounds the
-//     whole fragment is replaced by [Marker].
+//     whole fragment is replaced by "[redacted]".
 //
 // A secret that is not valid UTF-8 is found byte for byte (raw, percent-
 // encoded, base64), not after a JSON or HTML writer replaced its invalid
@@ -165,7 +165,7 @@ func (s *Secrets) Redact(text string) string {
 	if len(entries) == 0 {
 		return text
 	}
-	var marks []span // where text holds a Marker this call inserted
+	var marks []span // where text holds a marker this call inserted
 	for range 3 {
 		found := find(text, entries, marks)
 		if len(found) == 0 {
@@ -174,29 +174,29 @@ func (s *Secrets) Redact(text string) string {
 		text, marks = replace(text, found, marks)
 	}
 	if len(find(text, entries, marks)) > 0 {
-		return Marker
+		return marker
 	}
 	return text
 }
 
-// Said returns a server's words (an error_description, a body sample,
+// Clean returns a server's words (an error_description, a body sample,
 // Creatio's Message) as a status line may show them: redacted while still
 // raw, then made one line by [plugin.Sanitize] and cut to n bytes by
 // [plugin.Truncate], so that no part of a secret survives the cut. A
-// Marker the cut would halve is left out whole.
-func (s *Secrets) Said(text string, n int) string {
+// marker the cut would halve is left out whole.
+func (s *Secrets) Clean(text string, n int) string {
 	return Cut(plugin.Sanitize(s.Redact(text)), n)
 }
 
 // Cut cuts a redacted, cleaned line to at most n bytes without halving a
-// Marker: a Marker the cut would halve is left out whole.
+// marker: a marker the cut would halve is left out whole.
 func Cut(line string, n int) string {
 	for at := 0; at < n && at < len(line); at++ {
-		i := strings.Index(line[at:], Marker)
+		i := strings.Index(line[at:], marker)
 		if i < 0 {
 			break
 		}
-		if at += i; at < n && n < at+len(Marker) {
+		if at += i; at < n && n < at+len(marker) {
 			n = at
 		}
 	}
@@ -206,7 +206,7 @@ func Cut(line string, n int) string {
 // span is the byte range [lo, hi) of a text.
 type span struct{ lo, hi int }
 
-// replace puts Marker in place of each span of text (and keeps the Markers
+// replace puts marker in place of each span of text (and keeps the Markers
 // already there), joining spans that overlap or touch, and returns the new
 // text with the Markers' places in it.
 func replace(text string, found, marks []span) (string, []span) {
@@ -222,8 +222,8 @@ func replace(text string, found, marks []span) (string, []span) {
 			hi = max(hi, all[i].hi)
 		}
 		b.WriteString(text[at:lo])
-		out = append(out, span{b.Len(), b.Len() + len(Marker)})
-		b.WriteString(Marker)
+		out = append(out, span{b.Len(), b.Len() + len(marker)})
+		b.WriteString(marker)
 		at = hi
 	}
 	b.WriteString(text[at:])

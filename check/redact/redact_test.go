@@ -35,7 +35,7 @@ var long200 = func() string {
 func pieces(text, secret string) []string {
 	var found []string
 	for i := 0; i+4 <= len(secret); i++ {
-		if p := secret[i : i+4]; strings.Contains(text, p) && !strings.Contains(Marker, p) {
+		if p := secret[i : i+4]; strings.Contains(text, p) && !strings.Contains(marker, p) {
 			found = append(found, p)
 		}
 	}
@@ -43,7 +43,7 @@ func pieces(text, secret string) []string {
 }
 
 // leaked tells whether text holds a 4-byte piece of secret that is not
-// part of the Marker nor of the text around the secret.
+// part of the marker nor of the text around the secret.
 func leaked(text, secret string, around ...string) bool {
 	for _, p := range pieces(text, secret) {
 		if !strings.Contains(strings.Join(around, "\x00"), p) {
@@ -63,11 +63,11 @@ func TestRedactEncodings(t *testing.T) {
 			before := te.enc(`{"error":"invalid_client","error_description":"client secret '`)
 			after := te.enc(`' is not valid"}`)
 			in := before + te.enc(sec.secret) + after
-			want := before + Marker + after
+			want := before + marker + after
 			// The fragment rule may take the escape's last byte too, when
 			// the secret holds it before its own first byte (';' of &#39;
 			// and the ";a" of a long secret): a run of 8 in the raw text.
-			took := before[:len(before)-1] + Marker + after
+			took := before[:len(before)-1] + marker + after
 			ok := strings.Contains(sec.secret, before[len(before)-1:]+sec.secret[:1])
 			if got := s.Redact(in); got != want && !(ok && got == took) {
 				t.Errorf("%s, %s:\nRedact(%q)\n = %q\nwant %q", sec.name, te.name, in, got, want)
@@ -170,7 +170,7 @@ func TestRedactBase64(t *testing.T) {
 					"token " + b.enc.EncodeToString([]byte(sec.secret)) + " seen",
 				} {
 					got := s.Redact(in)
-					if !strings.Contains(got, Marker) || strings.Contains(got, in[len(in)-20:]) {
+					if !strings.Contains(got, marker) || strings.Contains(got, in[len(in)-20:]) {
 						t.Errorf("%s, id %q, %s: Redact(%q) = %q", sec.name, id, b.name, in, got)
 					}
 				}
@@ -210,35 +210,35 @@ func TestRedactCut(t *testing.T) {
 }
 
 // TestRedactRawBeforeClean: secrets that cleaning would change are found in
-// raw text, and Said cleans only after.
+// raw text, and Clean cleans only after.
 func TestRedactRawBeforeClean(t *testing.T) {
 	for _, sec := range secretsUnderTest {
 		var s Secrets
 		s.Add(sec.secret)
 		in := "Message: wrong password " + sec.secret + " for Supervisor"
-		if got, want := s.Said(in, 200), "Message: wrong password [redacted] for Supervisor"; got != want {
-			t.Errorf("%s: Said(%q) = %q, want %q", sec.name, in, got, want)
+		if got, want := s.Clean(in, 200), "Message: wrong password [redacted] for Supervisor"; got != want {
+			t.Errorf("%s: Clean(%q) = %q, want %q", sec.name, in, got, want)
 		}
 		// A body sample cut before redaction would keep the beginning.
 		before, after := `{"Message":"wrong password `, `","Code":401}`
 		body := before + sec.secret + after
 		for n := 1; n < len(body); n += 7 {
-			got := s.Said(body[:n], 40)
+			got := s.Clean(body[:n], 40)
 			if leaked(got, sec.secret, before, after) || len(got) > 40 || !utf8.ValidString(got) {
-				t.Errorf("%s: Said(body[:%d], 40) = %q", sec.name, n, got)
+				t.Errorf("%s: Clean(body[:%d], 40) = %q", sec.name, n, got)
 			}
 		}
 	}
 	var s Secrets
 	s.Add("secret value")
 	for n, want := range map[int]string{0: "", 5: "said", 13: "said", 14: "said", 15: "said [redacted]", 16: "said [redacted]"} {
-		if got := s.Said("said secret value twice", n); got != want {
-			t.Errorf("Said(…, %d) = %q, want %q", n, got, want)
+		if got := s.Clean("said secret value twice", n); got != want {
+			t.Errorf("Clean(…, %d) = %q, want %q", n, got, want)
 		}
 	}
 	var none *Secrets
-	if got := none.Said("a|b  c\n", 3); got != "a/b" {
-		t.Errorf("nil Secrets: Said = %q, want %q", got, "a/b")
+	if got := none.Clean("a|b  c\n", 3); got != "a/b" {
+		t.Errorf("nil Secrets: Clean = %q, want %q", got, "a/b")
 	}
 }
 
@@ -290,8 +290,8 @@ func TestRedactShortAndNil(t *testing.T) {
 	}
 }
 
-// TestRedactMarkerInSecret: a secret that is part of the Marker, or that the
-// Marker completes, does not make Redact loop or leave the secret.
+// TestRedactMarkerInSecret: a secret that is part of the marker, or that the
+// marker completes, does not make Redact loop or leave the secret.
 func TestRedactMarkerInSecret(t *testing.T) {
 	for _, secret := range []string{"acte", "[redacted]", "ted]x", "x[red", "dacted]d"} {
 		var s Secrets
@@ -306,16 +306,16 @@ func TestRedactMarkerInSecret(t *testing.T) {
 }
 
 // TestRedactWholeFragment: when replacing keeps making the secret anew
-// (each Marker completes it again), the whole fragment is hidden.
+// (each marker completes it again), the whole fragment is hidden.
 func TestRedactWholeFragment(t *testing.T) {
 	var s Secrets
 	s.Add("x[re")
-	if got := s.Redact("xxxxx[re"); got != Marker {
-		t.Errorf("Redact = %q, want %q", got, Marker)
+	if got := s.Redact("xxxxx[re"); got != marker {
+		t.Errorf("Redact = %q, want %q", got, marker)
 	}
 	// Three rounds are enough here.
-	if got := s.Redact("xxx[re"); got != Marker {
-		t.Errorf("Redact = %q, want %q", got, Marker)
+	if got := s.Redact("xxx[re"); got != marker {
+		t.Errorf("Redact = %q, want %q", got, marker)
 	}
 }
 
@@ -327,8 +327,8 @@ func TestRedactLargeHostile(t *testing.T) {
 	noise := strings.Repeat(`&amp;%25+\u0026`, 1<<16) // 1 MiB
 	in := noise + url.QueryEscape("S3cr3t+Value") + noise + jsonNet("S3cr3t+Value") + " end"
 	got := s.Redact(in)
-	if strings.Count(got, Marker) != 2 || !strings.HasSuffix(got, " end") || len(got) != len(in)-len(url.QueryEscape("S3cr3t+Value"))-len(jsonNet("S3cr3t+Value"))+2*len(Marker) {
-		t.Errorf("Redact of %d bytes: %d Markers, %d bytes", len(in), strings.Count(got, Marker), len(got))
+	if strings.Count(got, marker) != 2 || !strings.HasSuffix(got, " end") || len(got) != len(in)-len(url.QueryEscape("S3cr3t+Value"))-len(jsonNet("S3cr3t+Value"))+2*len(marker) {
+		t.Errorf("Redact of %d bytes: %d Markers, %d bytes", len(in), strings.Count(got, marker), len(got))
 	}
 	if vs := views(in); len(vs) > 8 {
 		t.Errorf("%d views of a 2 MiB fragment, want the budget to stop them", len(vs))
@@ -338,7 +338,7 @@ func TestRedactLargeHostile(t *testing.T) {
 	}
 }
 
-// TestRedactOverlapping: overlapping and adjacent secrets become one Marker.
+// TestRedactOverlapping: overlapping and adjacent secrets become one marker.
 func TestRedactOverlapping(t *testing.T) {
 	var s Secrets
 	s.Add("abcdef")
@@ -473,7 +473,7 @@ func TestPortedFromCheck(t *testing.T) {
 		{"Basic, form-encoded parts", "Basic " + basic(b64Encodings[0].enc, "monitoring", secret, true)},
 	} {
 		got := s.Redact(tc.in)
-		if !strings.Contains(got, Marker) || strings.Contains(got, "S3cr3t") || strings.Contains(got, "UzNjcjN0") {
+		if !strings.Contains(got, marker) || strings.Contains(got, "S3cr3t") || strings.Contains(got, "UzNjcjN0") {
 			t.Errorf("%s: Redact(%q) = %q, want the secret hidden", tc.name, tc.in, got)
 		}
 	}

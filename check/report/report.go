@@ -1,7 +1,8 @@
 // Package report holds the outcome of one run and the rule that gives it
 // its state: Kind, Failure and Policy (rule.go), Report with its steps and
-// perfdata, its Nagios rendering and its JSON, and the words for times and
-// thresholds. It knows what a check found, not how: it makes no request and
+// perfdata, its Nagios rendering and its JSON, the words for times and
+// thresholds, and Creatio's health vocabulary (health.go: its flags, its
+// checks with their documented words and fixes, the step names). It knows what a check found, not how: it makes no request and
 // knows neither HTTP nor Creatio's endpoints; every package of check/
 // imports it, and it imports only plugin.
 package report
@@ -41,6 +42,9 @@ type Report struct {
 	// Warnings are said from -v on, in long output: what the admin should
 	// fix although the check ran (a secret file others can read).
 	Warnings []string
+	// Failures are the failures Fail recorded, in order, each with the
+	// state it was given: what made State.
+	Failures []Failure
 }
 
 // CacheUse is the credential cache of a run, for the long output and the
@@ -62,33 +66,29 @@ func (c *CacheUse) Line() string {
 	return "cache: not used: " + c.Reason + sep + "give --cache-dir or --no-cache"
 }
 
-// Fail records failure f: its state by the rule of p (the worst state
-// wins), its line as the summary, and its check entry with the detail and
-// the fix. It is the one place where a failure becomes a state.
+// Fail records failure f: its state by the rule of p (or the state it
+// carries, see Policy.stateOf), the worst state winning; its line as the
+// summary when it is the first failure or worse than those before; and
+// its check entry with the detail and the fix, unless it names no step.
+// It is the one place where a report's state is set.
 func (r *Report) Fail(p Policy, f *Failure) *Report {
-	st := p.State(f.Kind)
+	st := p.stateOf(f)
+	if r.State == plugin.OK || plugin.Worst(r.State, st) != r.State {
+		r.Summary = f.Line()
+	}
 	r.State = plugin.Worst(r.State, st)
-	r.Summary = f.Line()
+	rec := *f
+	rec.State, rec.rated = st, true
+	r.Failures = append(r.Failures, rec)
+	if f.Step == "" {
+		return r
+	}
 	fix := f.Fix
 	if fix == "" {
 		fix = f.Hint
 	}
 	r.Steps = append(r.Steps, Step{Name: f.Step, State: st, Detail: f.Long(), Fix: fix})
 	return r
-}
-
-// Raise adds a finding in state st with its step: the worst state wins, and
-// the finding becomes the status line when it is now the worst one.
-func (r *Report) Raise(st plugin.State, summary string, step Step) {
-	step.State = st
-	r.Steps = append(r.Steps, step)
-	if st == plugin.OK {
-		return
-	}
-	if r.State == plugin.OK || plugin.Worst(r.State, st) != r.State {
-		r.Summary = summary
-	}
-	r.State = plugin.Worst(r.State, st)
 }
 
 // Result renders the report for Nagios at verbosity v (0-3): long output
@@ -98,7 +98,7 @@ func (r *Report) Raise(st plugin.State, summary string, step Step) {
 func (r *Report) Result(v int) plugin.Result {
 	res := plugin.Result{Name: Name, State: r.State, Summary: r.Summary, Perf: r.Perf}
 	if v >= 1 && r.Detail != "" && len(r.Summary)+len(r.Detail)+3 <= room {
-		res.Summary += " (" + r.Detail + ")" // only where it fits: line 1 is cut once, by Fit
+		res.Summary += " (" + r.Detail + ")" // only where it fits: line 1 is cut once, by joinLine
 	}
 	if v >= 2 || r.State != plugin.OK {
 		for _, s := range r.Steps {
@@ -232,9 +232,10 @@ type Measure struct {
 	Fix     string    // what to do when it is outside
 }
 
-// Rate rates m against th and raises the finding in r, in the ranges' own
-// unit and naming the option: "health request took 0.502 s, outside -w
-// 0.1" (seconds). The finding leads line 1 only when it is the worst.
+// Rate rates m against th and, when it is outside, records the failure in
+// r, in the ranges' own unit and naming the option: "health request took
+// 0.502 s, outside -w 0.1" (seconds). It leads line 1 only when it is the
+// worst.
 func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 	st := th.Evaluate(m.Value)
 	if st == plugin.OK {
@@ -249,11 +250,12 @@ func (r *Report) Rate(th plugin.Thresholds, m Measure) plugin.State {
 		where = "inside"
 	}
 	text := fmt.Sprintf("%s %s %s, %s %s %s", m.What, shown(th, m.Value, st), m.Unit, where, opt, rng)
-	summary := text
+	f := RatedFailure(st, text, m.Fix)
 	if r.State == plugin.OK {
-		summary += "; OAuth token is received as expected"
+		f.Text += "; OAuth token is received as expected"
 	}
-	r.Raise(st, Fit(summary, ""), Step{Name: m.Step, Detail: text, Fix: m.Fix})
+	f.Step, f.Detail = m.Step, text
+	r.Fail(Policy{}, f)
 	return st
 }
 

@@ -3,6 +3,8 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"math"
 	"strings"
 	"testing"
@@ -41,7 +43,7 @@ func TestReportResult(t *testing.T) {
 			{Name: "identity_service", State: plugin.Critical, Detail: "IsIdentityServiceAvailable false: the Identity Service is not available to Creatio", Fix: identityFix},
 			{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false (follows from the identity_service step)"},
 		}
-		return &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Identity Service down.", "Check the Identity Service and that its URL is reachable from the Creatio server."), Detail: "HTTP 500",
+		return &Report{Mode: "endpoint", State: plugin.Critical, Summary: joinLine("Identity Service down.", "Check the Identity Service and that its URL is reachable from the Creatio server."), Detail: "HTTP 500",
 			Steps: steps, Health: &h, Perf: perf, Notes: []string{"a note"}}
 	}
 	unreachable := func() *Report {
@@ -147,6 +149,51 @@ func TestReportFail(t *testing.T) {
 	}
 }
 
+// Fail is the one writer of state: the first failure leads line 1, a
+// later one only when it is worse; a rated failure keeps the state it was
+// rated and its line names no advice; a failure without a step adds no
+// check entry; each failure is recorded with its state, and a recorded
+// failure, given to another report, keeps that state whatever the policy.
+func TestReportFailRules(t *testing.T) {
+	r := &Report{}
+	r.Fail(testPolicy, RatedFailure(plugin.Warning, "took 2 s, outside -w 1", "adjust -w").In("response_time"))
+	r.Fail(testPolicy, RatedFailure(plugin.Warning, "certificate expires in 3 day(s); renew it", "renew it").In("certificate"))
+	if got, want := r.Summary, "took 2 s, outside -w 1"; r.State != plugin.Warning || got != want {
+		t.Errorf("after two warnings: %v %q, want WARNING %q (the first leads, no advice)", r.State, got, want)
+	}
+	r.Fail(testPolicy, Failed(Credentials, "refused", "check the secret")) // no step; PluginLogin: UNKNOWN
+	if r.State != plugin.Warning || len(r.Steps) != 2 {
+		t.Errorf("after an UNKNOWN without a step: %v with %d steps, want WARNING (worse than UNKNOWN) with 2", r.State, len(r.Steps))
+	}
+	problem := Failed(Problem, "HasProblem true.", "open the diagnostic").In("token")
+	r.Fail(testPolicy, problem)
+	if got, want := r.Summary, "HasProblem true. open the diagnostic"; r.State != plugin.Critical || got != want {
+		t.Errorf("after a problem: %v %q, want CRITICAL %q", r.State, got, want)
+	}
+	want := []plugin.State{plugin.Warning, plugin.Warning, plugin.Unknown, plugin.Critical}
+	if len(r.Failures) != len(want) {
+		t.Fatalf("%d failures recorded, want %d", len(r.Failures), len(want))
+	}
+	for i, f := range r.Failures {
+		if f.State != want[i] {
+			t.Errorf("failure %d (%s) recorded %v, want %v", i, f.Text, f.State, want[i])
+		}
+	}
+	// replayed under a policy that would rate Credentials CRITICAL
+	again := &Report{}
+	f := r.Failures[2]
+	again.Fail(Policy{Whose: CreatioSettings}, &f)
+	if again.State != plugin.Unknown {
+		t.Errorf("a recorded UNKNOWN given to another report is %v, want UNKNOWN", again.State)
+	}
+	if got := (Policy{Whose: CreatioSettings}).State(Credentials); got != plugin.Critical {
+		t.Errorf("refused Creatio settings: %v, want CRITICAL", got)
+	}
+	if got := (Policy{}).State(Credentials); got != plugin.Unknown {
+		t.Errorf("refused own login: %v, want UNKNOWN", got)
+	}
+}
+
 // writeJSON runs WriteJSON and checks the rules every output keeps: one
 // line of valid JSON whose summary is the status line's text.
 func writeJSON(t *testing.T, r *Report) map[string]any {
@@ -179,7 +226,7 @@ func TestReportWriteJSON(t *testing.T) {
 		{Name: "identity_service", State: plugin.OK, Detail: "the Identity Service is available"},
 		{Name: "token", State: plugin.Critical, Detail: "IsAccessTokenRetrievableForSystemActions false: no access token for system actions is retrievable", Fix: "fill them in"},
 	}
-	r := &Report{Mode: "endpoint", State: plugin.Critical, Summary: Fit("Can't retrieve access_token.", "Check the client id and secret system settings."), Steps: steps, Health: &h,
+	r := &Report{Mode: "endpoint", State: plugin.Critical, Summary: joinLine("Can't retrieve access_token.", "Check the client id and secret system settings."), Steps: steps, Health: &h,
 		Perf: []plugin.Perf{
 			{Label: "time", Value: 0.123456, Unit: "s"},
 			{Label: "size", Value: 380, Unit: "B"},
@@ -312,6 +359,186 @@ func TestRateShown(t *testing.T) {
 		st := r.Rate(th, Measure{What: "took", Value: tc.v, Unit: "s", Options: [2]string{"-w", "-c"}, Step: "response_time"})
 		if (st == plugin.OK) != (tc.want == "") || !strings.HasPrefix(r.Summary, tc.want) {
 			t.Errorf("%v %q, want %q", st, r.Summary, tc.want)
+		}
+	}
+}
+
+// Health is healthy only with HasProblem false and no known flag false;
+// an unknown flag (nil) is no problem.
+func TestHealthHealthy(t *testing.T) {
+	no := new(bool)
+	for _, tc := range []struct {
+		name string
+		h    Health
+		want bool
+	}{
+		{"all true", Health{SettingsFilledIn: yes, IdentityServiceAvailable: yes, TokenRetrievable: yes, DefaultResourceRegistered: yes}, true},
+		{"flags unknown", Health{}, true},
+		{"HasProblem", Health{HasProblem: true, SettingsFilledIn: yes}, false},
+		{"a flag false", Health{SettingsFilledIn: yes, IdentityServiceAvailable: no}, false},
+		{"8.3's flag false", Health{DefaultResourceRegistered: no}, false},
+	} {
+		if got := tc.h.Healthy(); got != tc.want {
+			t.Errorf("%s: Healthy() = %t, want %t", tc.name, got, tc.want)
+		}
+	}
+}
+
+// A cache that was not used says why and what to give, at every verbosity,
+// in long output and in JSON.
+func TestCacheNotUsed(t *testing.T) {
+	for _, tc := range []struct{ reason, want string }{
+		{"/var/cache/x is not writable", "cache: not used: /var/cache/x is not writable; give --cache-dir or --no-cache"},
+		{"HOME is unset; set it", "cache: not used: HOME is unset; set it, or give --cache-dir or --no-cache"},
+	} {
+		r := &Report{State: plugin.OK, Summary: "fine", Cache: &CacheUse{Dir: "/var/cache/x", Reason: tc.reason}}
+		if got := render(t, r, 0); !strings.Contains(got, "\n"+tc.want+"\n") {
+			t.Errorf("output %q does not say %q", got, tc.want)
+		}
+		j := writeJSON(t, r)
+		c, _ := j["cache"].(map[string]any)
+		if c["used"] != false || c["dir"] != "/var/cache/x" || c["reason"] != tc.reason {
+			t.Errorf("JSON cache = %v, want used false, the dir and the reason", j["cache"])
+		}
+	}
+	if j := writeJSON(t, &Report{Summary: "fine"}); j["cache"] != nil {
+		t.Errorf("JSON without a cache wanted has cache %v", j["cache"])
+	}
+}
+
+// Times are perfdata in seconds to the microsecond, minimum 0, the
+// thresholds and the timeout with the run's time; a line says milliseconds
+// below a second.
+func TestTimes(t *testing.T) {
+	th, err := plugin.ParseThresholds("1", "2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := TimePerf("time", 0.12345678, th, 10)
+	if p.Label != "time" || p.Value != 0.123457 || p.Unit != "s" || p.Min == nil || *p.Min != 0 || p.Max == nil || *p.Max != 10 || p.Warning != th.Warning || p.Critical != th.Critical {
+		t.Errorf("TimePerf = %+v, want time=0.123457s;1;2;0;10", p)
+	}
+	if p := SecondsPerf("time_tls", 2.0000004); p.Value != 2 || p.Max != nil || p.Warning != nil {
+		t.Errorf("SecondsPerf = %+v, want 2 s without thresholds or max", p)
+	}
+	for v, want := range map[float64]string{0.0123: "12.3 ms", 0.9994: "999.4 ms", 1: "1.000 s", 12.3456: "12.346 s"} {
+		if got := HumanSeconds(v); got != want {
+			t.Errorf("HumanSeconds(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// The rule: each kind's state, the admin's choices for the unreachable
+// and the deadline.
+func TestPolicyState(t *testing.T) {
+	p := Policy{TimeoutState: plugin.Warning, Unreachable: plugin.Unknown}
+	for k, want := range map[Kind]plugin.State{
+		Server: plugin.Critical, Problem: plugin.Critical, Unreachable: plugin.Unknown, Deadline: plugin.Warning,
+		Setup: plugin.Unknown, Credentials: plugin.Unknown, Rated: plugin.Critical,
+	} {
+		if got := p.State(k); got != want {
+			t.Errorf("State(%d) = %v, want %v", k, got, want)
+		}
+	}
+}
+
+// Line 1 keeps within plugin.MaxLine: a long text is cut at a word and
+// marked, a long advice cut to half the room, the separator after a
+// sentence is a space.
+func TestFit(t *testing.T) {
+	long := strings.Repeat("word ", 100)
+	for _, tc := range []struct {
+		name, text, advice string
+		check              func(string) bool
+	}{
+		{"short", "it failed", "check it", func(s string) bool { return s == "it failed; check it" }},
+		{"sentence", "It failed.", "Check it.", func(s string) bool { return s == "It failed. Check it." }},
+		{"no advice", "it failed; ", "", func(s string) bool { return s == "it failed" }},
+		{"long text", long, "check it", func(s string) bool { return strings.HasSuffix(s, "word...; check it") }},
+		{"long advice", "it failed", long, func(s string) bool { return strings.HasPrefix(s, "it failed; word") && strings.HasSuffix(s, "...") }},
+		{"long text alone", long, "", func(s string) bool { return strings.HasSuffix(s, "word...") }},
+		{"one long word", strings.Repeat("x", 400), "", func(s string) bool { return strings.HasSuffix(s, "x...") }},
+	} {
+		got := joinLine(tc.text, tc.advice)
+		if len(got) > room || !tc.check(got) {
+			t.Errorf("%s: joinLine = %q (%d bytes, room %d)", tc.name, got, len(got), room)
+		}
+	}
+}
+
+// JSON says Creatio's flags as they were learned, the Message only when
+// there is one, and only the metrics that are numbers.
+func TestReportWriteJSONFlags(t *testing.T) {
+	no := new(bool)
+	r := &Report{Mode: "endpoint", Summary: "ok", Health: &Health{SettingsFilledIn: yes, IdentityServiceAvailable: no, DefaultResourceRegistered: yes, Message: "m"},
+		Perf: []plugin.Perf{{Label: "time", Value: 0.5}, {Label: "nan", Value: math.NaN()}, {Label: "inf", Value: math.Inf(1)}}}
+	j := writeJSON(t, r)
+	if j["HasProblem"] != false || j["IsSystemSettingsFilledIn"] != true || j["IsIdentityServiceAvailable"] != false ||
+		j["IsAccessTokenRetrievableForSystemActions"] != nil || j["IsDefaultResourceRegistered"] != true || j["Message"] != "m" {
+		t.Errorf("JSON flags %v", j)
+	}
+	if m, _ := j["metrics"].(map[string]any); len(m) != 1 || m["time"] != 0.5 {
+		t.Errorf("metrics %v, want only time 0.5", j["metrics"])
+	}
+	r.Health.Message = ""
+	if j := writeJSON(t, r); j["Message"] != nil {
+		t.Errorf("JSON Message %v without a Message, want null", j["Message"])
+	}
+}
+
+// writeFailer fails every write, as a closed pipe does.
+type writeFailer struct{}
+
+func (writeFailer) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestReportWriteJSONError(t *testing.T) {
+	if err := (&Report{Summary: "ok"}).WriteJSON(writeFailer{}); !errors.Is(err, io.ErrClosedPipe) {
+		t.Errorf("WriteJSON to a closed pipe: %v, want %v", err, io.ErrClosedPipe)
+	}
+}
+
+// Cut marks a cut with "..."; at the end of a word it keeps the word, inside
+// one it goes back to a near space, and a space far back is not worth the
+// room.
+func TestCut(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"cache file is owned by uid 1000", 23, "cache file is owned..."}, // the cut falls at the end of "owned"
+		{"cache file is owned by uid 1000", 24, "cache file is owned..."}, // inside "by": back to the space
+		{"a verylongwordthatgoeson", 12, "a verylon..."},                  // the space is far back
+		{"x, y; z", 7, "x, y; z"},
+		{"x, y; zzzz", 8, "x, y..."},
+	} {
+		if got := Cut(tc.s, tc.n); got != tc.want || len(got) > tc.n {
+			t.Errorf("Cut(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}
+
+// Each of Creatio's checks reads a flag of Health by its JSON key, in
+// Creatio's order; other keys read none.
+func TestHealthFlag(t *testing.T) {
+	a, b, c, d := true, false, true, false
+	h := Health{SettingsFilledIn: &a, IdentityServiceAvailable: &b, TokenRetrievable: &c, DefaultResourceRegistered: &d}
+	want := []*bool{&a, &b, &c, &d}
+	if len(Checks) != len(want) {
+		t.Fatalf("%d checks, want %d", len(Checks), len(want))
+	}
+	for i, c := range Checks {
+		if got := h.Flag(c.Flag); got != want[i] {
+			t.Errorf("Flag(%s) = %p, want the field %p", c.Flag, got, want[i])
+		}
+		if c.Name == "" || c.Title == "" || c.Failed == "" || c.Hint == "" || c.Fix == "" {
+			t.Errorf("check %s lacks words: %+v", c.Flag, c)
+		}
+	}
+	for _, key := range []string{FlagHasProblem, FlagMessage, "isSystemSettingsFilledIn"} {
+		if got := h.Flag(key); got != nil {
+			t.Errorf("Flag(%s) = %v, want nil", key, *got)
 		}
 	}
 }

@@ -40,8 +40,27 @@ const (
 	// ways the plugin does not speak (private_key_jwt): its setup. Whose
 	// they are decides: the plugin's own login's are the monitoring side's
 	// mistake (UNKNOWN); Creatio's system settings, which direct mode
-	// checks, are the problem itself (CRITICAL). See Policy.Settings.
+	// checks, are the problem itself (CRITICAL). See Policy.Whose.
 	Credentials
+	// Rated is a value rated against a rule of its own: a time or a token
+	// lifetime outside the admin's range, a token that fails its sanity
+	// checks, a certificate near its end. The failure carries the state it
+	// was rated (see Rated).
+	Rated
+)
+
+// Whose is whose credentials a check uses: it decides the state of their
+// refusal (Credentials) and the advice.
+type Whose int
+
+const (
+	// PluginLogin is the plugin's own login (endpoint mode): a refusal is
+	// the monitoring side's mistake (UNKNOWN), and an Identity Service
+	// without a discovery document is asked at /connect/token.
+	PluginLogin Whose = iota
+	// CreatioSettings is a copy of Creatio's own system settings (direct
+	// mode): a refusal is the problem itself (CRITICAL).
+	CreatioSettings
 )
 
 // Policy holds the admin's choices of state for the failures outside the
@@ -50,9 +69,9 @@ type Policy struct {
 	Timeout      time.Duration // the whole run's budget (-t), for messages
 	TimeoutState plugin.State  // state when the deadline passes (-t N:STATE)
 	Unreachable  plugin.State  // state for DNS, connect and TLS failures
-	// Settings is set when the credentials are Creatio's own system
-	// settings (direct mode): their refusal is CRITICAL, not UNKNOWN.
-	Settings bool
+	// Whose is whose credentials the check uses; the configuration sets
+	// it once, CreatioSettings for the direct check.
+	Whose Whose
 }
 
 // State is the rule: the state of a failure of kind k.
@@ -65,11 +84,20 @@ func (p Policy) State(k Kind) plugin.State {
 	case Setup:
 		return plugin.Unknown
 	case Credentials:
-		if !p.Settings {
+		if p.Whose != CreatioSettings {
 			return plugin.Unknown
 		}
 	}
 	return plugin.Critical
+}
+
+// stateOf is the state of failure f: the one it carries when it was rated
+// (Rated, or recorded by a report), else the rule's for its kind.
+func (p Policy) stateOf(f *Failure) plugin.State {
+	if f.rated {
+		return f.State
+	}
+	return p.State(f.Kind)
 }
 
 // Failure is something that went wrong, said for an admin where it was
@@ -86,6 +114,17 @@ type Failure struct {
 	// Detail is what long output and JSON's "detail" say when it is more
 	// than Text: the server's whole error_description, the answer's start.
 	Detail string
+	// State is the state the failure was rated (Rated), or, in
+	// Report.Failures, the state Report.Fail gave it.
+	State plugin.State
+	rated bool // State holds: Rated, or recorded by Report.Fail
+}
+
+// RatedFailure is a failure that a rule of its own rated st (see Rated):
+// text is its line 1, which names the range or rule it broke, so line 1
+// carries no other advice; fix is for long output and JSON.
+func RatedFailure(st plugin.State, text, fix string) *Failure {
+	return &Failure{Kind: Rated, Text: text, Fix: fix, State: st, rated: true}
 }
 
 // Failed is a failure of kind k: text says what failed, fix what to do.
@@ -108,45 +147,48 @@ func (f *Failure) Long() string {
 }
 
 // Line is f for line 1: the text and the advice, fitted once into the
-// room a status line has (see Fit).
+// room a status line has (see joinLine).
 func (f *Failure) Line() string {
 	advice := f.Hint
-	if advice == "" {
+	if advice == "" && f.Kind != Rated {
 		advice = f.Fix
 	}
-	return Fit(f.Text, advice)
+	return joinLine(f.Text, advice)
 }
 
 // room is what a summary may take of line 1 after "CREATIO OAUTH CRITICAL - ".
 const room = plugin.MaxLine - len(Name+" CRITICAL - ")
 
-// Fit joins what happened and what to do ("text; advice") so that line 1
+// joinLine joins what happened and what to do ("text; advice") so that line 1
 // stays within plugin.MaxLine: an advice longer than half the room is cut
 // to half (at a word, marked "..."), and the text is cut to what is left.
 // A summary is cut here once, never again by the output; long output and
 // JSON have the whole text and fix.
-func Fit(text, advice string) string {
+func joinLine(text, advice string) string {
 	text = strings.TrimRight(plugin.Sanitize(text), " ;")
-	advice = cutWords(plugin.Sanitize(advice), room/2)
+	advice = Cut(plugin.Sanitize(advice), room/2)
 	if advice == "" {
-		return cutWords(text, room)
+		return Cut(text, room)
 	}
 	sep := "; "
 	if strings.HasSuffix(text, ".") || strings.HasSuffix(text, "?") || strings.HasSuffix(text, ":") {
 		sep = " "
 	}
-	return cutWords(text, room-len(sep)-len(advice)) + sep + advice
+	return Cut(text, room-len(sep)-len(advice)) + sep + advice
 }
 
-// cutWords cuts s to at most n bytes, at a space when one is near, and
-// marks the cut with "...".
-func cutWords(s string, n int) string {
+// Cut cuts s to at most n bytes for line 1 and marks the cut with "...":
+// back to the last space when the cut falls inside a word and a space is
+// near (in the last quarter), else inside the word, never in a UTF-8
+// sequence. It is the one cutter of line 1: joinLine cuts with it, and the
+// detail of line 1 is cut with it where it has less room.
+func Cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	t := plugin.Truncate(s, n-3)
-	if i := strings.LastIndexByte(t, ' '); i > len(t)*3/4 {
-		t = t[:i]
+	if i := strings.LastIndexByte(t, ' '); i > len(t)*3/4 && s[len(t)] != ' ' {
+		t = t[:i] // not within a word
 	}
-	return strings.TrimRight(t, " ,.;:") + "..."
+	return strings.TrimRight(t, " ,.;:(") + "..."
 }

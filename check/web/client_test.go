@@ -64,8 +64,8 @@ func TestRedactURLs(t *testing.T) {
 		{"https://crm.example/crm", "/api/OAuthHealthCheck", "https://crm.example/crm/api/OAuthHealthCheck"},
 		{"https://ids.example/", "/connect/token", "https://ids.example/connect/token"},
 	} {
-		if got := Below(mustURL(t, tc.base), tc.p).String(); got != tc.want {
-			t.Errorf("Below(%q, %q) = %q, want %q", tc.base, tc.p, got, tc.want)
+		if got := JoinPath(mustURL(t, tc.base), tc.p).String(); got != tc.want {
+			t.Errorf("JoinPath(%q, %q) = %q, want %q", tc.base, tc.p, got, tc.want)
 		}
 	}
 }
@@ -274,8 +274,8 @@ func TestClientConfigFiles(t *testing.T) {
 			t.Errorf("%s: NewClient = %v, %v; want the error %q", tc.name, c, err, tc.err)
 		}
 	}
-	if _, err := ReadFileLimited(t.TempDir(), 10); err == nil || !strings.Contains(err.Error(), "is a directory") {
-		t.Errorf("ReadFileLimited of a directory: %v", err)
+	if _, err := readFileLimited(t.TempDir(), 10); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("readFileLimited of a directory: %v", err)
 	}
 	p := report.Policy{Timeout: 5 * time.Second, TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}
 	without := fetch(t, newClient(t, ClientConfig{CAFiles: []string{ca}}), mustURL(t, srv.URL), "/api/OAuthHealthCheck", p)

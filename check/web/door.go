@@ -20,25 +20,25 @@ import (
 //
 //   - the status line and its reason phrase: Status, StatusCode;
 //   - headers: Retry-After (Status, StatusCode), Content-Type (Sample),
-//     Location (URLText, Said of its parts), every header at -vvv
+//     Location (URLText, Clean of its parts), every header at -vvv
 //     (debugHeaders in trace.go, through Tracef);
 //   - body samples: Sample;
-//   - JSON fields (gjson results, web.Object.Text): Said, Words;
+//   - JSON fields (gjson results, web.Object.Text): Clean, Words;
 //   - errors of the HTTP stack and of parsers that quote server bytes
 //     ("malformed HTTP version \"…\"", a bad token_endpoint): ErrText;
-//   - a proxy's CONNECT answer (proxyError, said by Describe with Said);
+//   - a proxy's CONNECT answer (proxyError, said by Describe with Clean);
 //   - TLS peer names in certificate errors (Describe with ErrText).
 //
 // door_test.go checks the other road: it fails when resp.Status, a
 // response header, string(body), a gjson result's text or an error's
 // Error() is used outside this door, but for the parse-only uses it lists.
 
-// Said is a server's words (an error_description, Creatio's Message, a
+// Clean is a server's words (an error_description, Creatio's Message, a
 // header, a part of a URL) for a status line: secrets redacted in the raw
 // text first, so no part of one survives the cleaning or the cut, then one
 // clean line of at most n bytes.
-func (c *Client) Said(raw string, n int) string {
-	return c.secrets.Said(raw, n)
+func (c *Client) Clean(raw string, n int) string {
+	return c.secrets.Clean(raw, n)
 }
 
 // Words is a server's words whole, for the JSON output's Message and long
@@ -49,12 +49,12 @@ func (c *Client) Words(raw string) string {
 
 // ErrText is the text of an error that may quote a server's bytes (Go's
 // HTTP stack quotes a malformed status line, a parser a bad value), as
-// Said says it.
+// Clean says it.
 func (c *Client) ErrText(err error, n int) string {
 	if err == nil {
 		return ""
 	}
-	return c.Said(c.unquoteSecrets(err.Error()), n)
+	return c.Clean(c.unquoteSecrets(err.Error()), n)
 }
 
 // unquoteSecrets hides the secrets in the Go-quoted strings of an error's
@@ -115,7 +115,7 @@ func (c *Client) URLText(u *url.URL) string {
 func (c *Client) Status(resp *Response) string {
 	code := strconv.Itoa(resp.StatusCode)
 	if r := reason(resp.Status, resp.StatusCode); r != "" {
-		code += " " + c.Said(r, 80)
+		code += " " + c.Clean(r, 80)
 	}
 	return "HTTP " + code + c.retryAfter(resp)
 }
@@ -129,7 +129,7 @@ func (c *Client) StatusCode(resp *Response) string {
 // retryAfter is " (Retry-After: …)" when the server asked for a pause.
 func (c *Client) retryAfter(resp *Response) string {
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
-		return " (Retry-After: " + c.Said(ra, 40) + ")"
+		return " (Retry-After: " + c.Clean(ra, 40) + ")"
 	}
 	return ""
 }
@@ -139,7 +139,7 @@ func (c *Client) retryAfter(resp *Response) string {
 func (c *Client) Sample(resp *Response) string {
 	ct := "no content type"
 	if v := resp.Header.Get("Content-Type"); v != "" {
-		ct = c.Said(v, 80)
+		ct = c.Clean(v, 80)
 	}
 	if len(resp.Body) == 0 {
 		return ct + ", empty body"

@@ -30,7 +30,7 @@ func fromAlphabet(b []byte, alphabet string) string {
 	return sb.String()
 }
 
-// doorOutputs passes text through every door of c: Said, Words, ErrText,
+// doorOutputs passes text through every door of c: Clean, Words, ErrText,
 // URLText, a reason phrase and a Retry-After (Status, StatusCode), a body
 // sample and its content type (Sample), and a header at -vvv.
 func doorOutputs(c *Client, trace *[]string, text string, n int) map[string]string {
@@ -38,7 +38,7 @@ func doorOutputs(c *Client, trace *[]string, text string, n int) map[string]stri
 	*trace = (*trace)[:0]
 	c.debugHeaders("<", http.Header{"X-Echo": {text}})
 	return map[string]string{
-		"Said":       c.Said(text, n),
+		"Clean":      c.Clean(text, n),
 		"Words":      c.Words(text),
 		"ErrText":    c.ErrText(errors.New(text), n),
 		"ErrText %q": c.ErrText(fmt.Errorf("net/http: HTTP/1.x transport connection broken: malformed HTTP version %q", text), n),

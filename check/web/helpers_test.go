@@ -37,7 +37,7 @@ func newClient(t testing.TB, cfg ClientConfig) *Client {
 // other status CRITICAL.
 func fetch(t testing.TB, c *Client, base *url.URL, path string, p report.Policy) *report.Report {
 	t.Helper()
-	u := Below(base, path)
+	u := JoinPath(base, path)
 	resp, err := c.Get(runCtx(t, 5*time.Second), u)
 	if err != nil {
 		f := c.Describe(err, "the health request", u, p)

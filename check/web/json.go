@@ -18,8 +18,8 @@ var bom = []byte("\xef\xbb\xbf")
 // accepts: encoding/json's limit.
 const MaxDepth = 10000
 
-// ErrNotJSON is wrapped by ReadObject's errors for a body that is not JSON.
-var ErrNotJSON = errors.New("invalid JSON")
+// errNotJSON is wrapped by ReadObject's errors for a body that is not JSON.
+var errNotJSON = errors.New("invalid JSON")
 
 // Object is a JSON object as the servers' answers are read: every key in
 // any case (ASP.NET Core writes camelCase, .NET Framework PascalCase), the
@@ -42,7 +42,7 @@ type field struct {
 func ReadObject(body []byte) (Object, error) {
 	body = bytes.TrimPrefix(body, bom)
 	if !json.Valid(body) {
-		return Object{}, ErrNotJSON
+		return Object{}, errNotJSON
 	}
 	root := gjson.ParseBytes(body)
 	if !root.IsObject() {
@@ -70,10 +70,10 @@ func (o Object) Get(key string) (gjson.Result, bool) {
 	return f.value, ok
 }
 
-// Twice says, for a key that the object holds more than once (also in two
-// spellings), how: readers disagree on which one counts. It is nil for a
-// key held once or not at all.
-func (o Object) Twice(key string) error {
+// Unique is nil for a key the object holds once or not at all; for one it
+// holds more than once (also in two spellings) it is an error that says
+// how: readers disagree on which one counts.
+func (o Object) Unique(key string) error {
 	f, ok := o.fields[strings.ToLower(key)]
 	switch {
 	case !ok || f.twice == "":

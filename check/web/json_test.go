@@ -33,8 +33,8 @@ func TestReadObject(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		case tc.wantErr != "" && (err == nil || err.Error() != tc.wantErr):
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
-		case tc.wantErr == "invalid JSON" && !errors.Is(err, ErrNotJSON):
-			t.Errorf("%s: error %v does not wrap ErrNotJSON", tc.name, err)
+		case tc.wantErr == "invalid JSON" && !errors.Is(err, errNotJSON):
+			t.Errorf("%s: error %v does not wrap errNotJSON", tc.name, err)
 		}
 	}
 }
@@ -59,11 +59,11 @@ func TestObjectKeys(t *testing.T) {
 		"absent":     "",
 	} {
 		got := ""
-		if err := o.Twice(key); err != nil {
+		if err := o.Unique(key); err != nil {
 			got = err.Error()
 		}
 		if got != want {
-			t.Errorf("Twice(%s) = %q, want %q", key, got, want)
+			t.Errorf("Unique(%s) = %q, want %q", key, got, want)
 		}
 	}
 	if v, ok := o.Text("n"); !ok || v != "3.5" {

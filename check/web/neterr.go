@@ -91,7 +91,7 @@ func (c *Client) describeTLS(err error, host string) *report.Failure {
 	case errors.As(err, &hostErr):
 		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s is not valid for %s", host, hostErr.Host), "use the name the certificate is for, or fix the certificate")
 	case errors.As(err, &invalid):
-		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s: %s", host, c.Said(certInvalidReason(invalid), 160)), "renew the certificate or check this host's clock")
+		return report.Failed(report.Unreachable, fmt.Sprintf("TLS certificate of %s: %s", host, c.Clean(certInvalidReason(invalid), 160)), "renew the certificate or check this host's clock")
 	case errors.As(err, &recErr) || errors.Is(err, http.ErrSchemeMismatch):
 		return report.Failed(report.Unreachable, fmt.Sprintf("%s does not speak TLS", host), "use an http:// URL (or --http) if Creatio serves plain HTTP")
 	case errors.As(err, &alertErr):
@@ -114,7 +114,7 @@ func (c *Client) describeProxy(err error, proxy, u *url.URL) *report.Failure {
 	case errors.As(err, &pe) && pe.code == http.StatusProxyAuthRequired:
 		return report.Failed(report.Setup, fmt.Sprintf("%s wants a password (HTTP 407)", name), fmt.Sprintf("give it user:password in %s, or exempt %s with NO_PROXY", c.proxy.source(u), u.Hostname()))
 	case errors.As(err, &pe):
-		return report.Failed(report.Unreachable, fmt.Sprintf("%s could not open a tunnel to %s (HTTP %d %s)", name, u.Host, pe.code, c.Said(reason(pe.status, pe.code), 80)), "check the proxy and its logs")
+		return report.Failed(report.Unreachable, fmt.Sprintf("%s could not open a tunnel to %s (HTTP %d %s)", name, u.Host, pe.code, c.Clean(reason(pe.status, pe.code), 80)), "check the proxy and its logs")
 	case errors.As(err, &opErr) && opErr.Op == "proxyconnect", isDialTo(err, proxy):
 		return report.Failed(report.Unreachable, fmt.Sprintf("%s cannot be reached (%s)", name, c.dialReason(err)), fmt.Sprintf("check the proxy, or exempt %s with NO_PROXY", u.Hostname()))
 	}

@@ -15,9 +15,9 @@ import (
 // maxPEMFile caps what is read of a CA, certificate or key file.
 const maxPEMFile = 4 << 20
 
-// ReadFileLimited reads a file of at most max bytes. A larger file (or a
+// readFileLimited reads a file of at most max bytes. A larger file (or a
 // device that never ends) is an error, not a hang.
-func ReadFileLimited(path string, max int64) ([]byte, error) {
+func readFileLimited(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *os.PathError
@@ -46,7 +46,7 @@ func tlsConfig(cfg ClientConfig) (*tls.Config, error) {
 		// 5 MiB per run.
 		pool := x509.NewCertPool()
 		for _, f := range cfg.CAFiles {
-			pem, err := ReadFileLimited(f, maxPEMFile)
+			pem, err := readFileLimited(f, maxPEMFile)
 			if err != nil {
 				return nil, fmt.Errorf("--ca-file: %w", err)
 			}
@@ -62,11 +62,11 @@ func tlsConfig(cfg ClientConfig) (*tls.Config, error) {
 	if cfg.ClientCert == "" || cfg.ClientKey == "" {
 		return nil, errors.New("--client-cert and --client-key go together")
 	}
-	certPEM, err := ReadFileLimited(cfg.ClientCert, maxPEMFile)
+	certPEM, err := readFileLimited(cfg.ClientCert, maxPEMFile)
 	if err != nil {
 		return nil, fmt.Errorf("--client-cert: %w", err)
 	}
-	keyPEM, err := ReadFileLimited(cfg.ClientKey, maxPEMFile)
+	keyPEM, err := readFileLimited(cfg.ClientKey, maxPEMFile)
 	if err != nil {
 		return nil, fmt.Errorf("--client-key: %w", err)
 	}

@@ -233,9 +233,9 @@ func RedactURL(u *url.URL) string {
 	return r.String()
 }
 
-// Below is the URL of path p below base; the path is absolute even when the
-// base has none (https://crm.example.com).
-func Below(base *url.URL, p string) *url.URL {
+// JoinPath is the URL of path p below base, as url.URL.JoinPath, but
+// absolute even when the base has no path (https://crm.example.com).
+func JoinPath(base *url.URL, p string) *url.URL {
 	u := base.JoinPath(p)
 	if !strings.HasPrefix(u.Path, "/") {
 		u.Path = "/" + u.Path

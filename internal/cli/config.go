@@ -116,7 +116,7 @@ func (cfg *config) newClient(o *options, getenv func(string) string, verbose int
 // run's settings, with a cookie jar of its own.
 func runner(ctx context.Context, o *options, th thresholds, client *web.Client, another func() (*web.Client, error), base *url.URL, id identity.Identity, getenv func(string) string) (check.Runner, error) {
 	settings := th.policy
-	settings.Settings = true // direct mode checks Creatio's own settings
+	settings.Whose = report.CreatioSettings // direct mode checks Creatio's own settings
 	direct := &check.Direct{Identity: id, Thresholds: th.time, Lifetime: th.lifetime, Policy: settings}
 	if o.Mode.Mode == "direct" {
 		return direct, nil

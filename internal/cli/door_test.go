@@ -17,7 +17,7 @@ import (
 // a gjson result's Str/Raw/String(), an error's Error(), which Go's HTTP
 // stack and the parsers make from server bytes) may be read only in the
 // door, or where doorAllowed says why that use prints nothing. A new use
-// elsewhere fails here: say it through the door (web.Client's Said, Words,
+// elsewhere fails here: say it through the door (web.Client's Clean, Words,
 // ErrText, URLText, Status, Sample) or, if it is parsed and never printed,
 // add it below with the reason.
 func TestOneDoorForServerText(t *testing.T) {
@@ -97,7 +97,7 @@ var doorAllowed = map[string]string{
 	"check/web/client.go:Error:.Error()":              "requestError wraps; Describe says it through ErrText",
 	"check/web/neterr.go:Describe:.Error()":           "compared with a fixed text, never printed",
 	"check/web/neterr.go:isServerClosedIdle:.Error()": "compared with a fixed text, never printed",
-	"check/web/neterr.go:certInvalidReason:.Error()":  "Describe says it through Said",
+	"check/web/neterr.go:certInvalidReason:.Error()":  "Describe says it through Clean",
 	"check/web/trace.go:debugRequest:.Header":         "the plugin's own request headers, secret ones hidden",
 	"check/web/trace.go:debugResponse:.Status":        "-vvv trace: Tracef redacts the raw line first",
 	"check/web/trace.go:debugResponse:.Header":        "-vvv trace: debugHeaders redacts each raw value first",
@@ -106,24 +106,24 @@ var doorAllowed = map[string]string{
 	"check/web/json.go:Text:.Raw":                     "Object.Text: callers say its value through the door",
 	"check/web/target.go:ParseServiceURL:.Error()":    "the URL of an option, not a server's",
 	// Parsers: they store server text in fields that the door says.
-	"check/identity/token.go:ParseToken:.Str":             "OAuthError, Token: judge says them with Said",
-	"check/identity/token.go:ParseToken:.Raw":             "a number as text: expires_in",
-	"check/identity/identity.go:ParseDiscovery:.Str":      "token_endpoint parsed; Discover says a bad one with Said",
-	"check/identity/identity.go:ParseDiscovery:.String()": "url.URL.String, to test that it prints",
-	"check/identity/identity.go:ParseJWTClaims:.String()": "client_id of a JWT, compared",
+	"check/identity/token.go:parseToken:.Str":             "oauthError, Token: judge says them with Clean",
+	"check/identity/token.go:parseToken:.Raw":             "a number as text: expires_in",
+	"check/identity/identity.go:parseDiscovery:.Str":      "token_endpoint parsed; Discover says a bad one with Clean",
+	"check/identity/identity.go:parseDiscovery:.String()": "url.URL.String, to test that it prints",
+	"check/identity/identity.go:parseJWTClaims:.String()": "client_id of a JWT, compared",
 	"check/creatio/login.go:Login:.String()":              "url.URL.String of the options, for the cache key",
 	"check/creatio/cache.go:*:.Error()":                   "the credential cache's own file errors",
-	"check/identity/identity.go:Discover:.Error()":        "the plugin's own words; an EndpointError goes through Said",
-	"check/identity/identity.go:Discover:.Body":           "parsed by ParseDiscovery",
-	"check/identity/token.go:request:.Body":               "parsed by ParseToken",
-	"check/creatio/health.go:ParseHealth:.Str":            "Message: classify says it with Words",
-	"check/creatio/endpoint.go:judge:.Body":               "parsed by ParseHealth",
+	"check/identity/identity.go:Discover:.Error()":        "the plugin's own words; an EndpointError goes through Clean",
+	"check/identity/identity.go:Discover:.Body":           "parsed by parseDiscovery",
+	"check/identity/token.go:request:.Body":               "parsed by parseToken",
+	"check/creatio/health.go:parseHealth:.Str":            "Message: classify says it with Words",
+	"check/creatio/endpoint.go:judge:.Body":               "parsed by parseHealth",
 	"check/creatio/endpoint.go:isLoginPage:.Body":         "searched for a login page's marks, never printed",
 	"check/creatio/login.go:judge:.Body":                  "parsed by web.ReadObject",
-	"check/creatio/login.go:judge:.String()":              "Message: said with Said",
+	"check/creatio/login.go:judge:.String()":              "Message: said with Clean",
 	"check/creatio/login.go:secureOnly:.Header":           "cookie attributes, never printed",
 	"check/creatio/login.go:retire:.Error()":              "building a client: the plugin's own options",
-	"check/creatio/endpoint.go:oddAnswer:.Body":           "parsed by ParseHealth",
+	"check/creatio/endpoint.go:oddAnswer:.Body":           "parsed by parseHealth",
 	"check/cache/*:*:.Error()":                            "the credential cache's own files: no server bytes",
 }
 

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"check_creatio_oauth/check/identity"
 	"check_creatio_oauth/check/redact"
+	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
 )
@@ -68,7 +68,7 @@ func fpTexts(t *testing.T) []string {
 	} else {
 		t.Logf("Creatio's documentation not found (%v): its Messages are not measured", err)
 	}
-	for _, c := range identity.Checks {
+	for _, c := range report.Checks {
 		add(c.Message)
 		add(c.Failed)
 		add(c.Fix)

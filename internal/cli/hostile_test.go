@@ -17,7 +17,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/fixture"
 	"check_creatio_oauth/testdata/sim"
@@ -447,9 +447,9 @@ var (
 	wordsCreatioUnavailable = strings.TrimSuffix(sim.MessageIdentityUnavailable, ".")
 	// The plugin's line for an Identity Service it cannot use (direct
 	// mode, its own login): Creatio's words, made short.
-	wordsIdentityUnavailable = identity.Unavailable
+	wordsIdentityUnavailable = report.Unavailable
 	// The start of the line when no token can be retrieved.
-	wordsTokenUnretrievable = identity.Unretrievable
+	wordsTokenUnretrievable = report.Unretrievable
 )
 
 // The plugin's words (check/; unexported there).

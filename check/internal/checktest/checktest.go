@@ -50,6 +50,14 @@ func Policy(timeout time.Duration) report.Policy {
 	return report.Policy{Timeout: timeout, TimeoutState: plugin.Critical, Unreachable: plugin.Critical}
 }
 
+// SettingsPolicy is Policy for a check of Creatio's own settings (direct
+// mode), as the configuration gives it.
+func SettingsPolicy(timeout time.Duration) report.Policy {
+	p := Policy(timeout)
+	p.Whose = report.CreatioSettings
+	return p
+}
+
 // RunCtx is a context with the run's deadline, as main gives it.
 func RunCtx(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
