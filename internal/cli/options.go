@@ -129,8 +129,9 @@ func (t *timeoutOpt) IsValidValue(s string) error {
 type stateOpt struct{ plugin.State }
 
 // UnmarshalFlag parses a state name (any case) or 0-3.
-func (s *stateOpt) UnmarshalFlag(v string) (err error) {
-	s.State, err = plugin.ParseState(v)
+func (s *stateOpt) UnmarshalFlag(v string) error {
+	st, err := plugin.ParseState(v)
+	*s = stateOpt{st}
 	return err
 }
 

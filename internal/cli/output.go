@@ -37,9 +37,12 @@ func (p *printer) usage(msg string) int {
 }
 
 // fail prints a one-line result of a run that did not reach its check and
-// returns its exit code.
+// returns its exit code. Its state was rated here (UNKNOWN for bad input,
+// the -t state for a run stopped early); report.Fail sets it, as it sets
+// every state.
 func (p *printer) fail(st plugin.State, msg string) int {
-	return p.report(&report.Report{Mode: p.mode, State: st, Summary: msg}, 0)
+	r := &report.Report{Mode: p.mode}
+	return p.report(r.Fail(report.Policy{}, report.RatedFailure(st, msg, "")), 0)
 }
 
 // wantsJSON reports whether the command line asks for --output json, before
