@@ -37,11 +37,7 @@ func (b *Both) Run(ctx context.Context) *report.Report {
 	}
 	r.Perf = append(r.Perf, ep.Perf...)
 	for _, p := range dr.Perf {
-		switch p.Label {
-		case "time_discovery", "token_lifetime":
-		default:
-			p.Label += "_direct"
-		}
+		p.Label = report.InBoth(p.Label)
 		r.Perf = append(r.Perf, p)
 	}
 	r.Notes = append(ep.Notes, dr.Notes...)

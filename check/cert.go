@@ -43,11 +43,12 @@ func (c *Certificates) Run(ctx context.Context) *report.Report {
 		th.Critical = &plugin.Range{Start: math.Inf(-1), End: c.Crit, Inside: true}
 	}
 	for _, t := range []struct {
-		label, step, what string
-		u                 *url.URL
+		label      report.Label
+		step, what string
+		u          *url.URL
 	}{
-		{"cert_days", "certificate", "Creatio's", c.Creatio},
-		{"ids_cert_days", "identity_certificate", "the Identity Service's", c.Identity},
+		{report.CertDays, "certificate", "Creatio's", c.Creatio},
+		{report.IDSCertDays, "identity_certificate", "the Identity Service's", c.Identity},
 	} {
 		if t.u == nil || t.u.Scheme != "https" {
 			continue
@@ -58,7 +59,9 @@ func (c *Certificates) Run(ctx context.Context) *report.Report {
 		}
 		left := notAfter.Sub(now())
 		days := math.Trunc(left.Hours() / 24) // whole days, as check_http counts them
-		r.Perf = append(r.Perf, plugin.Perf{Label: t.label, Value: days, Warning: th.Warning, Critical: th.Critical})
+		p := t.label.Perf(days)
+		p.Warning, p.Critical = th.Warning, th.Critical
+		r.Perf = append(r.Perf, p)
 		st := th.Evaluate(days)
 		if left <= 0 || (c.Crit == 0 && days < 1) {
 			st = plugin.Critical // expired, or expiring today with no CRIT_DAYS (as check_http -C)

@@ -76,6 +76,7 @@ func TestCertificates(t *testing.T) {
 				}
 			}
 			r := (&Certificates{Check: check, Client: c, Creatio: creatioURL, Identity: idURL, Warn: tc.warn, Crit: tc.crit, Now: tc.now}).Run(runCtx(t, 5*time.Second))
+			checkReport(t, r, nil)
 			if r.State != tc.want || !strings.Contains(r.Summary, tc.says) {
 				t.Errorf("%v %q,\nwant %v %q", r.State, r.Summary, tc.want, tc.says)
 			}

@@ -31,7 +31,7 @@ func (d *Direct) Run(ctx context.Context) *report.Report {
 	r := &report.Report{Mode: "direct"}
 	tok := d.run(ctx, r)
 	took := time.Since(start).Seconds()
-	r.Perf = append([]plugin.Perf{report.TimePerf("time", took, d.Thresholds, d.Policy.Timeout.Seconds())}, r.Perf...)
+	r.Perf = append([]plugin.Perf{report.TimePerf(report.Time, took, d.Thresholds, d.Policy.Timeout.Seconds())}, r.Perf...)
 	if tok == nil {
 		return r
 	}
@@ -58,7 +58,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	// 2. Identity Service available
 	start := time.Now()
 	ep, fl := d.Identity.Discover(ctx, d.Policy)
-	r.Perf = append(r.Perf, report.SecondsPerf("time_discovery", time.Since(start).Seconds()))
+	r.Perf = append(r.Perf, report.SecondsPerf(report.TimeDiscovery, time.Since(start).Seconds()))
 	if fl != nil {
 		d.failed(r, fl)
 		return nil
@@ -71,7 +71,7 @@ func (d *Direct) run(ctx context.Context, r *report.Report) *identity.Token {
 	if tok != nil { // the server's token_type, said through the door before Inspect quotes it
 		tok.Type = d.Identity.Client.Clean(tok.Type, 40)
 	}
-	r.Perf = append(r.Perf, report.SecondsPerf("time_token", time.Since(start).Seconds()))
+	r.Perf = append(r.Perf, report.SecondsPerf(report.TimeToken, time.Since(start).Seconds()))
 	if ep.Note != "" {
 		r.Notes = append(r.Notes, ep.Note)
 	}
@@ -112,7 +112,7 @@ func (d *Direct) inspectToken(r *report.Report, tok *identity.Token) {
 	}
 	if tok.ExpiresIn > 0 {
 		lt := float64(tok.ExpiresIn)
-		r.Perf = append(r.Perf, plugin.Perf{Label: "token_lifetime", Value: lt, Unit: "s", Warning: d.Lifetime.Warning, Critical: d.Lifetime.Critical, Min: plugin.Float(0)})
+		r.Perf = append(r.Perf, lifetimePerf(lt, d.Lifetime))
 		r.Rate(d.Lifetime, report.Measure{What: "token lifetime", Value: lt, Unit: "s",
 			Options: [2]string{"--token-lifetime-warning", "--token-lifetime-critical"},
 			Step:    "token_lifetime", Fix: "check AccessTokenLifetime of the client in the Identity Service"})
@@ -138,4 +138,12 @@ func (d *Direct) missing() string {
 		return m[0]
 	}
 	return strings.Join(m[:len(m)-1], ", ") + " and " + m[len(m)-1]
+}
+
+// lifetimePerf is the perfdata of the token's lifetime in seconds, with
+// the thresholds of --token-lifetime-warning and -critical.
+func lifetimePerf(s float64, t plugin.Thresholds) plugin.Perf {
+	p := report.TokenLifetime.Perf(s)
+	p.Warning, p.Critical, p.Min = t.Warning, t.Critical, plugin.Float(0)
+	return p
 }

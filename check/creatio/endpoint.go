@@ -212,7 +212,7 @@ func (e *Endpoint) judgeAnswer(r *report.Report, a *answer, err *requestFailure)
 	authPerf := r.Perf
 	r.Perf = nil
 	if err != nil {
-		r.Perf = append([]plugin.Perf{report.TimePerf("time", err.elapsed, e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
+		r.Perf = append([]plugin.Perf{report.TimePerf(report.Time, err.elapsed, e.Thresholds, e.Policy.Timeout.Seconds())}, authPerf...)
 		r.Fail(e.Policy, err.Failure.In("health_request"))
 		return
 	}
@@ -300,15 +300,15 @@ func wantsLogin(resp *web.Response) bool {
 func (e *Endpoint) responsePerf(resp *web.Response) []plugin.Perf {
 	t := resp.Timings
 	perf := []plugin.Perf{
-		report.TimePerf("time", t.Total, e.Thresholds, e.Policy.Timeout.Seconds()),
-		report.SecondsPerf("time_connect", t.Connect),
+		report.TimePerf(report.Time, t.Total, e.Thresholds, e.Policy.Timeout.Seconds()),
+		report.SecondsPerf(report.TimeConnect, t.Connect),
 	}
 	if resp.URL != nil && resp.URL.Scheme == "https" {
-		perf = append(perf, report.SecondsPerf("time_tls", t.TLS))
+		perf = append(perf, report.SecondsPerf(report.TimeTLS, t.TLS))
 	}
 	return append(perf,
-		report.SecondsPerf("time_firstbyte", t.FirstByte),
-		plugin.Perf{Label: "size", Value: float64(resp.Size), Unit: "B", Min: plugin.Float(0)},
+		report.SecondsPerf(report.TimeFirstByte, t.FirstByte),
+		sizePerf(resp.Size),
 	)
 }
 
@@ -475,4 +475,11 @@ func isLoginPage(resp *web.Response) bool {
 	}
 	head := bytes.ToLower(resp.Body[:min(len(resp.Body), 4096)])
 	return bytes.Contains(head, []byte("/login/")) || bytes.Contains(head, []byte("bootstrap.login")) || bytes.Contains(head, []byte("nuilogin"))
+}
+
+// sizePerf is the perfdata of the health answer's size in bytes.
+func sizePerf(n int64) plugin.Perf {
+	p := report.Size.Perf(float64(n))
+	p.Min = plugin.Float(0)
+	return p
 }

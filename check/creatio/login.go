@@ -176,11 +176,11 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 		func(req *http.Request) { req.Header.Set("ForceUseSession", "true") })
 	elapsed := time.Since(start).Seconds()
 	if err != nil {
-		return cache.Entry{}, loginFailed(r, p, "time_login", c.Describe(err, "the login request", u, p), elapsed)
+		return cache.Entry{}, loginFailed(r, p, report.TimeLogin, c.Describe(err, "the login request", u, p), elapsed)
 	}
 	l.registerCookies(c) // before judge says anything of the answer that set them
 	if f := l.judge(resp); f != nil {
-		return cache.Entry{}, loginFailed(r, p, "time_login", f, elapsed)
+		return cache.Entry{}, loginFailed(r, p, report.TimeLogin, f, elapsed)
 	}
 	e := cache.Entry{ObtainedAt: start, CSRF: l.cookie("BPMCSRF")}
 	// The session is every cookie the login left for the base URL
@@ -193,7 +193,7 @@ func (l *FormsLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 		e.Cookies = append(e.Cookies, cache.Cookie{Name: ck.Name, Value: ck.Value, Path: l.cookiePath(), Secure: l.Base.Scheme == "https"})
 	}
 	l.loggedIn = true
-	r.Perf = append(r.Perf, report.SecondsPerf("time_login", elapsed))
+	r.Perf = append(r.Perf, report.SecondsPerf(report.TimeLogin, elapsed))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "logged in to Creatio as " + l.user()})
 	return e, true
 }
@@ -389,7 +389,7 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 	elapsed := func() float64 { return time.Since(start).Seconds() }
 	ep, f := id.Discover(ctx, p)
 	if f != nil {
-		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
+		return cache.Entry{}, loginFailed(r, p, report.TimeToken, f, elapsed())
 	}
 	tok, notes, f := id.Token(ctx, ep, p)
 	if ep.Note != "" {
@@ -399,10 +399,10 @@ func (l *OAuthLogin) login(ctx context.Context, c *web.Client, p report.Policy, 
 		r.Notes = append(r.Notes, "login: "+n)
 	}
 	if f != nil {
-		return cache.Entry{}, loginFailed(r, p, "time_token", f, elapsed())
+		return cache.Entry{}, loginFailed(r, p, report.TimeToken, f, elapsed())
 	}
 	l.token = tok.AccessToken
-	r.Perf = append(r.Perf, report.SecondsPerf("time_token", elapsed()))
+	r.Perf = append(r.Perf, report.SecondsPerf(report.TimeToken, elapsed()))
 	r.Steps = append(r.Steps, report.Step{Name: "login", State: plugin.OK, Detail: "got a token for client " + plugin.Sanitize(id.ClientID) + " from " + c.URLText(ep.URL)})
 	return tokenEntry(tok, start), true
 }
@@ -468,7 +468,7 @@ func bearerRejected(status int, what string) *report.Failure {
 // loginFailed ends a run whose login failed, in the state the rule gives
 // its failure. label is the perfdata of the login's time; there is no
 // "time", as the health request was not made.
-func loginFailed(r *report.Report, p report.Policy, label string, f *report.Failure, elapsed float64) bool {
+func loginFailed(r *report.Report, p report.Policy, label report.Label, f *report.Failure, elapsed float64) bool {
 	r.Perf = append(r.Perf, report.SecondsPerf(label, elapsed))
 	r.Fail(p, f.In("login"))
 	return false

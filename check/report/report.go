@@ -1,6 +1,7 @@
 // Package report holds the outcome of one run and the rule that gives it
 // its state: Kind, Failure and Policy (rule.go), Report with its steps and
-// perfdata, its Nagios rendering and its JSON, the words for times and
+// perfdata, its Nagios rendering and its JSON, every perfdata Label the
+// checks can print with its unit and meaning (perfdata.go), the words for times and
 // thresholds, and Creatio's health vocabulary (health.go: its flags, its
 // checks with their documented words and fixes, the step names). It knows what a check found, not how: it makes no request and
 // knows neither HTTP nor Creatio's endpoints; every package of check/
@@ -201,13 +202,15 @@ func seconds6(s float64) float64 { return math.Round(s*1e6) / 1e6 }
 
 // SecondsPerf is the perfdata of a time in seconds: rounded to
 // microseconds, minimum 0.
-func SecondsPerf(label string, s float64) plugin.Perf {
-	return plugin.Perf{Label: label, Value: seconds6(s), Unit: "s", Min: plugin.Float(0)}
+func SecondsPerf(label Label, s float64) plugin.Perf {
+	p := label.Perf(seconds6(s))
+	p.Min = plugin.Float(0)
+	return p
 }
 
 // TimePerf is the perfdata of a time in seconds with thresholds and the
 // timeout as max.
-func TimePerf(label string, s float64, t plugin.Thresholds, max float64) plugin.Perf {
+func TimePerf(label Label, s float64, t plugin.Thresholds, max float64) plugin.Perf {
 	p := SecondsPerf(label, s)
 	p.Warning, p.Critical, p.Max = t.Warning, t.Critical, plugin.Float(max)
 	return p

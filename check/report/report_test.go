@@ -414,11 +414,11 @@ func TestTimes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := TimePerf("time", 0.12345678, th, 10)
+	p := TimePerf(Time, 0.12345678, th, 10)
 	if p.Label != "time" || p.Value != 0.123457 || p.Unit != "s" || p.Min == nil || *p.Min != 0 || p.Max == nil || *p.Max != 10 || p.Warning != th.Warning || p.Critical != th.Critical {
 		t.Errorf("TimePerf = %+v, want time=0.123457s;1;2;0;10", p)
 	}
-	if p := SecondsPerf("time_tls", 2.0000004); p.Value != 2 || p.Max != nil || p.Warning != nil {
+	if p := SecondsPerf(TimeTLS, 2.0000004); p.Value != 2 || p.Max != nil || p.Warning != nil {
 		t.Errorf("SecondsPerf = %+v, want 2 s without thresholds or max", p)
 	}
 	for v, want := range map[float64]string{0.0123: "12.3 ms", 0.9994: "999.4 ms", 1: "1.000 s", 12.3456: "12.346 s"} {

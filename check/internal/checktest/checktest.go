@@ -158,7 +158,7 @@ var StandSecrets = [][2]string{
 }
 
 // CheckReport checks what every report must be: a state, one clean
-// summary line, perfdata, and no secret of the stand, token or session
+// summary line, perfdata of declared labels in their units, and no secret of the stand, token or session
 // cookie.
 func CheckReport(t testing.TB, r *report.Report, st *fixture.Stand) {
 	t.Helper()
@@ -170,6 +170,11 @@ func CheckReport(t testing.TB, r *report.Report, st *fixture.Stand) {
 	}
 	if len(r.Perf) == 0 {
 		t.Error("no perfdata")
+	}
+	for _, p := range r.Perf {
+		if l, ok := report.Declared(p.Label); !ok || p.Unit != l.Unit() {
+			t.Errorf("perfdata %s: not declared in report.Labels with this unit (declared %v, unit %q)", p, ok, l.Unit())
+		}
 	}
 	out := Everything(t, r)
 	if what := Leaked(out, StandSecrets...); what != "" {
