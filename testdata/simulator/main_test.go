@@ -208,9 +208,12 @@ func TestServeTLS(t *testing.T) {
 
 	// A hanging request must not block the shutdown: it is on its way (its
 	// request written) before the simulator is told to stop.
+	// WroteRequest comes once per attempt: the transport writes the request
+	// again on a new connection when a reused one was closed under it.
 	wrote := make(chan struct{})
+	var wroteOnce sync.Once
 	hangReq, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(),
-		&httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { close(wrote) }}),
+		&httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { wroteOnce.Do(func() { close(wrote) }) }}),
 		http.MethodGet, urls["creatio"]+"/hang/0/api/OAuthHealthCheck", nil)
 	if err != nil {
 		t.Fatal(err)
