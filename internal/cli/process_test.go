@@ -250,14 +250,7 @@ func TestSignal(t *testing.T) {
 			if err := cmd.Process.Signal(tc.sig); err != nil {
 				t.Fatal(err)
 			}
-			var err error
-			select {
-			case err = <-waited:
-			case <-time.After(hangGuard):
-				_ = cmd.Process.Kill()
-				<-waited
-				t.Fatalf("still running %v after %v; output so far:\n%s", hangGuard, tc.sig, out.Bytes())
-			}
+			err := waitGuarded(t, cmd, waited, &out, fmt.Sprintf("after %v", tc.sig))
 			code := 0
 			var ee *exec.ExitError
 			switch {
@@ -321,14 +314,7 @@ func TestDeadlineKept(t *testing.T) {
 			}
 			waited := make(chan error, 1)
 			go func() { waited <- cmd.Wait() }()
-			var err error
-			select {
-			case err = <-waited:
-			case <-time.After(hangGuard):
-				_ = cmd.Process.Kill()
-				<-waited
-				t.Fatalf("still running after %v: it does not keep -t %s\n%s", hangGuard, tc.t, out.Bytes())
-			}
+			err := waitGuarded(t, cmd, waited, &out, "it does not keep -t "+tc.t)
 			took := time.Since(start)
 			code := -1
 			var ee *exec.ExitError
@@ -363,5 +349,21 @@ func TestDeadlineKept(t *testing.T) {
 				t.Errorf("%s\noutput:\n%s", strings.Join(fails, "\n"), out.Bytes())
 			}
 		})
+	}
+}
+
+// waitGuarded waits for the plugin process that waited reports on, at most
+// hangGuard (a guard against a hang, not a timing goal): past it the
+// process is killed and the test fails, saying why and what it printed.
+func waitGuarded(t *testing.T, cmd *exec.Cmd, waited <-chan error, out *bytes.Buffer, why string) error {
+	t.Helper()
+	select {
+	case err := <-waited:
+		return err
+	case <-time.After(hangGuard):
+		_ = cmd.Process.Kill()
+		<-waited
+		t.Fatalf("still running %v later (%s); output so far:\n%s", hangGuard, why, out.Bytes())
+		return nil
 	}
 }
