@@ -240,13 +240,23 @@ func (id *Identity) request(ctx context.Context, tokenURL *url.URL, auth ClientA
 	if a.f != nil {
 		a.answer = c.Status(resp) + ": " + c.Sample(resp)
 		if code != "" {
-			a.answer = c.Status(resp) + ": " + c.Clean(code, 60)
-			if d := c.Clean(oe.Description, 200); d != "" {
-				a.answer += " (" + d + ")"
-			}
+			a.answer = c.Status(resp) + ": " + id.said(oe, 200)
 		}
 	}
 	return a
+}
+
+// said is an OAuth error as the server said it, through the door: its
+// code and, cut to n bytes, its description.
+func (id *Identity) said(oe *oauthError, n int) string {
+	said := id.Client.Clean(oe.Code, 60)
+	if said == "" {
+		said = "an empty OAuth error code"
+	}
+	if d := id.Client.Clean(oe.Description, n); d != "" {
+		said += " (" + d + ")"
+	}
+	return said
 }
 
 // judge is the failure of a token answer, or nil for a token. An OAuth
@@ -259,13 +269,7 @@ func (id *Identity) judge(resp *web.Response, oe *oauthError, err error, whose r
 	status, tokenURL := resp.StatusCode, resp.URL
 	said := ""
 	if oe != nil {
-		said = id.Client.Clean(oe.Code, 60)
-		if said == "" {
-			said = "an empty OAuth error code"
-		}
-		if d := id.Client.Clean(oe.Description, 120); d != "" {
-			said += " (" + d + ")"
-		}
+		said = id.said(oe, 120)
 	}
 	whole := func(f *report.Failure) *report.Failure {
 		if oe != nil && oe.Description != "" { // the server's own words, whole, for -vv and JSON
