@@ -73,10 +73,16 @@ demo:
 test: vet lint race
 	$(MAKE) --no-print-directory fuzz FUZZTIME=20000x
 
-## vet: gofmt and go vet on every package, the testdata ones too
+## vet: gofmt and go vet on every package, the testdata ones too, for this system
+## and for Windows amd64 and arm64 (product and test code)
+VET_WINDOWS := amd64 arm64
 vet:
 	@out=$$(gofmt -l . ); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	go vet ./... $(TESTDATA_PKGS)
+	@set -e; for arch in $(VET_WINDOWS); do \
+	  echo "GOOS=windows GOARCH=$$arch go vet ./... $(TESTDATA_PKGS)"; \
+	  GOOS=windows GOARCH=$$arch go vet ./... $(TESTDATA_PKGS); \
+	done
 
 ## lint: staticcheck $(STATICCHECK_VERSION) on every package (about a second once its cache is warm)
 lint: $(STATICCHECK)

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -286,9 +285,7 @@ func TestLoadRefuses(t *testing.T) {
 		// A FIFO would block a reader until a writer comes: refused at once.
 		{"fifo", func(t *testing.T, p string) {
 			rm(t, p)
-			if err := syscall.Mkfifo(p, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			mkfifo(t, p)
 		}, "is not a regular file", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
