@@ -83,7 +83,7 @@ func (s *Store) Load(key Key, now time.Time) (e Entry, ok bool, err error) {
 // read reads an entry file that passes checkFile, at most maxFileSize+1
 // bytes of it.
 func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	f, err := openEntry(path)
 	if err != nil {
 		if isSymlink(err, path) {
 			return nil, nil, &Problem{What: "cache file", Path: path, Issue: "is a symlink", Fix: "remove it"}
@@ -134,7 +134,7 @@ func (s *Store) Save(key Key, e Entry) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.dir, "."+id+".*.tmp")
+	f, err := createTemp(s.dir, "."+id+".*.tmp")
 	if err != nil {
 		return sysProblem("cache directory", s.dir, "cannot be written", err, "")
 	}
@@ -147,7 +147,7 @@ func (s *Store) Save(key Key, e Entry) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		err = replace(tmp, path)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -172,7 +172,7 @@ func (s *Store) prune(id string) {
 		if base == id || !isHexID(base) {
 			continue
 		}
-		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && owner(fi) == s.uid && time.Since(fi.ModTime()) > s.keep {
+		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && mine(n, fi, s.uid) && time.Since(fi.ModTime()) > s.keep {
 			os.Remove(n)
 		}
 	}

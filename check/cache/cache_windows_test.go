@@ -1,0 +1,209 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+// withSD makes a directory or file with the security descriptor sddl.
+func withSD(t *testing.T, path, sddl string, dir bool) {
+	t.Helper()
+	sd, err := windows.SecurityDescriptorFromString(sddl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa := &windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(windows.SecurityAttributes{})), SecurityDescriptor: sd}
+	p, _ := windows.UTF16PtrFromString(path)
+	if dir {
+		err = windows.CreateDirectory(p, sa)
+	} else {
+		var h windows.Handle
+		h, err = windows.CreateFile(p, windows.GENERIC_WRITE, 0, sa, windows.CREATE_NEW, windows.FILE_ATTRIBUTE_NORMAL, 0)
+		windows.CloseHandle(h)
+	}
+	if err != nil {
+		t.Fatalf("%s with %s: %v", path, sddl, err)
+	}
+}
+
+// The directory Open makes and the files Save writes are the running
+// user's, and their DACLs let no one else in: the user, SYSTEM and
+// Administrators only, nothing inherited.
+func TestWindowsPrivateDACL(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "check_creatio_oauth")
+	st, err := Place{Dir: dir, Base: filepath.Dir(filepath.Dir(dir))}.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
+		t.Fatal(err)
+	}
+	a, err := self()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("running user %s, default owner %s", name(a.user), name(a.owner))
+	for _, p := range []string{filepath.Dir(dir), dir, path(t, st, oauthKey())} {
+		o, dacl, err := security(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !a.isMe(o) {
+			t.Errorf("%s is owned by %s, not by the running user %s", p, name(o), name(a.user))
+		}
+		if dacl == nil || dacl.AceCount == 0 {
+			t.Fatalf("%s has no DACL entries", p)
+		}
+		for i := range uint32(dacl.AceCount) {
+			var ace *windows.ACCESS_ALLOWED_ACE
+			if err := windows.GetAce(dacl, i, &ace); err != nil {
+				t.Fatal(err)
+			}
+			if sid := (*windows.SID)(unsafe.Pointer(&ace.SidStart)); !a.allowed(sid) {
+				t.Errorf("%s lets %s in (mask %#x)", p, name(sid), ace.Mask)
+			}
+		}
+	}
+	if _, ok, err := st.Load(oauthKey(), t0); !ok || err != nil {
+		t.Errorf("Load = %t, %v; want the entry", ok, err)
+	}
+}
+
+// A directory that Everyone may write to is refused, as a world-writable
+// one is on Unix; so is an entry Everyone may read, as mode 0604 is.
+func TestWindowsRefusesOpenDACL(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "open")
+	withSD(t, dir, "D:P(A;OICI;FA;;;WD)", true)
+	_, err := Place{Dir: dir}.Open()
+	if err == nil || !strings.Contains(err.Error(), "is writable by ") || !strings.Contains(err.Error(), "S-1-1-0") {
+		t.Errorf("Open of a directory Everyone may write to: %v; want refused, naming Everyone (S-1-1-0)", err)
+	}
+	st := open(t)
+	p := path(t, st, oauthKey())
+	a, _ := self()
+	withSD(t, p, "D:P(A;;FA;;;"+a.user.String()+")(A;;FR;;;WD)", false)
+	_, ok, err := st.Load(oauthKey(), t0)
+	if ok || err == nil || !strings.Contains(err.Error(), "is open to ") || !strings.Contains(err.Error(), "S-1-1-0") {
+		t.Errorf("Load of an entry Everyone may read: %t, %v; want refused, naming Everyone (S-1-1-0)", ok, err)
+	}
+	noSecret(t, err)
+	// Save replaces it with a private one.
+	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := st.Load(oauthKey(), t0); !ok || err != nil {
+		t.Errorf("after Save: Load = %t, %v; want the entry", ok, err)
+	}
+}
+
+// A Save replaces an entry that another check has open right now (Load
+// opens it shared for deletion), and that reader reads the whole old
+// entry. A file opened as Go's os.Open opens it (no FILE_SHARE_DELETE)
+// is what made the rename fail with "Access is denied".
+func TestWindowsReplaceWhileOpen(t *testing.T) {
+	st := open(t)
+	if err := st.Save(oauthKey(), bigEntry("old", 1)); err != nil {
+		t.Fatal(err)
+	}
+	p := path(t, st, oauthKey())
+	f, err := openEntry(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := st.Save(oauthKey(), bigEntry("new", 2)); err != nil {
+		t.Fatalf("Save while a reader has the entry open: %v", err)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, e, err := decode(b); err != nil || !strings.Contains(e.AccessToken, "old") {
+		t.Errorf("the open reader read %d bytes: %v; want the whole old entry", len(b), err)
+	}
+	e, ok, err := st.Load(oauthKey(), t0)
+	if !ok || err != nil || !strings.Contains(e.AccessToken, "new") {
+		t.Errorf("Load after the Save = %t, %v; want the new entry", ok, err)
+	}
+	// Go's own open, without FILE_SHARE_DELETE: the rename cannot
+	// replace the file while it is open.
+	g, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmp := p + ".probe.tmp"
+	write(t, tmp, "{}", 0o600)
+	err = os.Rename(tmp, p)
+	g.Close()
+	os.Remove(tmp)
+	t.Logf("os.Rename over a file open by os.Open: %v", err)
+	if err == nil {
+		t.Log("this system replaces a file that os.Open has open (Wine does not refuse it)")
+	} else if !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
+		t.Errorf("os.Rename over an os.Open'd file: %v; want success or Access is denied", err)
+	}
+}
+
+// The lock excludes a second handle, in the same process too, until the
+// first is unlocked; a waiter gives up at its context's end.
+func TestWindowsLockExcludes(t *testing.T) {
+	st := open(t)
+	unlock, err := st.Lock(t.Context(), oauthKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel()
+	if u2, err := st.Lock(ctx, oauthKey()); err == nil || !errors.Is(err, context.DeadlineExceeded) {
+		if u2 != nil {
+			u2()
+		}
+		t.Fatalf("a second Lock while held: %v; want it to wait until its deadline", err)
+	}
+	got := make(chan error, 1)
+	go func() {
+		u, err := st.Lock(t.Context(), oauthKey())
+		if err == nil {
+			u()
+		}
+		got <- err
+	}()
+	unlock()
+	unlock() // harmless
+	if err := <-got; err != nil {
+		t.Errorf("Lock after unlock: %v", err)
+	}
+}
+
+// --cache-dir with a drive letter, with backslashes or forward slashes.
+func TestWindowsDriveLetterDir(t *testing.T) {
+	base := t.TempDir()
+	if len(base) < 3 || base[1] != ':' {
+		t.Fatalf("TempDir %s has no drive letter", base)
+	}
+	for _, dir := range []string{base + `\back`, strings.ReplaceAll(base, `\`, "/") + "/forward"} {
+		st, err := Place{Dir: dir}.Open()
+		if err != nil {
+			t.Errorf("Place{Dir: %s}.Open(): %v", dir, err)
+			continue
+		}
+		if want := filepath.Clean(dir); st.Dir() != want {
+			t.Errorf("Dir = %s, want %s", st.Dir(), want)
+		}
+		if err := st.Save(formsKey(), formsEntry()); err != nil {
+			t.Error(err)
+		}
+		if _, ok, err := st.Load(formsKey(), t0); !ok || err != nil {
+			t.Errorf("%s: Load = %t, %v", dir, ok, err)
+		}
+	}
+}

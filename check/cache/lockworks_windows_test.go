@@ -1,0 +1,4 @@
+package cache
+
+// lockWorks: Store.Lock excludes (LockFileEx) on this system.
+const lockWorks = true
