@@ -91,4 +91,7 @@ func TestWindowsCtrlBreak(t *testing.T) {
 	if !errors.As(context.Cause(ctx), &sig) || sig.sig != os.Interrupt || !errors.Is(context.Cause(ctx), context.Canceled) {
 		t.Errorf("cause %v, want the stop by os.Interrupt", context.Cause(ctx))
 	}
+	if got, want := stoppedEarly(context.Cause(ctx), nil), "stopped by Ctrl-C or Ctrl-Break (SIGINT) before the check began; no request was made"; got != want {
+		t.Errorf("the line says %q, want %q", got, want)
+	}
 }
