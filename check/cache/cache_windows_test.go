@@ -14,25 +14,37 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// withSD makes a directory or file with the security descriptor sddl.
-func withSD(t *testing.T, path, sddl string, dir bool) {
+// setDACL gives path the DACL of sddl ("D:P(...)": protected).
+func setDACL(t *testing.T, path, sddl string) {
 	t.Helper()
 	sd, err := windows.SecurityDescriptorFromString(sddl)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sa := &windows.SecurityAttributes{Length: uint32(unsafe.Sizeof(windows.SecurityAttributes{})), SecurityDescriptor: sd}
-	p, _ := windows.UTF16PtrFromString(path)
-	if dir {
-		err = windows.CreateDirectory(p, sa)
-	} else {
-		var h windows.Handle
-		h, err = windows.CreateFile(p, windows.GENERIC_WRITE, 0, sa, windows.CREATE_NEW, windows.FILE_ATTRIBUTE_NORMAL, 0)
-		windows.CloseHandle(h)
-	}
+	dacl, _, err := sd.DACL()
 	if err != nil {
-		t.Fatalf("%s with %s: %v", path, sddl, err)
+		t.Fatal(err)
 	}
+	if err := windows.SetNamedSecurityInfo(path, windows.SE_FILE_OBJECT,
+		windows.DACL_SECURITY_INFORMATION|windows.PROTECTED_DACL_SECURITY_INFORMATION, nil, nil, dacl, nil); err != nil {
+		t.Fatalf("%s: DACL %s: %v", path, sddl, err)
+	}
+}
+
+// makePrivate gives a file the DACL the plugin writes its files with.
+func makePrivate(t *testing.T, path string) {
+	t.Helper()
+	a, err := self()
+	if err != nil {
+		t.Fatal(err)
+	}
+	setDACL(t, path, "D:P(A;;FA;;;"+a.user.String()+")(A;;FA;;;SY)(A;;FA;;;BA)")
+}
+
+// mkfifo skips the test: no FIFOs in the file system here.
+func mkfifo(t *testing.T, _ string) {
+	t.Helper()
+	t.Skip("no FIFOs in the file system on Windows")
 }
 
 // The directory Open makes and the files Save writes are the running
@@ -82,7 +94,8 @@ func TestWindowsPrivateDACL(t *testing.T) {
 // one is on Unix; so is an entry Everyone may read, as mode 0604 is.
 func TestWindowsRefusesOpenDACL(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "open")
-	withSD(t, dir, "D:P(A;OICI;FA;;;WD)", true)
+	mkdir(t, dir, 0o700)
+	setDACL(t, dir, "D:P(A;OICI;FA;;;WD)")
 	_, err := Place{Dir: dir}.Open()
 	if err == nil || !strings.Contains(err.Error(), "is writable by ") || !strings.Contains(err.Error(), "S-1-1-0") {
 		t.Errorf("Open of a directory Everyone may write to: %v; want refused, naming Everyone (S-1-1-0)", err)
@@ -90,7 +103,8 @@ func TestWindowsRefusesOpenDACL(t *testing.T) {
 	st := open(t)
 	p := path(t, st, oauthKey())
 	a, _ := self()
-	withSD(t, p, "D:P(A;;FA;;;"+a.user.String()+")(A;;FR;;;WD)", false)
+	write(t, p, "{}", 0o600)
+	setDACL(t, p, "D:P(A;;FA;;;"+a.user.String()+")(A;;FR;;;WD)")
 	_, ok, err := st.Load(oauthKey(), t0)
 	if ok || err == nil || !strings.Contains(err.Error(), "is open to ") || !strings.Contains(err.Error(), "S-1-1-0") {
 		t.Errorf("Load of an entry Everyone may read: %t, %v; want refused, naming Everyone (S-1-1-0)", ok, err)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -38,9 +39,6 @@ import (
 // and Administrators may change by default; NTFS lets no one rename or
 // remove a directory without DELETE on it or FILE_DELETE_CHILD on its
 // parent.
-
-// openFlags are not used here: entries are opened by openEntry.
-const openFlags = 0
 
 // account is the running process's token: its user and default owner.
 type account struct {
@@ -347,16 +345,23 @@ const (
 )
 
 // replace renames a new entry file over the old one. The plugin's readers
-// open entries shared for deletion (openEntry), which lets Wine and NTFS's
-// POSIX rename replace an open file; NTFS's classic rename still refuses
-// to replace a file while any handle is open on it ("Access is denied"),
-// and a reader holds one for the few microseconds of a read (64 KiB at
-// most), so the rename is tried again after a pause, for about two
-// seconds in all.
+// open entries shared for deletion (openEntry), and the rename is os.Root's,
+// which asks for POSIX semantics (Windows 10 1709 and later on NTFS): the
+// open file is replaced, its readers keep reading the old one. Where the
+// file system has no POSIX rename (FAT, an older Windows) os.Root falls
+// back to the classic one, which refuses to replace a file while any
+// handle is open on it ("Access is denied"); a reader holds one for the
+// few microseconds of a read (64 KiB at most), so the rename is tried
+// again after a pause, for about two seconds in all.
 func replace(oldpath, newpath string) error {
+	root, err := os.OpenRoot(filepath.Dir(newpath))
+	if err != nil {
+		return err
+	}
+	defer root.Close()
 	pause := time.Millisecond
 	for i := 1; ; i++ {
-		err := os.Rename(oldpath, newpath)
+		err := root.Rename(filepath.Base(oldpath), filepath.Base(newpath))
 		if err == nil || i == replaceTries || !(errors.Is(err, windows.ERROR_ACCESS_DENIED) || errors.Is(err, windows.ERROR_SHARING_VIOLATION)) {
 			return err
 		}

@@ -603,10 +603,15 @@ func mkdir(t *testing.T, p string, mode os.FileMode) {
 	chmod(t, p, mode) // past the umask
 }
 
+// write writes a file of mode; on Windows a mode of no access for others
+// is the private DACL the plugin writes its files with.
 func write(t *testing.T, p, content string, mode os.FileMode) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(content), mode); err != nil {
 		t.Fatal(err)
+	}
+	if mode&0o077 == 0 {
+		makePrivate(t, p)
 	}
 }
 
