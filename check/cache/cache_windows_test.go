@@ -119,37 +119,44 @@ func TestWindowsRefusesOpenDACL(t *testing.T) {
 	}
 }
 
-// A Save replaces an entry that another check has open right now (Load
-// opens it shared for deletion), and that reader reads the whole old
-// entry. A file opened as Go's os.Open opens it (no FILE_SHARE_DELETE)
-// is what made the rename fail with "Access is denied".
+// A Save replaces an entry while another check reads it: the reader (as
+// Load does) holds the guard's shared lock and the entry open, shared for
+// deletion; the Save waits for the reader, which reads the whole old
+// entry, and then replaces it. Go's os.Open (no FILE_SHARE_DELETE) and a
+// rename without the guard are what failed with "Access is denied".
 func TestWindowsReplaceWhileOpen(t *testing.T) {
 	st := open(t)
 	if err := st.Save(oauthKey(), bigEntry("old", 1)); err != nil {
 		t.Fatal(err)
 	}
-	p := path(t, st, oauthKey())
+	id, p, err := st.file(oauthKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := st.guard(id, false)
 	f, err := openEntry(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	if err := st.Save(oauthKey(), bigEntry("new", 2)); err != nil {
-		t.Fatalf("Save while a reader has the entry open: %v", err)
-	}
+	saved := make(chan error, 1)
+	go func() { saved <- st.Save(oauthKey(), bigEntry("new", 2)) }()
 	b, err := io.ReadAll(f)
+	f.Close()
+	release()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, _, e, err := decode(b); err != nil || !strings.Contains(e.AccessToken, "old") {
-		t.Errorf("the open reader read %d bytes: %v; want the whole old entry", len(b), err)
+		t.Errorf("the reader read %d bytes: %v; want the whole old entry", len(b), err)
+	}
+	if err := <-saved; err != nil {
+		t.Fatalf("Save while a reader had the entry open: %v", err)
 	}
 	e, ok, err := st.Load(oauthKey(), t0)
 	if !ok || err != nil || !strings.Contains(e.AccessToken, "new") {
 		t.Errorf("Load after the Save = %t, %v; want the new entry", ok, err)
 	}
-	// Go's own open, without FILE_SHARE_DELETE: the rename cannot
-	// replace the file while it is open.
+	// What the guard is for: a rename over a file that is open.
 	g, err := os.Open(p)
 	if err != nil {
 		t.Fatal(err)
@@ -160,9 +167,7 @@ func TestWindowsReplaceWhileOpen(t *testing.T) {
 	g.Close()
 	os.Remove(tmp)
 	t.Logf("os.Rename over a file open by os.Open: %v", err)
-	if err == nil {
-		t.Log("this system replaces a file that os.Open has open (Wine does not refuse it)")
-	} else if !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
+	if err != nil && !errors.Is(err, windows.ERROR_ACCESS_DENIED) && !errors.Is(err, windows.ERROR_SHARING_VIOLATION) {
 		t.Errorf("os.Rename over an os.Open'd file: %v; want success or Access is denied", err)
 	}
 }

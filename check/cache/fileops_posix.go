@@ -22,3 +22,10 @@ func createTemp(dir, pattern string) (*os.File, error) { return os.CreateTemp(di
 
 // replace renames a new entry file over the old one, atomically.
 func replace(oldpath, newpath string) error { return os.Rename(oldpath, newpath) }
+
+// removeEntry removes an entry file.
+func removeEntry(path string) error { return os.Remove(path) }
+
+// guard is a no-op here: a rename replaces an entry that readers have
+// open.
+func (s *Store) guard(string, bool) (release func()) { return func() {} }

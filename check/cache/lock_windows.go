@@ -77,3 +77,40 @@ func (s *Store) Lock(ctx context.Context, key Key) (unlock func(), err error) {
 		pause = min(2*pause, maxPoll)
 	}
 }
+
+// guard keeps readers of key id's entry file and the rename of a Save
+// apart: a reader (write false) holds a shared lock on the lock file's
+// second byte while it opens and reads the entry, a Save (write true) an
+// exclusive one while it renames the new file over it. Wine, like NTFS's
+// classic rename, refuses to replace a file while any handle is open on
+// it, even one shared for deletion; readers that come one after another
+// would keep a Save's rename failing for as long as they come. Waiting
+// for the exclusive lock lets the readers in flight finish and keeps new
+// ones out for the moment of the rename. The first byte is Lock's; the
+// locks of a process that dies are released with it. Without a lock file
+// (it cannot be made) there is no guard, and the rename is tried again
+// as before.
+func (s *Store) guard(id string, write bool) (release func()) {
+	path := filepath.Join(s.dir, "."+id+".lock")
+	sa, err := privateSD()
+	if err != nil {
+		return func() {}
+	}
+	f, err := createFile(path, windows.GENERIC_READ|windows.GENERIC_WRITE, windows.OPEN_ALWAYS, sa)
+	if err != nil {
+		return func() {}
+	}
+	var flags uint32
+	if write {
+		flags = windows.LOCKFILE_EXCLUSIVE_LOCK
+	}
+	// Blocking: a holder holds it for one read or one rename.
+	if err := windows.LockFileEx(windows.Handle(f.Fd()), flags, 0, 1, 0, &windows.Overlapped{Offset: 1}); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() {
+		_ = windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, &windows.Overlapped{Offset: 1})
+		f.Close()
+	}
+}

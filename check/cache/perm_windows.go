@@ -369,3 +369,24 @@ func replace(oldpath, newpath string) error {
 		pause = min(2*pause, replacePause)
 	}
 }
+
+// removeEntry removes an entry file by os.Root's POSIX delete (Windows 10
+// 1607 and later on NTFS, else the classic one): its name goes at once,
+// also while another check reads the file, so that a Save may put a new
+// one in its place; a classic delete would leave the name pending until
+// the reader closes it.
+func removeEntry(path string) error {
+	root, err := os.OpenRoot(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	if err := root.Remove(filepath.Base(path)); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			pe.Path = path // the whole path, as os.Remove says it
+		}
+		return err
+	}
+	return nil
+}

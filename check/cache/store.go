@@ -62,7 +62,9 @@ func (s *Store) Load(key Key, now time.Time) (e Entry, ok bool, err error) {
 	if err != nil {
 		return Entry{}, false, err
 	}
+	release := s.guard(id, false)
 	b, fi, err := s.read(path)
+	release()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Entry{}, false, nil
@@ -115,7 +117,7 @@ func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
 // costs one more login and never a wrong credential.
 func dropIfSame(path string, read fs.FileInfo) {
 	if fi, err := os.Lstat(path); err == nil && os.SameFile(fi, read) {
-		_ = os.Remove(path) // best effort: a file that stays is read as absent again
+		_ = removeEntry(path) // best effort: a file that stays is read as absent again
 	}
 }
 
@@ -147,7 +149,9 @@ func (s *Store) Save(key Key, e Entry) error {
 		err = cerr
 	}
 	if err == nil {
+		release := s.guard(id, true)
 		err = replace(tmp, path)
+		release()
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -173,7 +177,7 @@ func (s *Store) prune(id string) {
 			continue
 		}
 		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && mine(n, fi, s.uid) && time.Since(fi.ModTime()) > s.keep {
-			os.Remove(n)
+			removeEntry(n)
 		}
 	}
 }
@@ -195,7 +199,7 @@ func (s *Store) Drop(key Key) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeEntry(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return sysProblem("cache file", path, "cannot be removed", err, "")
 	}
 	return nil

@@ -82,6 +82,19 @@ func path(t *testing.T, st *Store, k Key) string {
 	return p
 }
 
+// entries lists the directory, without the lock files that stay on a
+// system where they do (lockFilesStay).
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, n := range names(t, dir) {
+		if !lockFilesStay || !strings.HasSuffix(n, ".lock") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // names lists the directory.
 func names(t *testing.T, dir string) []string {
 	t.Helper()
@@ -130,7 +143,7 @@ func TestRoundTrip(t *testing.T) {
 	if got, ok, _ := st.Load(formsKey(), t0); !ok || !got.LastUsed.Equal(e.LastUsed) {
 		t.Errorf("after a second Save, LastUsed = %v, want %v", got.LastUsed, e.LastUsed)
 	}
-	if got := names(t, st.Dir()); len(got) != 2 {
+	if got := entries(t, st.Dir()); len(got) != 2 {
 		t.Errorf("directory holds %v, want the two entries only", got)
 	}
 	// Another password is another key: the session is not reused.
@@ -391,7 +404,7 @@ func TestSaveRefuses(t *testing.T) {
 	if err := st.Save(Key{Kind: KindOAuth, BaseURL: "x"}, oauthEntry()); err == nil {
 		t.Error("Save under a key without a secret works")
 	}
-	if got := names(t, st.Dir()); len(got) != 0 {
+	if got := entries(t, st.Dir()); len(got) != 0 {
 		t.Errorf("refused Saves left %v", got)
 	}
 	// A directory that is no longer writable: the error says so, no secret.
@@ -428,7 +441,7 @@ func TestSavePrunes(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	if got := names(t, st.Dir()); len(got) != 4 {
+	if got := entries(t, st.Dir()); len(got) != 4 {
 		t.Errorf("without KeepFor a Save removed files: %v", got)
 	}
 	st.KeepFor(2 * time.Hour)
@@ -438,7 +451,7 @@ func TestSavePrunes(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	got := names(t, st.Dir())
+	got := entries(t, st.Dir())
 	want := []string{filepath.Base(young), filepath.Base(foreign), id + ".json"}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -469,7 +482,7 @@ func TestSaveSweeps(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	got := names(t, st.Dir())
+	got := entries(t, st.Dir())
 	want := []string{filepath.Base(young), filepath.Base(other), id + ".json"}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -516,7 +529,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	u3()
-	if got := names(t, st.Dir()); len(got) != 0 {
+	if got := entries(t, st.Dir()); len(got) != 0 {
 		t.Errorf("lock files stay: %v", got)
 	}
 	if _, err := st.Lock(t.Context(), Key{Kind: KindOAuth, BaseURL: "x"}); err == nil {

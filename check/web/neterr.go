@@ -39,7 +39,7 @@ func (c *Client) Describe(err error, what string, u *url.URL, p report.Policy) *
 	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err) || c.netErrs.is(err, c.netErrs.timedOut):
 		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s hit the %s timeout", what, host, seconds(p.Timeout)), "check its load and the network, or raise -t")
 	case errors.Is(err, context.Canceled):
-		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s was interrupted before an answer came", what, host), "check what sent SIGTERM or SIGINT")
+		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s was interrupted before an answer came", what, host), interruptFix)
 	case errors.Is(err, errTooManyRedirects):
 		return report.Failed(report.Server, fmt.Sprintf("%s to %s: more than %d redirects", what, host, maxRedirects), "point --url at the final address, or fix the redirect loop")
 	case errors.As(err, &dnsErr):

@@ -12,3 +12,6 @@ var sysNetErrs = netErrs{
 	noRoute: []error{syscall.ENETUNREACH, syscall.EHOSTUNREACH},
 	closed:  []error{syscall.ECONNRESET},
 }
+
+// interruptFix is what to check when a signal ended a request.
+const interruptFix = "check what sent SIGTERM or SIGINT"

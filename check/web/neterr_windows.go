@@ -15,3 +15,8 @@ var sysNetErrs = netErrs{
 	closed:   []error{windows.WSAECONNRESET, windows.WSAECONNABORTED, windows.WSAENETRESET},
 	timedOut: []error{windows.WSAETIMEDOUT},
 }
+
+// interruptFix is what to check when a console event ended a request: Go
+// delivers Ctrl-C and Ctrl-Break as SIGINT, a console's close, logoff and
+// shutdown as SIGTERM.
+const interruptFix = "check what sent Ctrl-C, Ctrl-Break or a console close, logoff or shutdown event"

@@ -20,7 +20,7 @@
 # README's "On Windows", not listed here.
 WINE_UNIT_TESTS=(
 	"./check/web/ TestSysNetErrsAreWinsock TestRefusedWindows TestSysNetErrs TestWinsockNetErrs"
-	"./check/cache/ TestLookupLocalAppData TestWindowsPrivateDACL TestWindowsRefusesOpenDACL TestWindowsReplaceWhileOpen TestWindowsLockExcludes TestWindowsDriveLetterDir TestLoadExpiredToken TestLoadBadFiles TestSavePrunes TestSaveSweeps TestLockWaits TestParallelGoroutines TestParallelProcesses TestParallelWithoutLock TestDropFails"
+	"./check/cache/ TestLookupLocalAppData TestWindowsPrivateDACL TestWindowsRefusesOpenDACL TestWindowsReplaceWhileOpen TestWindowsLockExcludes TestWindowsDriveLetterDir TestLoadExpiredToken TestLoadBadFiles TestSavePrunes TestSaveSweeps TestLock TestLockWaits TestParallelGoroutines TestParallelProcesses TestParallelWithoutLock TestDropFails"
 	"./internal/cli/ TestWindowsDriveLetterPaths TestWindowsRefused TestWindowsNoLocalAppData TestWindowsCtrlBreak TestSignalBeforeTheCheck TestSecretsAsPeopleGiveThem TestSecretReadWithin"
 )
 

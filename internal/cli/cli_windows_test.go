@@ -80,13 +80,15 @@ func TestWindowsCtrlBreak(t *testing.T) {
 	ctx, stop := SignalContext()
 	defer stop()
 	if err := windows.GenerateConsoleCtrlEvent(windows.CTRL_BREAK_EVENT, 0); err != nil {
-		// No console (output to a file, as under go test or Wine): make one,
-		// as a console window would be.
-		if r, _, err := windows.NewLazySystemDLL("kernel32.dll").NewProc("AllocConsole").Call(); r == 0 {
-			t.Skipf("no console, and AllocConsole: %v", err)
+		// No console to send it to (output to a file, as under go test or
+		// Wine): a console of its own, as a console window would be.
+		k32 := windows.NewLazySystemDLL("kernel32.dll")
+		_, _, ferr := k32.NewProc("FreeConsole").Call()
+		if r, _, aerr := k32.NewProc("AllocConsole").Call(); r == 0 {
+			t.Skipf("GenerateConsoleCtrlEvent: %v; FreeConsole: %v; AllocConsole: %v", err, ferr, aerr)
 		}
 		if err := windows.GenerateConsoleCtrlEvent(windows.CTRL_BREAK_EVENT, 0); err != nil {
-			t.Skipf("GenerateConsoleCtrlEvent: %v", err)
+			t.Skipf("GenerateConsoleCtrlEvent in a console of its own: %v", err)
 		}
 	}
 	select {
