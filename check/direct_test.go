@@ -253,6 +253,7 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 // Identity Services that misbehave: each failure is the step's, in
 // Creatio's words, in the state the rule gives its kind.
 func TestDirectHostile(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	rawSrv := func(h func(c net.Conn, done <-chan struct{})) func(t *testing.T) string {
 		return func(t *testing.T) string { return fixture.NewRawServer(t, h).URL("http") }
 	}

@@ -171,6 +171,7 @@ func expect(sc sim.Scenario, kind string) endpointCase {
 // holds the health request's phases and the login's time, --runtime auto
 // says where it found the endpoint, and every forms session ends.
 func TestEndpointScenarios(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	token := st.Token(t, fixture.Client, fixture.Secret)
 	var kept atomic.Int32 // sessions a starved machine left no time to end; the plugin said so
@@ -424,6 +425,7 @@ type rawCase struct {
 // bounded by the deadline, the body cap or the header cap, and reported
 // by the rule, with the states of the policy where the admin chose them.
 func TestEndpointHostile(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	// Each kind of failure gets a state of its own, to see which one the
 	// rule picked.
 	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}

@@ -51,6 +51,7 @@ func loginAnswer(status int, contentType, body string, cookie bool) http.Handler
 // time_login; a failed one ends the run in the rule's state with time_login
 // only; Creatio's words come through without the password.
 func TestFormsLogin(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	echo := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -277,6 +278,7 @@ func TestOAuthLoginVariants(t *testing.T) {
 // not answer the -t state, in Creatio's words; a token endpoint that would
 // take the secret in clear gets no request.
 func TestOAuthLogin(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	// An https Identity Service, for the checks of the token endpoint it
 	// names.

@@ -320,6 +320,7 @@ func checkShape(t *testing.T, out []byte, wantPerf bool) {
 }
 
 func TestScenarios(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	creatio := sim.NewCreatio(sim.CreatioConfig{User: fixture.User, Password: fixture.Password, SlowDelay: 300 * time.Millisecond})
 	srv := httptest.NewServer(creatio)
 	t.Cleanup(srv.Close)
@@ -385,6 +386,7 @@ func TestScenarios(t *testing.T) {
 }
 
 func TestThresholds(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	creatio := sim.NewCreatio(sim.CreatioConfig{SlowDelay: 300 * time.Millisecond})
 	srv := httptest.NewServer(creatio)
 	t.Cleanup(srv.Close)

@@ -199,6 +199,7 @@ func outputFails(out []byte, want plugin.State) []string {
 }
 
 func TestHostile(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret, "CREATIO_TOKEN": "tok-Qw3!sEcReT"}
 	endpoint := func(base string, extra ...string) []string {
 		return append([]string{"-U", base, "--runtime", "netfx"}, extra...)
