@@ -79,7 +79,8 @@ var serverFaults = []string{"basic-503", "token-500", "echo-500", "server-error"
 
 // The direct check of every variant of the simulated Identity Service:
 // Creatio's three steps in its order, its flags and Message, the state by
-// the rule and the checks of the token beyond Creatio's.
+// the rule, the checks of the token beyond Creatio's, and no secret in the
+// report or its -vvv trace.
 func TestDirectVariants(t *testing.T) {
 	st := newStand(t)
 	for _, v := range sim.IdentityVariants {
@@ -92,10 +93,16 @@ func TestDirectVariants(t *testing.T) {
 			if want.state != plugin.State(v.Want) && v.Name != "future" {
 				t.Errorf("the simulator wants %v, the test %v", plugin.State(v.Want), want.state)
 			}
-			c := newClient(t, web.ClientConfig{})
+			trace := &web.Trace{} // the -vvv trace: no secret in it either
+			c := newClient(t, web.ClientConfig{Debug: trace.Printf})
 			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}
 			r := d.Run(runCtx(t, 5*time.Second))
-			checkReport(t, r, nil)
+			traced := *r
+			traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
+			checkReport(t, &traced, nil)
+			if len(trace.Lines()) == 0 {
+				t.Error("no -vvv trace")
+			}
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
 				t.Errorf("%s %v %q,\nwant direct %v %q", r.Mode, r.State, r.Summary, want.state, want.says)
 			}

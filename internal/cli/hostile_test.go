@@ -455,11 +455,10 @@ var (
 
 // The plugin's words (check/; unexported there).
 const (
-	wordsOK           = "as expected"                            // a healthy answer
-	wordsTimeout      = "timeout"                                // any request the deadline ended
-	wordsInterrupted  = "was interrupted before an answer came"  // a request a signal ended
-	wordsLoggedOut    = "\nlogout: ended the session of "        // -vv after a forms login
-	wordsSessionStays = " stays until Creatio's session timeout" // -vv: a logout that did not get through
+	wordsOK          = "as expected"                           // a healthy answer
+	wordsTimeout     = "timeout"                               // any request the deadline ended
+	wordsInterrupted = "was interrupted before an answer came" // a request a signal ended
+	wordsLoggedOut   = "\nlogout: ended the session of "       // -vv after a forms login
 )
 
 // wordsNoAnswer is the deadline's words for a request, with -t as given.
