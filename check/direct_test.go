@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -79,11 +80,18 @@ var serverFaults = []string{"basic-503", "token-500", "echo-500", "server-error"
 
 // The direct check of every variant of the simulated Identity Service:
 // Creatio's three steps in its order, its flags and Message, the state by
-// the rule, the checks of the token beyond Creatio's, and no secret in the
-// report or its -vvv trace.
+// the rule, the checks of the token beyond Creatio's, no secret in the
+// report or its -vvv trace, and its words at -v 0 and -v 2 as in
+// testdata/variants.golden (go test -update rewrites it).
 func TestDirectVariants(t *testing.T) {
 	st := newStand(t)
+	var (
+		rendered checktest.Texts // the words of each variant, for testdata/variants.golden
+		keys     []string
+	)
+	t.Cleanup(func() { rendered.Compare(t, filepath.Join("testdata", "variants.golden"), keys) })
 	for _, v := range sim.IdentityVariants {
+		keys = append(keys, v.Name)
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
 			want, ok := directVariants[v.Name]
@@ -100,6 +108,7 @@ func TestDirectVariants(t *testing.T) {
 			traced := *r
 			traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
 			checkReport(t, &traced, nil)
+			rendered.Add(t, v.Name, r, false)
 			if len(trace.Lines()) == 0 {
 				t.Error("no -vvv trace")
 			}

@@ -1,22 +1,19 @@
 package creatio
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/internal/checktest"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -180,10 +177,14 @@ func TestEndpointScenarios(t *testing.T) {
 	st := newStand(t)
 	token := st.Token(t, fixture.Client, fixture.Secret)
 	var kept atomic.Int32 // sessions a starved machine left no time to end; the plugin said so
-	rendered := &scenarioTexts{texts: map[string]string{}, skip: map[string]bool{}}
+	var (
+		rendered checktest.Texts // the words of each run, for testdata/scenarios.golden
+		keys     []string
+	)
 	t.Run("runs", func(t *testing.T) {
 		for _, sc := range sim.Scenarios {
 			for _, kind := range logins {
+				keys = append(keys, sc.Name+"/"+kind)
 				t.Run(sc.Name+"/"+kind, func(t *testing.T) {
 					t.Parallel()
 					want := expect(sc, kind)
@@ -210,7 +211,9 @@ func TestEndpointScenarios(t *testing.T) {
 					if len(trace.Lines()) == 0 {
 						t.Error("no -vvv trace")
 					}
-					rendered.add(t, sc.Name+"/"+kind, r, want.hangs && strings.Contains(note(r, "logout: "), " stays until "))
+					// a hang whose logout a starved machine could not fit is
+					// said below, and its words not compared
+					rendered.Add(t, sc.Name+"/"+kind, r, want.hangs && strings.Contains(note(r, "logout: "), " stays until "))
 					if r.Mode != "endpoint" {
 						t.Errorf("mode %q", r.Mode)
 					}
@@ -253,7 +256,7 @@ func TestEndpointScenarios(t *testing.T) {
 			}
 		}
 	})
-	rendered.compare(t, filepath.Join("testdata", "scenarios.golden"))
+	rendered.Compare(t, filepath.Join("testdata", "scenarios.golden"), keys)
 	if n := st.Creatio.LiveSessions(); n != int(kept.Load()) {
 		t.Errorf("%d live Creatio sessions after the runs, want %d (the runs that said so)", n, kept.Load())
 	}
@@ -613,79 +616,6 @@ func TestEndpointWords(t *testing.T) {
 		}
 		if got := c.Sample(resp); got != tc.want {
 			t.Errorf("sample(%q, %q) = %q, want %q", tc.ct, tc.body, got, tc.want)
-		}
-	}
-}
-
-var update = flag.Bool("update", false, "rewrite testdata/scenarios.golden")
-
-// scenarioTexts are the reports of TestEndpointScenarios as the plugin
-// prints them (report.Result at -v 0 and -v 2, times and ports masked),
-// by scenario/login: the words of every scenario, in one golden file.
-type scenarioTexts struct {
-	mu    sync.Mutex
-	texts map[string]string
-	skip  map[string]bool // a hang whose logout a starved machine left no time: said, not compared
-}
-
-func (s *scenarioTexts) add(t *testing.T, key string, r *report.Report, skip bool) {
-	t.Helper()
-	var b bytes.Buffer
-	for _, v := range []int{0, 2} {
-		fmt.Fprintf(&b, "-- -v %d\n", v)
-		if _, err := r.Result(v).WriteTo(&b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.texts[key] = string(fixture.Mask(b.Bytes()))
-	s.skip[key] = skip
-}
-
-// compare holds the texts to the golden file at path (go test -update
-// rewrites it): every scenario/login run has its entry, and the file has
-// no entry of a run that is gone.
-func (s *scenarioTexts) compare(t *testing.T, path string) {
-	t.Helper()
-	old := map[string]string{}
-	if b, err := os.ReadFile(path); err == nil {
-		for _, e := range strings.Split(string(b), "== ")[1:] {
-			key, text, _ := strings.Cut(e, "\n")
-			old[key] = text
-		}
-	} else if !*update {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	var out strings.Builder
-	for _, sc := range sim.Scenarios {
-		for _, kind := range logins {
-			key := sc.Name + "/" + kind
-			got, ran := s.texts[key]
-			switch want, ok := old[key]; {
-			case !ran:
-				t.Errorf("%s: no run", key)
-				continue
-			case s.skip[key]:
-				t.Logf("%s: the logout did not fit in the deadline on this machine; the report says so (golden not compared)", key)
-				if ok {
-					got = want
-				}
-			case !*update && !ok:
-				t.Errorf("%s: no entry in %s (go test -update writes it)", key, path)
-			case !*update && got != want:
-				t.Errorf("%s differs from %s\n--- got\n%s--- want\n%s", key, path, got, want)
-			}
-			delete(old, key)
-			fmt.Fprintf(&out, "== %s\n%s", key, got)
-		}
-	}
-	for key := range old {
-		t.Errorf("%s: an entry in %s of no scenario/login", key, path)
-	}
-	if *update {
-		if err := os.WriteFile(path, []byte(out.String()), 0o644); err != nil {
-			t.Fatal(err)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -237,20 +238,36 @@ var oauthVariants = map[string]oauthWant{
 }
 
 // The OAuth login against every variant of the simulated Identity Service,
-// then the health request of the bearer scenario with its token.
+// then the health request of the bearer scenario with its token: the
+// state, the words (also at -v 0 and -v 2 as in testdata/oauth.golden, go
+// test -update rewrites it), the perfdata, and no secret in the report or
+// its -vvv trace.
 func TestOAuthLoginVariants(t *testing.T) {
 	st := newStand(t)
+	var (
+		rendered checktest.Texts
+		keys     []string
+	)
+	t.Cleanup(func() { rendered.Compare(t, filepath.Join("testdata", "oauth.golden"), keys) })
 	for _, v := range sim.IdentityVariants {
+		keys = append(keys, v.Name)
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
 			want, ok := oauthVariants[v.Name]
 			if !ok {
 				t.Fatalf("no expectation for the variant %s", v.Name)
 			}
-			c := newClient(t, web.ClientConfig{})
+			trace := &web.Trace{} // the -vvv trace: no secret in it either
+			c := newClient(t, web.ClientConfig{Debug: trace.Printf})
 			l := &OAuthLogin{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}}
 			r := (&Endpoint{Client: c, Base: scenario(t, st, "bearer"), Runtime: RuntimeNetFx, Auth: l, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
-			checkReport(t, r, st)
+			traced := *r
+			traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
+			checkReport(t, &traced, st)
+			if len(trace.Lines()) == 0 {
+				t.Error("no -vvv trace")
+			}
+			rendered.Add(t, v.Name, r, false)
 			if r.State != want.state || !strings.Contains(r.Summary, want.says) {
 				t.Errorf("%v %q,\nwant %v %q", r.State, r.Summary, want.state, want.says)
 			}

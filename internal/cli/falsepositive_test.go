@@ -33,7 +33,7 @@ func fpSecrets() []string {
 }
 
 // fpTexts are the texts the rule must leave alone, each once: every line
-// of every golden, check/creatio's scenarios too (with the user renamed, so that "Supervisor" is a password of
+// of every golden, the scenario tables' too (with the user renamed, so that "Supervisor" is a password of
 // another user), each field of it as a door sees one (split at "; ", ": "
 // and quotes), Creatio's documented Messages and this plugin's words for
 // Creatio's checks.

@@ -78,9 +78,37 @@ func authCases(t *testing.T, s *fixture.Stand) []authCase {
 	}
 }
 
+// identityVariantCases are the login cases that differ from "oauth" only
+// in the Identity Service variant they log in at: each variant is check/creatio's
+// TestOAuthLoginVariants (state, words in its testdata/oauth.golden, no
+// secret in the report or its trace), so TestLogin does not run them again;
+// TestNoSecretLeaks still runs them through the command line.
+var identityVariantCases = map[string]bool{
+	"oauth falls back to connect token": true, "oauth token endpoint down": true, "oauth identity service 503": true,
+	"oauth identity service echoes the secret": true, "oauth client auth only private_key_jwt listed": true,
+	"oauth byte order marks": true, "oauth form-encoded token": true,
+	"oauth plain-http token endpoint on a plain-http stand": true, "oauth token endpoint on another host over http": true,
+}
+
+// TestLogin runs each way to log in through the command line: the flags,
+// the environment and the secret files that give the credentials, their
+// absence and their mistakes, each output against its golden file.
 func TestLogin(t *testing.T) {
 	s := fixture.NewStand(t, 0)
-	for _, tc := range authCases(t, s) {
+	cases := authCases(t, s)
+	names := map[string]bool{}
+	for _, tc := range cases {
+		names[tc.name] = true
+	}
+	for name := range identityVariantCases {
+		if !names[name] {
+			t.Errorf("identityVariantCases names %q, which authCases does not have", name)
+		}
+	}
+	for _, tc := range cases {
+		if identityVariantCases[tc.name] {
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			got, out := runPlugin(t, tc.env, tc.args...)
 			if got != tc.want {
@@ -99,6 +127,11 @@ func TestLogin(t *testing.T) {
 	}
 }
 
+// TestDirect runs direct and both mode through the command line: the
+// settings as flags and environment, their absence, --unreachable-state,
+// the token lifetime thresholds, -vv and -vvv, a bad URL. Every Identity
+// Service variant is check's TestDirectVariants (state, steps, words in
+// check/testdata/variants.golden, no secret).
 func TestDirect(t *testing.T) {
 	s := fixture.NewStand(t, 0)
 	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret}
@@ -111,30 +144,15 @@ func TestDirect(t *testing.T) {
 		{"ok verbose", env, direct("ok", "-vv"), plugin.OK, false},
 		{"wrong secret", map[string]string{"CREATIO_CLIENT_SECRET": "wrong"}, direct("ok"), plugin.Critical, false},
 		{"unknown client", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", "stranger"}, plugin.Critical, false},
-		{"discovery down", env, direct("discovery-down"), plugin.Critical, false},
-		{"discovery not json", env, direct("discovery-notjson"), plugin.Critical, false},
-		{"discovery without token endpoint", env, direct("discovery-no-token-endpoint"), plugin.Critical, false},
-		{"discovery missing", env, direct("no-discovery"), plugin.Critical, false},
-		{"token endpoint 500", env, direct("token-500"), plugin.Critical, false},
-		{"token expired", env, direct("expired"), plugin.Critical, false},
-		{"token from the future", env, direct("future"), plugin.Warning, false},
-		{"token not bearer", env, direct("not-bearer"), plugin.Critical, false},
 		{"identity service down", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client}, plugin.Critical, false},
 		{"identity service down unreachable unknown", env, []string{"--mode", "direct", "--identity-url", "http://127.0.0.1:1", "--client-id", fixture.Client, "--unreachable-state", "3"}, plugin.Unknown, false},
 		{"all settings empty", nil, []string{"--mode", "direct"}, plugin.Unknown, false},
 		{"url setting empty", env, []string{"--mode", "direct", "--client-id", fixture.Client}, plugin.Unknown, false},
 		{"secret setting empty", nil, direct("ok"), plugin.Unknown, false},
 		{"client id empty", env, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok"}, plugin.Unknown, false},
-		{"identity service 503", env, direct("unavailable-503"), plugin.Critical, false},
 		{"identity service echoes the secret", env, direct("echo", "-vvv"), plugin.Critical, false},
 		{"identity service echoes the secret in a 500", env, direct("echo-500", "-vvv"), plugin.Critical, false},
-		{"byte order marks", env, direct("bom"), plugin.OK, false},
-		{"client auth basic answered 503 invalid_client", env, direct("basic-503", "-vv"), plugin.Critical, false},
-		{"client auth basic refused by a bare 401", env, direct("basic-refused-bare", "-vv"), plugin.OK, false},
-		{"client auth only private_key_jwt listed", env, direct("jwt-only", "-vv"), plugin.Critical, false},
 		{"form-encoded token", env, direct("form-token", "--token-lifetime-warning", "7200:"), plugin.Warning, false},
-		{"plain-http token endpoint on a plain-http stand", env, direct("http-token-endpoint"), plugin.OK, false},
-		{"token endpoint on another host over http", env, direct("other-host-token-endpoint", "-vv"), plugin.Critical, false},
 		{"token lifetime warning", env, direct("ok", "--token-lifetime-warning", "7200:"), plugin.Warning, false},
 		{"token lifetime critical", env, direct("ok", "--token-lifetime-warning", "7200:", "--token-lifetime-critical", "5000:"), plugin.Critical, false},
 		{"token lifetime ok", env, direct("ok", "--token-lifetime-warning", "300:"), plugin.OK, false},
@@ -229,22 +247,30 @@ func TestJSONOutput(t *testing.T) {
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// scenarioGolden is check/creatio's golden file: every simulated scenario
-// with every login, as the plugin prints it at -v 0 and -v 2.
-var scenarioGolden = filepath.Join("..", "..", "check", "creatio", "testdata", "scenarios.golden")
+// tableGoldens are the golden files of the scenario tables, each case as
+// the plugin prints it at -v 0 and -v 2: check/creatio's (every simulated
+// scenario with every login; the OAuth login at every Identity Service
+// variant) and check's (every variant in direct mode).
+var tableGoldens = []string{
+	filepath.Join("..", "..", "check", "creatio", "testdata", "scenarios.golden"),
+	filepath.Join("..", "..", "check", "creatio", "testdata", "oauth.golden"),
+	filepath.Join("..", "..", "check", "testdata", "variants.golden"),
+}
 
 // goldenFiles are the golden files of the plugin's output: this package's
-// (testdata/golden) and check/creatio's scenarios.
+// (testdata/golden) and the scenario tables'.
 func goldenFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no golden files: %v", err)
 	}
-	if _, err := os.Stat(scenarioGolden); err != nil {
-		t.Fatal(err)
+	for _, f := range tableGoldens {
+		if _, err := os.Stat(f); err != nil {
+			t.Fatal(err)
+		}
 	}
-	return append(files, scenarioGolden)
+	return append(files, tableGoldens...)
 }
 
 // timePerfdata matches a time perfdata item: time, time_login, time_token ...

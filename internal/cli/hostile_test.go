@@ -439,7 +439,7 @@ func TestEchoedSecrets(t *testing.T) {
 
 // The words the command line's tests look for in the plugin's output, pinned here
 // once: rewording a message in the code changes this file (and the goldens,
-// go test -update ./internal/cli/), not every test that looks for it. Creatio's own words
+// go test ./internal/cli/ -update), not every test that looks for it. Creatio's own words
 // come from the simulator, which speaks them; the plugin's own are check/'s
 // (unexported there), and the command line's are in this package.
 var (
