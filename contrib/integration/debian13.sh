@@ -254,7 +254,7 @@ d13_director() {
 		jq -e '.last_check_result.state == 0 and ([.last_check_result.command[] | select(startswith("--url"))] | length == 0)' <<<"$(svc creatio-direct)"
 	cache_window "Debian 13 Icinga 2 ${D13_ICINGA#r} (Director $D13_DIRECTOR)" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
-	stop_group "$ipid" d13-icinga2 10
+	stop_group "$ipid" d13-icinga2 5
 	cache_clean "$TRIXIE" nagios
 	stop_group "$pgpid" d13-postgres
 }
