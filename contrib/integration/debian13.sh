@@ -268,10 +268,10 @@ d13_zabbix() {
 	H=$TRIXIE$Z
 	mkdir -p "$H"/{log,agent,web}
 	d13_x chown zabbix:zabbix "$Z/log"
-	pgport=$(free_port 20000 32000)
-	webport=$(free_port 20000 32000)
-	zport=$(free_port 20000 32000)
-	aport=$(free_port 20000 32000)
+	pgport=$(free_port)
+	webport=$(free_port)
+	zport=$(free_port)
+	aport=$(free_port)
 	# the Zabbix database: the cached load of the package's schema files (zdb_restore), or loaded
 	local restored=0 ZR=$TRIXIE ZX=("${TRIXIE_X[@]}")
 	mkdir -p "$H/pg"
