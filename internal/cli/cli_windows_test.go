@@ -101,3 +101,50 @@ func TestWindowsCtrlBreak(t *testing.T) {
 		t.Errorf("the line says %q, want %q", got, want)
 	}
 }
+
+// setDACL gives path the DACL of sddl, %s being the running user's SID.
+func setDACL(t *testing.T, path, sddl string) {
+	t.Helper()
+	u, err := windows.GetCurrentProcessToken().GetTokenUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := windows.SecurityDescriptorFromString(strings.ReplaceAll(sddl, "%s", u.User.Sid.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dacl, _, err := sd.DACL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := windows.SetNamedSecurityInfo(path, windows.SE_FILE_OBJECT,
+		windows.DACL_SECURITY_INFORMATION|windows.PROTECTED_DACL_SECURITY_INFORMATION, nil, nil, dacl, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A password file that Everyone may read is said at -v, with the fix in
+// Windows's words (icacls); one of the user, SYSTEM and Administrators
+// only is not.
+func TestWindowsSecretReadableByOthers(t *testing.T) {
+	s := fixture.NewStand(t, 0)
+	pw := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(pw, []byte(fixture.Password+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		sddl string
+		warn bool
+	}{
+		{"D:P(A;;FA;;;%s)(A;;FR;;;WD)", true},
+		{"D:P(A;;FA;;;%s)(A;;FA;;;SY)(A;;FA;;;BA)", false},
+	} {
+		setDACL(t, pw, tc.sddl)
+		st, out := runPlugin(t, nil, "-U", s.C.URL+"/forms", "--user", fixture.User, "--password-file", pw, "--no-cache", "-v")
+		want := "warning: --password-file " + pw + " is readable by "
+		said := strings.Contains(string(out), want) && strings.Contains(string(out), "(S-1-1-0); make it readable by this user only (icacls FILE /inheritance:r /grant:r ACCOUNT:R)")
+		if st != plugin.OK || said != tc.warn || strings.Contains(string(out), "readable by") != tc.warn {
+			t.Errorf("DACL %s: %v, warning said %t, want %t\n%s", tc.sddl, st, said, tc.warn, out)
+		}
+	}
+}
