@@ -128,6 +128,10 @@ func setDACL(t *testing.T, path, sddl string) {
 // only is not.
 func TestWindowsSecretReadableByOthers(t *testing.T) {
 	s := fixture.NewStand(t, 0)
+	pw := filepath.Join(t.TempDir(), "secret.txt")
+	if err := os.WriteFile(pw, []byte(fixture.Password+"\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		sddl string
 		warn bool
@@ -135,10 +139,6 @@ func TestWindowsSecretReadableByOthers(t *testing.T) {
 		{"D:P(A;;FA;;;%s)(A;;FR;;;WD)", true},
 		{"D:P(A;;FA;;;%s)(A;;FA;;;SY)(A;;FA;;;BA)", false},
 	} {
-		pw := filepath.Join(t.TempDir(), "secret.txt") // a new file each: its first DACL
-		if err := os.WriteFile(pw, []byte(fixture.Password+"\r\n"), 0o600); err != nil {
-			t.Fatal(err)
-		}
 		setDACL(t, pw, tc.sddl)
 		st, out := runPlugin(t, nil, "-U", s.C.URL+"/forms", "--user", fixture.User, "--password-file", pw, "--no-cache", "-v")
 		want := "warning: --password-file " + pw + " is readable by "
