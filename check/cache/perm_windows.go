@@ -390,23 +390,3 @@ func removeEntry(path string) error {
 	}
 	return nil
 }
-
-// ReadableByOthers says who besides the running user, SYSTEM and
-// Administrators may read path by its DACL: the first such account, as
-// DOMAIN\name (SID), or "" when there is none or it cannot be told. It
-// is the check of a cache file, for the warning of a secret file that
-// others can read (Windows only).
-func ReadableByOthers(path string) string {
-	a, err := self()
-	if err != nil {
-		return ""
-	}
-	_, dacl, err := security(path)
-	if err != nil {
-		return ""
-	}
-	if sid, ok := a.granted(dacl, windows.FILE_READ_DATA|windows.GENERIC_READ|windows.GENERIC_ALL); ok {
-		return name(sid)
-	}
-	return ""
-}

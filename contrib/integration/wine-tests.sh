@@ -24,7 +24,7 @@
 WINE_UNIT_TESTS=(
 	"./check/web/ TestSysNetErrsAreWinsock TestRefusedWindows TestSysNetErrs TestWinsockNetErrs"
 	"./check/cache/ TestLookupLocalAppData TestWindowsPrivateDACL TestWindowsRefusesOpenDACL TestWindowsReplaceWhileOpen TestWindowsLockExcludes TestWindowsDriveLetterDir TestLoadExpiredToken TestLoadBadFiles TestSavePrunes TestSaveSweeps TestLock TestLockWaits TestParallelGoroutines TestParallelProcesses TestParallelWithoutLock TestDropFails"
-	"./internal/cli/ TestWindowsDriveLetterPaths TestWindowsRefused TestWindowsNoLocalAppData TestWindowsSecretReadableByOthers TestSignalBeforeTheCheck TestSecretsAsPeopleGiveThem TestSecretReadWithin"
+	"./internal/cli/ TestWindowsDriveLetterPaths TestWindowsRefused TestWindowsNoLocalAppData TestSignalBeforeTheCheck TestSecretsAsPeopleGiveThem TestSecretReadWithin"
 )
 
 # wine_unit_tests ROOT: build, run and report the tests of WINE_UNIT_TESTS

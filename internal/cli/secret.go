@@ -170,7 +170,7 @@ func exposedSecretFiles(o *options) []string {
 			continue
 		}
 		if who := readableByOthers(f.file); who != "" {
-			warns = append(warns, fmt.Sprintf("warning: %s %s is readable by %s; make it readable by this user only (%s)", f.flag, plugin.Sanitize(f.file), who, privateFix))
+			warns = append(warns, fmt.Sprintf("warning: %s %s is readable by %s; make it readable by this user only (chmod 600)", f.flag, plugin.Sanitize(f.file), who))
 		}
 	}
 	return warns

@@ -1,4 +1,4 @@
-//go:build !unix && !windows
+//go:build !unix
 
 package cli
 
@@ -7,9 +7,6 @@ import "os"
 // openSecretFlags open a secret file (only unix has FIFOs that block an
 // open).
 const openSecretFlags = os.O_RDONLY
-
-// privateFix is not said: readableByOthers never warns here.
-const privateFix = ""
 
 // readableByOthers is "": the mode bits of unix are not there to tell.
 func readableByOthers(string) string { return "" }

@@ -12,9 +12,6 @@ import (
 // writer would block a plain open.
 const openSecretFlags = os.O_RDONLY | syscall.O_NONBLOCK
 
-// privateFix is how to make a secret file readable by its owner only.
-const privateFix = "chmod 600"
-
 // readableByOthers says who but the owner may read file ("its group",
 // "all users", with the mode), or "" when no one else may, or when it
 // cannot be told.
