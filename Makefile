@@ -117,7 +117,8 @@ load: build
 ## fuzzing (go test -c -fuzz), and runs each of its targets in the package's directory
 ## (seeds and new crashers in testdata/fuzz/), with go test's corpus cache
 ## (FUZZCACHE=fresh: an empty one, removed after).
-FUZZBIN = $${TMPDIR:-/tmp}/check_creatio_oauth-fuzz
+# In this checkout's build/, so that two checkouts' make test never share binaries.
+FUZZBIN = $(CURDIR)/build/fuzz
 fuzz:
 	@set -e; mkdir -p $(FUZZBIN); cache=$$(go env GOCACHE)/fuzz; \
 	if [ "$(FUZZCACHE)" = fresh ]; then cache=$$(mktemp -d $(FUZZBIN)/cache.XXXXXX); trap 'rm -rf "$$cache"' EXIT; fi; \
