@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench is the performance benchmark of check_creatio_oauth.
 //
 // Nagios and Icinga fork one process per check, so what users pay is the

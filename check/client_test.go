@@ -25,6 +25,7 @@ import (
 // variable it came from, and neither Creatio nor the Identity Service is
 // blamed.
 func TestClientProxy(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	px := newProxied(t)
 	httpVia := func(u string) web.ProxyEnv { return web.ProxyEnv{HTTP: u, HTTPVar: "HTTP_PROXY"} }
 	httpsVia := func(u string) web.ProxyEnv { return web.ProxyEnv{HTTPS: u, HTTPSVar: "https_proxy"} }

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -79,10 +80,18 @@ var serverFaults = []string{"basic-503", "token-500", "echo-500", "server-error"
 
 // The direct check of every variant of the simulated Identity Service:
 // Creatio's three steps in its order, its flags and Message, the state by
-// the rule and the checks of the token beyond Creatio's.
+// the rule, the checks of the token beyond Creatio's, no secret in the
+// report or its -vvv trace, and its words at -v 0 and -v 2 as in
+// testdata/variants.golden (go test -update rewrites it).
 func TestDirectVariants(t *testing.T) {
 	st := newStand(t)
+	var (
+		rendered checktest.Texts // the words of each variant, for testdata/variants.golden
+		keys     []string
+	)
+	t.Cleanup(func() { rendered.Compare(t, filepath.Join("testdata", "variants.golden"), keys) })
 	for _, v := range sim.IdentityVariants {
+		keys = append(keys, v.Name)
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
 			want, ok := directVariants[v.Name]
@@ -92,10 +101,17 @@ func TestDirectVariants(t *testing.T) {
 			if want.state != plugin.State(v.Want) && v.Name != "future" {
 				t.Errorf("the simulator wants %v, the test %v", plugin.State(v.Want), want.state)
 			}
-			c := newClient(t, web.ClientConfig{})
+			trace := &web.Trace{} // the -vvv trace: no secret in it either
+			c := newClient(t, web.ClientConfig{Debug: trace.Printf})
 			d := &Direct{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}, Policy: directPolicy}
 			r := d.Run(runCtx(t, 5*time.Second))
-			checkReport(t, r, nil)
+			traced := *r
+			traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
+			checkReport(t, &traced, nil)
+			rendered.Add(t, v.Name, r, false)
+			if len(trace.Lines()) == 0 {
+				t.Error("no -vvv trace")
+			}
 			if r.Mode != "direct" || r.State != want.state || !strings.HasPrefix(r.Summary, want.says) {
 				t.Errorf("%s %v %q,\nwant direct %v %q", r.Mode, r.State, r.Summary, want.state, want.says)
 			}
@@ -253,6 +269,7 @@ func TestDirectThresholdsAndClock(t *testing.T) {
 // Identity Services that misbehave: each failure is the step's, in
 // Creatio's words, in the state the rule gives its kind.
 func TestDirectHostile(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	rawSrv := func(h func(c net.Conn, done <-chan struct{})) func(t *testing.T) string {
 		return func(t *testing.T) string { return fixture.NewRawServer(t, h).URL("http") }
 	}

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command spawn is the benchmark's process launcher: it runs child programs
 // on behalf of the harness and reports what each one cost.
 //

@@ -99,7 +99,7 @@ func check(st *Store, who string) (logins int, err error) {
 func checkEnd(t *testing.T, st *Store, logins int) {
 	t.Helper()
 	id, _ := sharedKey().ID()
-	if got := names(t, st.Dir()); len(got) != 1 || got[0] != id+".json" {
+	if got := entries(t, st.Dir()); len(got) != 1 || got[0] != id+".json" {
 		t.Errorf("the directory holds %v, want only %s.json", got, id)
 	}
 	e, ok, err := st.Load(sharedKey(), t0)
@@ -244,7 +244,7 @@ func TestParallelWithoutLock(t *testing.T) {
 	close(start)
 	wg.Wait()
 	id, _ := key.ID()
-	if got := names(t, st.Dir()); len(got) != 1 || got[0] != id+".json" {
+	if got := entries(t, st.Dir()); len(got) != 1 || got[0] != id+".json" {
 		t.Errorf("the directory holds %v, want only %s.json", got, id)
 	}
 }

@@ -56,6 +56,21 @@
 // cached credential is refused, Lock, Load again (another check may have
 // logged in meanwhile: compare ObtainedAt), and only then Drop, log in and
 // Save. On Linux the lock is flock(2) on a lock file next to the entry,
-// which the kernel releases when a process dies; other systems have no lock
-// (each check may log in; the cache stays consistent).
+// which the kernel releases when a process dies; on Windows it is
+// LockFileEx on such a file, which Windows releases when a process ends;
+// other systems have no lock (each check may log in; the cache stays
+// consistent).
+//
+// # Windows
+//
+// The directory is %LOCALAPPDATA%\check_creatio_oauth ([Lookup] with
+// Env.LocalAppData), or none, said, when LOCALAPPDATA is not set. Owners
+// and modes become the security descriptor's owner SID and DACL: the
+// directory and files must be owned by the running user (the token's user
+// or default owner SID), the directory writable and the files open to no
+// one else but SYSTEM and Administrators; what the plugin makes gets a
+// protected DACL of exactly those three (perm_windows.go). Entries are
+// opened shared for deletion, so that a Save can replace an entry another
+// check is reading; a rename that Windows refuses while a reader has the
+// file open is tried again for up to about two seconds.
 package cache

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -29,6 +30,10 @@ type Env struct {
 	// Shared is the directory the per-user directory is made in
 	// ([SharedDir]); "" for none, and then Lookup may find no place.
 	Shared string
+	// LocalAppData makes Lookup look where Windows programs keep their
+	// caches, and only there (os.UserCacheDir): %LOCALAPPDATA%. The
+	// other fields are not used then.
+	LocalAppData bool
 }
 
 // SystemEnv is the running process's Env: getenv, its effective uid, its
@@ -37,7 +42,7 @@ type Env struct {
 // service knows (LDAP, SSSD) has no home here and gets the per-user
 // directory.
 func SystemEnv(getenv func(string) string) Env {
-	return Env{Getenv: getenv, UID: os.Geteuid(), Home: passwdHome, Shared: SharedDir}
+	return Env{Getenv: getenv, UID: os.Geteuid(), Home: passwdHome, Shared: SharedDir, LocalAppData: runtime.GOOS == "windows"}
 }
 
 // passwdHome is the home directory of uid's password entry.
@@ -66,6 +71,10 @@ type Place struct {
 	Private bool
 	// Passed are the places passed over and why, for -vv.
 	Passed []string
+	// Why is why there is no place when Dir is "" and the cache is
+	// wanted all the same (%LOCALAPPDATA% unset on Windows): the error
+	// [Place.Open] returns.
+	Why error
 }
 
 // Lookup finds the cache directory as ssh finds the user's home, not from
@@ -86,7 +95,18 @@ type Place struct {
 // Directory specification allows); a missing home is never created. With
 // an Env of a Shared directory (as [SystemEnv]'s) there is always a place;
 // without one, the last step is left out and Dir may be "".
+//
+// On Windows (Env.LocalAppData) the place is %LOCALAPPDATA%\check_creatio_oauth,
+// where os.UserCacheDir puts caches: the user's AppData\Local, and for a
+// service its account's profile (LocalSystem, the Zabbix agent's default:
+// C:\Windows\System32\config\systemprofile\AppData\Local; NetworkService,
+// the Icinga agent's: C:\Windows\ServiceProfiles\NetworkService\AppData\Local).
+// When LOCALAPPDATA is not an absolute path to a directory there is no
+// place, and Why says so.
 func Lookup(env Env) Place {
+	if env.LocalAppData {
+		return lookupLocalAppData(env)
+	}
 	var passed []string
 	theirs := func(name, dir string) bool {
 		why := notTheirs(dir, env.UID)
@@ -116,6 +136,31 @@ func Lookup(env Env) Place {
 	}
 	return Place{Dir: filepath.Join(shared, appName+"-"+strconv.Itoa(env.UID)), Base: shared,
 		From: fmt.Sprintf("no home of uid %d's own", env.UID), Private: true, Passed: passed}
+}
+
+// lookupLocalAppData is Lookup's place on Windows.
+func lookupLocalAppData(env Env) Place {
+	x := env.Getenv("LOCALAPPDATA")
+	why := ""
+	if x == "" {
+		why = "is not set"
+	} else if !filepath.IsAbs(x) {
+		why = "is not an absolute path"
+	} else if fi, err := os.Stat(x); errors.Is(err, fs.ErrNotExist) {
+		why = "does not exist"
+	} else if err != nil {
+		why = "cannot be read"
+	} else if !fi.IsDir() {
+		why = "is not a directory"
+	}
+	if why != "" {
+		if x != "" {
+			why = x + " " + why
+		}
+		return Place{From: "no place", Passed: []string{"LOCALAPPDATA " + why},
+			Why: errors.New("no cache directory: LOCALAPPDATA (the user's AppData\\Local) " + why)}
+	}
+	return Place{Dir: filepath.Join(x, appName), Base: x, From: "%LOCALAPPDATA%"}
 }
 
 // notTheirs says why dir is not a home or cache base of uid's, or "" when
@@ -151,6 +196,9 @@ func notTheirs(dir string, uid int) string {
 // an error.
 func (p Place) Open() (*Store, error) {
 	if p.Dir == "" {
+		if p.Why != nil {
+			return nil, p.Why
+		}
 		return nil, errors.New("no cache directory")
 	}
 	abs, err := filepath.Abs(p.Dir)
@@ -196,13 +244,13 @@ func mkdirBelow(base, dir string) error {
 		return &Problem{What: what, Path: dir, Issue: issue, Fix: "create it, or give another --cache-dir"}
 	}
 	rel, err := filepath.Rel(base, dir)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, "../") {
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return &Problem{What: what, Path: dir, Issue: "is not below " + base}
 	}
 	p := base
 	for _, part := range strings.Split(rel, string(filepath.Separator)) {
 		p = filepath.Join(p, part)
-		if err := os.Mkdir(p, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+		if err := makeDir(p); err != nil && !errors.Is(err, fs.ErrExist) {
 			return sysProblem(what, p, "cannot be created", err, "")
 		}
 	}

@@ -62,7 +62,9 @@ func (s *Store) Load(key Key, now time.Time) (e Entry, ok bool, err error) {
 	if err != nil {
 		return Entry{}, false, err
 	}
+	release := s.guard(id, false)
 	b, fi, err := s.read(path)
+	release()
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return Entry{}, false, nil
@@ -83,7 +85,7 @@ func (s *Store) Load(key Key, now time.Time) (e Entry, ok bool, err error) {
 // read reads an entry file that passes checkFile, at most maxFileSize+1
 // bytes of it.
 func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openFlags, 0)
+	f, err := openEntry(path)
 	if err != nil {
 		if isSymlink(err, path) {
 			return nil, nil, &Problem{What: "cache file", Path: path, Issue: "is a symlink", Fix: "remove it"}
@@ -115,7 +117,7 @@ func (s *Store) read(path string) ([]byte, fs.FileInfo, error) {
 // costs one more login and never a wrong credential.
 func dropIfSame(path string, read fs.FileInfo) {
 	if fi, err := os.Lstat(path); err == nil && os.SameFile(fi, read) {
-		_ = os.Remove(path) // best effort: a file that stays is read as absent again
+		_ = removeEntry(path) // best effort: a file that stays is read as absent again
 	}
 }
 
@@ -134,7 +136,7 @@ func (s *Store) Save(key Key, e Entry) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(s.dir, "."+id+".*.tmp")
+	f, err := createTemp(s.dir, "."+id+".*.tmp")
 	if err != nil {
 		return sysProblem("cache directory", s.dir, "cannot be written", err, "")
 	}
@@ -147,7 +149,9 @@ func (s *Store) Save(key Key, e Entry) error {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Rename(tmp, path)
+		release := s.guard(id, true)
+		err = replace(tmp, path)
+		release()
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -172,8 +176,8 @@ func (s *Store) prune(id string) {
 		if base == id || !isHexID(base) {
 			continue
 		}
-		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && owner(fi) == s.uid && time.Since(fi.ModTime()) > s.keep {
-			os.Remove(n)
+		if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() && mine(n, fi, s.uid) && time.Since(fi.ModTime()) > s.keep {
+			removeEntry(n)
 		}
 	}
 }
@@ -195,7 +199,7 @@ func (s *Store) Drop(key Key) error {
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := removeEntry(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return sysProblem("cache file", path, "cannot be removed", err, "")
 	}
 	return nil

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -83,6 +82,19 @@ func path(t *testing.T, st *Store, k Key) string {
 	return p
 }
 
+// entries lists the directory, without the lock files that stay on a
+// system where they do (lockFilesStay).
+func entries(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, n := range names(t, dir) {
+		if !lockFilesStay || !strings.HasSuffix(n, ".lock") {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // names lists the directory.
 func names(t *testing.T, dir string) []string {
 	t.Helper()
@@ -131,7 +143,7 @@ func TestRoundTrip(t *testing.T) {
 	if got, ok, _ := st.Load(formsKey(), t0); !ok || !got.LastUsed.Equal(e.LastUsed) {
 		t.Errorf("after a second Save, LastUsed = %v, want %v", got.LastUsed, e.LastUsed)
 	}
-	if got := names(t, st.Dir()); len(got) != 2 {
+	if got := entries(t, st.Dir()); len(got) != 2 {
 		t.Errorf("directory holds %v, want the two entries only", got)
 	}
 	// Another password is another key: the session is not reused.
@@ -286,9 +298,7 @@ func TestLoadRefuses(t *testing.T) {
 		// A FIFO would block a reader until a writer comes: refused at once.
 		{"fifo", func(t *testing.T, p string) {
 			rm(t, p)
-			if err := syscall.Mkfifo(p, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			mkfifo(t, p)
 		}, "is not a regular file", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -394,7 +404,7 @@ func TestSaveRefuses(t *testing.T) {
 	if err := st.Save(Key{Kind: KindOAuth, BaseURL: "x"}, oauthEntry()); err == nil {
 		t.Error("Save under a key without a secret works")
 	}
-	if got := names(t, st.Dir()); len(got) != 0 {
+	if got := entries(t, st.Dir()); len(got) != 0 {
 		t.Errorf("refused Saves left %v", got)
 	}
 	// A directory that is no longer writable: the error says so, no secret.
@@ -431,7 +441,7 @@ func TestSavePrunes(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	if got := names(t, st.Dir()); len(got) != 4 {
+	if got := entries(t, st.Dir()); len(got) != 4 {
 		t.Errorf("without KeepFor a Save removed files: %v", got)
 	}
 	st.KeepFor(2 * time.Hour)
@@ -441,7 +451,7 @@ func TestSavePrunes(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	got := names(t, st.Dir())
+	got := entries(t, st.Dir())
 	want := []string{filepath.Base(young), filepath.Base(foreign), id + ".json"}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -472,7 +482,7 @@ func TestSaveSweeps(t *testing.T) {
 	if err := st.Save(oauthKey(), oauthEntry()); err != nil {
 		t.Fatal(err)
 	}
-	got := names(t, st.Dir())
+	got := entries(t, st.Dir())
 	want := []string{filepath.Base(young), filepath.Base(other), id + ".json"}
 	slices.Sort(got)
 	slices.Sort(want)
@@ -519,7 +529,7 @@ func TestLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	u3()
-	if got := names(t, st.Dir()); len(got) != 0 {
+	if got := entries(t, st.Dir()); len(got) != 0 {
 		t.Errorf("lock files stay: %v", got)
 	}
 	if _, err := st.Lock(t.Context(), Key{Kind: KindOAuth, BaseURL: "x"}); err == nil {
@@ -606,10 +616,15 @@ func mkdir(t *testing.T, p string, mode os.FileMode) {
 	chmod(t, p, mode) // past the umask
 }
 
+// write writes a file of mode; on Windows a mode of no access for others
+// is the private DACL the plugin writes its files with.
 func write(t *testing.T, p, content string, mode os.FileMode) {
 	t.Helper()
 	if err := os.WriteFile(p, []byte(content), mode); err != nil {
 		t.Fatal(err)
+	}
+	if mode&0o077 == 0 {
+		makePrivate(t, p)
 	}
 }
 

@@ -604,6 +604,7 @@ func TestCacheRefusedAtOnce(t *testing.T) {
 // TestCacheLockHeld: a lock another check holds for longer than the wait
 // is gone around: the check logs in itself and is OK within its -t.
 func TestCacheLockHeld(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	k := openCache(t)
 	cs := newCacheStand(t, "oauth", k)
 	unlock, err := k.Store.Lock(runCtx(t, time.Second), cs.key(t))

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"check_creatio_oauth/check/identity"
+	"check_creatio_oauth/check/internal/checktest"
 	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/check/web"
 	"check_creatio_oauth/plugin"
@@ -171,12 +173,18 @@ func expect(sc sim.Scenario, kind string) endpointCase {
 // holds the health request's phases and the login's time, --runtime auto
 // says where it found the endpoint, and every forms session ends.
 func TestEndpointScenarios(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	token := st.Token(t, fixture.Client, fixture.Secret)
 	var kept atomic.Int32 // sessions a starved machine left no time to end; the plugin said so
+	var (
+		rendered checktest.Texts // the words of each run, for testdata/scenarios.golden
+		keys     []string
+	)
 	t.Run("runs", func(t *testing.T) {
 		for _, sc := range sim.Scenarios {
 			for _, kind := range logins {
+				keys = append(keys, sc.Name+"/"+kind)
 				t.Run(sc.Name+"/"+kind, func(t *testing.T) {
 					t.Parallel()
 					want := expect(sc, kind)
@@ -190,13 +198,22 @@ func TestEndpointScenarios(t *testing.T) {
 					case want.hangs:
 						timeout = hangTimeout
 					}
-					c := newClient(t, web.ClientConfig{})
+					trace := &web.Trace{} // the -vvv trace: no secret in it either
+					c := newClient(t, web.ClientConfig{Debug: trace.Printf})
 					base := st.C.URL + "/" + sc.Name
 					e := &Endpoint{Client: c, Base: mustURL(t, base), Runtime: RuntimeAuto, Auth: authFor(t, st, kind, c, base, token), Policy: policy(timeout)}
 					start := time.Now()
 					r := e.Run(runCtx(t, timeout))
 					within(t, start, timeout+time.Second)
-					checkReport(t, r, st)
+					traced := *r
+					traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
+					checkReport(t, &traced, st)
+					if len(trace.Lines()) == 0 {
+						t.Error("no -vvv trace")
+					}
+					// a hang whose logout a starved machine could not fit is
+					// said below, and its words not compared
+					rendered.Add(t, sc.Name+"/"+kind, r, want.hangs && strings.Contains(note(r, "logout: "), " stays until "))
 					if r.Mode != "endpoint" {
 						t.Errorf("mode %q", r.Mode)
 					}
@@ -239,6 +256,7 @@ func TestEndpointScenarios(t *testing.T) {
 			}
 		}
 	})
+	rendered.Compare(t, filepath.Join("testdata", "scenarios.golden"), keys)
 	if n := st.Creatio.LiveSessions(); n != int(kept.Load()) {
 		t.Errorf("%d live Creatio sessions after the runs, want %d (the runs that said so)", n, kept.Load())
 	}
@@ -424,6 +442,7 @@ type rawCase struct {
 // bounded by the deadline, the body cap or the header cap, and reported
 // by the rule, with the states of the policy where the admin chose them.
 func TestEndpointHostile(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	// Each kind of failure gets a state of its own, to see which one the
 	// rule picked.
 	p := report.Policy{TimeoutState: plugin.Unknown, Unreachable: plugin.Warning}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -51,6 +52,7 @@ func loginAnswer(status int, contentType, body string, cookie bool) http.Handler
 // time_login; a failed one ends the run in the rule's state with time_login
 // only; Creatio's words come through without the password.
 func TestFormsLogin(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	echo := func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
@@ -236,20 +238,36 @@ var oauthVariants = map[string]oauthWant{
 }
 
 // The OAuth login against every variant of the simulated Identity Service,
-// then the health request of the bearer scenario with its token.
+// then the health request of the bearer scenario with its token: the
+// state, the words (also at -v 0 and -v 2 as in testdata/oauth.golden, go
+// test -update rewrites it), the perfdata, and no secret in the report or
+// its -vvv trace.
 func TestOAuthLoginVariants(t *testing.T) {
 	st := newStand(t)
+	var (
+		rendered checktest.Texts
+		keys     []string
+	)
+	t.Cleanup(func() { rendered.Compare(t, filepath.Join("testdata", "oauth.golden"), keys) })
 	for _, v := range sim.IdentityVariants {
+		keys = append(keys, v.Name)
 		t.Run(v.Name, func(t *testing.T) {
 			t.Parallel()
 			want, ok := oauthVariants[v.Name]
 			if !ok {
 				t.Fatalf("no expectation for the variant %s", v.Name)
 			}
-			c := newClient(t, web.ClientConfig{})
+			trace := &web.Trace{} // the -vvv trace: no secret in it either
+			c := newClient(t, web.ClientConfig{Debug: trace.Printf})
 			l := &OAuthLogin{Identity: identity.Identity{Client: c, URL: variant(t, st, v.Name), ClientID: fixture.Client, Secret: fixture.Secret}}
 			r := (&Endpoint{Client: c, Base: scenario(t, st, "bearer"), Runtime: RuntimeNetFx, Auth: l, Policy: testPolicy}).Run(runCtx(t, 5*time.Second))
-			checkReport(t, r, st)
+			traced := *r
+			traced.Notes = append(slices.Clone(r.Notes), trace.Lines()...)
+			checkReport(t, &traced, st)
+			if len(trace.Lines()) == 0 {
+				t.Error("no -vvv trace")
+			}
+			rendered.Add(t, v.Name, r, false)
 			if r.State != want.state || !strings.Contains(r.Summary, want.says) {
 				t.Errorf("%v %q,\nwant %v %q", r.State, r.Summary, want.state, want.says)
 			}
@@ -277,6 +295,7 @@ func TestOAuthLoginVariants(t *testing.T) {
 // not answer the -t state, in Creatio's words; a token endpoint that would
 // take the secret in clear gets no request.
 func TestOAuthLogin(t *testing.T) {
+	t.Parallel() // its waits overlap the other tests
 	st := newStand(t)
 	// An https Identity Service, for the checks of the token endpoint it
 	// names.

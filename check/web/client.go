@@ -53,6 +53,9 @@ type Client struct {
 	secrets   *redact.Secrets
 	cookies   redact.Secrets // every cookie value seen, hidden in the -vvv trace
 	debug     func(format string, args ...any)
+	// netErrs are the system's errors of a connection (sysNetErrs);
+	// the tests give Windows's on every system.
+	netErrs netErrs
 }
 
 // Secrets are the secrets the client hides; logins add theirs.
@@ -65,7 +68,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		return nil, err
 	}
 	c := &Client{maxBody: cfg.MaxBody, debug: cfg.Debug, userAgent: "check_creatio_oauth/" + cfg.Version,
-		caFiles: cfg.CAFiles, proxy: cfg.Proxy, secrets: cfg.Secrets}
+		caFiles: cfg.CAFiles, proxy: cfg.Proxy, secrets: cfg.Secrets, netErrs: sysNetErrs}
 	if c.secrets == nil {
 		c.secrets = &redact.Secrets{}
 	}

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
 	"time"
 
 	"check_creatio_oauth/check/report"
@@ -37,10 +36,10 @@ func (c *Client) Describe(err error, what string, u *url.URL, p report.Policy) *
 		opErr  *net.OpError
 	)
 	switch {
-	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err) || c.netErrs.is(err, c.netErrs.timedOut):
 		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s hit the %s timeout", what, host, seconds(p.Timeout)), "check its load and the network, or raise -t")
 	case errors.Is(err, context.Canceled):
-		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s was interrupted before an answer came", what, host), "check what sent SIGTERM or SIGINT")
+		return report.Failed(report.Deadline, fmt.Sprintf("%s to %s was interrupted before an answer came", what, host), interruptFix)
 	case errors.Is(err, errTooManyRedirects):
 		return report.Failed(report.Server, fmt.Sprintf("%s to %s: more than %d redirects", what, host, maxRedirects), "point --url at the final address, or fix the redirect loop")
 	case errors.As(err, &dnsErr):
@@ -49,18 +48,18 @@ func (c *Client) Describe(err error, what string, u *url.URL, p report.Policy) *
 			reason = dnsErr.Err
 		}
 		return report.Failed(report.Unreachable, fmt.Sprintf("cannot resolve %s (%s)", dnsErr.Name, reason), "check the URL and DNS on this host")
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case c.netErrs.is(err, c.netErrs.refused):
 		return report.Failed(report.Unreachable, fmt.Sprintf("connection to %s refused", host), "check that the web server runs and listens there")
-	case errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.EHOSTUNREACH):
+	case c.netErrs.is(err, c.netErrs.noRoute):
 		return report.Failed(report.Unreachable, fmt.Sprintf("no route to %s", host), "check the network and firewall between this host and it")
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || isServerClosedIdle(err):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || c.netErrs.is(err, c.netErrs.closed) || isServerClosedIdle(err):
 		return report.Failed(report.Unreachable, fmt.Sprintf("%s closed the connection without a complete answer", host), "check the web server's and proxy's logs")
 	case strings.Contains(err.Error(), "server response headers exceeded"):
 		return report.Failed(report.Server, fmt.Sprintf("%s sent more than 64 KiB of headers", host), "check the URL and any proxy in between")
 	case errors.As(err, &opErr) && opErr.Op == "remote error":
 		return report.Failed(report.Unreachable, tlsHandshakeFailed(host, c.ErrText(opErr.Err, 120)), tlsHandshakeFix)
 	case errors.As(err, &opErr):
-		return report.Failed(report.Unreachable, fmt.Sprintf("cannot reach %s: %s", host, c.ErrText(opErr.Err, 120)), "check the network")
+		return report.Failed(report.Unreachable, fmt.Sprintf("cannot reach %s: %s", host, sysText(c.ErrText(opErr.Err, 120))), "check the network")
 	}
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
@@ -131,14 +130,14 @@ func isDialTo(err error, proxy *url.URL) bool {
 func (c *Client) dialReason(err error) string {
 	var dnsErr *net.DNSError
 	switch {
-	case errors.Is(err, syscall.ECONNREFUSED):
+	case c.netErrs.is(err, c.netErrs.refused):
 		return "connection refused"
 	case errors.As(err, &dnsErr):
 		return "cannot resolve " + dnsErr.Name
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
-		return c.ErrText(opErr.Err, 120)
+		return sysText(c.ErrText(opErr.Err, 120))
 	}
 	return c.ErrText(err, 120)
 }
@@ -162,6 +161,38 @@ func tlsHandshakeFailed(host, why string) string {
 
 // tlsHandshakeFix is what to check after a refused TLS handshake.
 const tlsHandshakeFix = "check --client-cert/--client-key and the TLS settings of the server"
+
+// netErrs are the system's errors of a connection by what they mean, so
+// that a refused connection reads the same on Linux and on Windows, by
+// errors.Is, never by the error's text (which is the system's, in its
+// language): sysNetErrs in neterr_other.go and neterr_windows.go, which
+// each [Client] takes.
+type netErrs struct {
+	refused  []error // nothing listens at the address
+	noRoute  []error // no route to the network or host
+	closed   []error // the peer reset or the stack aborted the connection
+	timedOut []error // the connect timed out, where Go does not say so itself
+}
+
+// is reports whether err is one of errs.
+func (netErrs) is(err error, errs []error) bool {
+	for _, e := range errs {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// sysText is a system error's text as a phrase within a sentence: Windows
+// ends its messages with a full stop ("connectex: Connection refused."),
+// Linux does not. A cut text's "..." stays.
+func sysText(s string) string {
+	if strings.HasSuffix(s, "..") {
+		return s
+	}
+	return strings.TrimSuffix(s, ".")
+}
 
 // isServerClosedIdle reports net/http's "server closed idle connection": the
 // server closed the connection before it answered, a race with plain EOF.

@@ -168,7 +168,8 @@ const keepMargin = time.Hour
 
 // credentialCache is the credential cache of the login: nil with
 // --no-cache. Else the place is --cache-dir, or the one cache.Lookup finds
-// (there is always one); a place that cannot be used is no cache either,
+// (there is always one on Unix; on Windows none when %LOCALAPPDATA% is not
+// set, which is said); a place that cannot be used is no cache either,
 // and the check says why in its output and its JSON.
 func credentialCache(o *options, getenv func(string) string) *creatio.Cache {
 	if o.Cache.NoCache {
@@ -176,7 +177,7 @@ func credentialCache(o *options, getenv func(string) string) *creatio.Cache {
 	}
 	place := cache.Place{Dir: string(o.Cache.Dir), From: "--cache-dir"}
 	if place.Dir == "" {
-		if place = cache.Lookup(cacheEnv(getenv)); place.Dir == "" {
+		if place = cache.Lookup(cacheEnv(getenv)); place.Dir == "" && place.Why == nil {
 			return nil // only an Env without a shared directory (the tests') finds none
 		}
 	}

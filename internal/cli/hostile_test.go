@@ -199,6 +199,7 @@ func outputFails(out []byte, want plugin.State) []string {
 }
 
 func TestHostile(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	env := map[string]string{"CREATIO_CLIENT_SECRET": fixture.Secret, "CREATIO_TOKEN": "tok-Qw3!sEcReT"}
 	endpoint := func(base string, extra ...string) []string {
 		return append([]string{"-U", base, "--runtime", "netfx"}, extra...)
@@ -438,7 +439,7 @@ func TestEchoedSecrets(t *testing.T) {
 
 // The words the command line's tests look for in the plugin's output, pinned here
 // once: rewording a message in the code changes this file (and the goldens,
-// go test -update ./internal/cli/), not every test that looks for it. Creatio's own words
+// go test ./internal/cli/ -update), not every test that looks for it. Creatio's own words
 // come from the simulator, which speaks them; the plugin's own are check/'s
 // (unexported there), and the command line's are in this package.
 var (
@@ -454,11 +455,10 @@ var (
 
 // The plugin's words (check/; unexported there).
 const (
-	wordsOK           = "as expected"                            // a healthy answer
-	wordsTimeout      = "timeout"                                // any request the deadline ended
-	wordsInterrupted  = "was interrupted before an answer came"  // a request a signal ended
-	wordsLoggedOut    = "\nlogout: ended the session of "        // -vv after a forms login
-	wordsSessionStays = " stays until Creatio's session timeout" // -vv: a logout that did not get through
+	wordsOK          = "as expected"                           // a healthy answer
+	wordsTimeout     = "timeout"                               // any request the deadline ended
+	wordsInterrupted = "was interrupted before an answer came" // a request a signal ended
+	wordsLoggedOut   = "\nlogout: ended the session of "       // -vv after a forms login
 )
 
 // wordsNoAnswer is the deadline's words for a request, with -t as given.

@@ -11,12 +11,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
 
+	"check_creatio_oauth/check/report"
 	"check_creatio_oauth/plugin"
 	"check_creatio_oauth/testdata/sim"
 )
@@ -236,31 +238,37 @@ func truncateForLog(s string) string {
 // maskedTime is a masked timing in a golden file ("time=Ts").
 var maskedTime = regexp.MustCompile(`=Ts(;|$)`)
 
-// TestPerfdataGoldens parses the perfdata of every golden output with
+// TestPerfdataGoldens parses the perfdata of every golden output (each
+// different one once, the scenario tables' too) with
 // Monitoring::Plugin. Goldens mask timings as "Ts"; they are put back as
 // "0.5s" first.
 func TestPerfdataGoldens(t *testing.T) {
 	perl := perfParser(t)
-	files, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no golden files: %v", err)
-	}
 	var names, lines []string
-	for _, f := range files {
+	seen := map[string]bool{}
+	for _, f := range goldenFiles(t) {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		line1, _, _ := strings.Cut(string(b), "\n")
-		_, perf, ok := strings.Cut(line1, " | ")
-		if !ok {
-			continue // usage errors and JSON have no perfdata
+		// Line 1 of each output: the first line of a file of this
+		// package, each status line of a scenario table's.
+		table := slices.Contains(tableGoldens, f)
+		for n, line := range strings.Split(string(b), "\n") {
+			if !strings.HasPrefix(line, report.Name+" ") || n > 0 && !table {
+				continue
+			}
+			_, perf, ok := strings.Cut(line, " | ")
+			if !ok || seen[perf] {
+				continue // usage errors and JSON have no perfdata
+			}
+			seen[perf] = true
+			names = append(names, fmt.Sprintf("%s:%d", filepath.Base(f), n+1))
+			lines = append(lines, maskedTime.ReplaceAllString(perf, "=0.5s$1"))
 		}
-		names = append(names, filepath.Base(f))
-		lines = append(lines, maskedTime.ReplaceAllString(perf, "=0.5s$1"))
 	}
 	if len(lines) < 50 {
-		t.Fatalf("only %d golden files with perfdata", len(lines))
+		t.Fatalf("only %d different perfdata lines in the golden files", len(lines))
 	}
 	parsed, notes, err := perfParse(t, perl, lines, "--allow-u", "--allow-at")
 	if err != nil {
@@ -285,7 +293,7 @@ func TestPerfdataGoldens(t *testing.T) {
 			withAt++
 		}
 	}
-	t.Logf("%d golden files with perfdata parsed by Monitoring::Plugin; %d with a U value, %d with an '@' range", len(lines), withU, withAt)
+	t.Logf("%d different perfdata lines of the golden files parsed by Monitoring::Plugin; %d with a U value, %d with an '@' range", len(lines), withU, withAt)
 
 	// The guidelines allow "U" as a value; Monitoring::Plugin 0.40 drops such an
 	// item. That is the reference parser's limitation, not the plugin's:

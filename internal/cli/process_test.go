@@ -203,6 +203,7 @@ func leftoverProcesses(bin string) []string {
 // line must say the request was interrupted, which tells the signal's answer
 // from the deadline's (-t 10 is far away).
 func TestSignal(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	if testing.Short() {
 		t.Skip("builds the binary and runs it against a hanging server")
 	}
@@ -283,6 +284,7 @@ func TestSignal(t *testing.T) {
 // deadline's. Its wall time, process start-up included, is bounded by
 // -t × slowScale (see golden_test.go).
 func TestDeadlineKept(t *testing.T) {
+	t.Parallel() // its waits for -t overlap the other tests
 	if testing.Short() {
 		t.Skip("builds the binary and runs it against a hanging server")
 	}

@@ -99,17 +99,19 @@ type stopSignal struct{ sig os.Signal }
 func (s stopSignal) Unwrap() error { return context.Canceled }
 
 func (s stopSignal) Error() string {
-	switch s.sig {
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGINT:
-		return "SIGINT"
+	if name, ok := signalNames[s.sig]; ok {
+		return name
 	}
 	return s.sig.String()
 }
 
 // SignalContext is a context that SIGTERM or SIGINT cancels with a
-// stopSignal as its cause; stop ends the notification.
+// stopSignal as its cause; stop ends the notification. On Windows, Go
+// delivers Ctrl-C and Ctrl-Break as SIGINT (os.Interrupt) and a console's
+// close, logoff and shutdown events as SIGTERM, and its handler of those
+// blocks until the process exits (Windows ends it when the handler
+// returns, or after a few seconds), so the check ends with its line there
+// too.
 func SignalContext() (ctx context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 1)

@@ -34,9 +34,9 @@ func TestSignalBeforeTheCheck(t *testing.T) {
 		want plugin.State
 		says string
 	}{
-		{"SIGTERM", syscall.SIGTERM, []string{"-U", s.C.URL + "/ok"}, plugin.Critical, "stopped by SIGTERM before the check began; no request was made"},
-		{"SIGINT, -t state UNKNOWN", syscall.SIGINT, []string{"-U", s.C.URL + "/ok", "-t", "10:UNKNOWN"}, plugin.Unknown, "stopped by SIGINT before the check began"},
-		{"SIGTERM, direct mode, -t state WARNING", syscall.SIGTERM, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client, "-t", "5:1"}, plugin.Warning, "stopped by SIGTERM"},
+		{"SIGTERM", syscall.SIGTERM, []string{"-U", s.C.URL + "/ok"}, plugin.Critical, "stopped by " + signalNames[syscall.SIGTERM] + " before the check began; no request was made"},
+		{"SIGINT, -t state UNKNOWN", syscall.SIGINT, []string{"-U", s.C.URL + "/ok", "-t", "10:UNKNOWN"}, plugin.Unknown, "stopped by " + signalNames[syscall.SIGINT] + " before the check began"},
+		{"SIGTERM, direct mode, -t state WARNING", syscall.SIGTERM, []string{"--mode", "direct", "--identity-url", s.ID.URL + "/ok", "--client-id", fixture.Client, "-t", "5:1"}, plugin.Warning, "stopped by " + signalNames[syscall.SIGTERM]},
 		{"a usage error still says what is wrong", syscall.SIGTERM, []string{"-U", "ftp://x"}, plugin.Unknown, "is not an http:// or https:// URL"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
