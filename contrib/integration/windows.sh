@@ -18,7 +18,8 @@
 #     Wine's own stderr lines kept apart; -vvv without the password or secret;
 #     the plugin's own perfdata time= within -t (not Wine's wall time);
 #   - the credential cache: N checks of a forms site, logins counted by the
-#     simulator (GET /_sim/stats) as the daemons' parts do;
+#     simulator (GET /_sim/stats) as the daemons' parts do, in os.UserCacheDir and
+#     in a drive-letter --cache-dir;
 #   - the Icinga 2 agent's CheckCommand (contrib/windows) beside the package's
 #     creatio_oauth on a master: icinga2 daemon -C in the root, and the re-definition
 #     a copy of creatio_oauth in the global zone would be;
@@ -210,16 +211,21 @@ win_cache() {
 	reason=$(jq -r '.cache.reason // empty' "$WH/cache-1.out")
 	log "windows cache: $checks checks of $CREATIO/forms-net (forms) -> $logins logins; cache.used: $used; cache.dir: $dirs"
 	check "windows cache: $WIN_CACHE_RUNS checks reached the simulator" test "$checks" = "$WIN_CACHE_RUNS"
-	if [ "$used" = "true " ]; then
-		CACHE_LINES+=("$(printf '%-24s %s' "Windows (Wine):" "$checks checks of $CREATIO/forms-net (forms) -> $logins logins")")
-		check "windows cache: $checks checks -> $logins logins (at most 1)" test "$logins" -le 1
-		check "windows cache: in the prefix's %LocalAppData% (os.UserCacheDir): $dirs" grep -qiE '^C:\\users\\[^\\]+\\AppData\\Local\\check_creatio_oauth $' <<<"$dirs"
-	else
-		# a build whose cache is off on Windows: it must say why, and log in every time
-		log "windows cache: NOT used by this build: $reason"
-		check "windows cache: off, and the JSON says why (cache.reason)" test -n "$reason"
-		check "windows cache: off, so one login per check ($logins for $checks)" test "$logins" = "$checks"
-	fi
+	CACHE_LINES+=("$(printf '%-24s %s' "Windows (Wine):" "$checks checks of $CREATIO/forms-net (forms) -> $logins logins")")
+	check "windows cache: every check used it (cache.used true)${reason:+; not: $reason}" test "$used" = "true "
+	check "windows cache: $checks checks -> $logins logins (at most 1)" test "$logins" -le 1
+	check "windows cache: in %LocalAppData% of the prefix's user (os.UserCacheDir): $dirs" \
+		grep -qiE '^C:\\users\\[^\\]+\\AppData\\Local\\check_creatio_oauth $' <<<"$dirs"
+	# a drive-letter --cache-dir: one more login there, then none
+	before=$after
+	for i in 1 2 3; do
+		win_run "cachedir-$i" 60 -- --output=json --url="$CREATIO/forms-net" --user=Supervisor --password-file="{F:password.txt}" --cache-dir="{F:cache-d}"
+	done
+	sim_stats "$after.2" || { bad "windows: simulator stats"; return; }
+	checks=$(sim_delta "$before" "$after.2" scenarios forms-net health_requests)
+	logins=$(sim_delta "$before" "$after.2" scenarios forms-net logins)
+	check "windows cache: --cache-dir=$(win_path cache-d) (made by the plugin): $checks checks -> $logins login, its entry there" \
+		bash -c '[ "$1/$2" = 3/1 ] && [ "$(jq -r .cache.dir "$3")" = "$4" ] && ls "$5"/*.json >/dev/null 2>&1' _ "$checks" "$logins" "$WH/cachedir-3.out" "$(win_path cache-d)" "$WH/cache-d"
 }
 
 # win_agents: the UserParameters of contrib/windows/zabbix_agent2.creatio_oauth.conf
@@ -358,7 +364,7 @@ run_windows() {
 	if [ -f "$CONTRIB/integration/wine-tests.sh" ]; then
 		# shellcheck source=/dev/null
 		. "$CONTRIB/integration/wine-tests.sh"
-		wine_unit_tests "$ROOT"
+		wine_unit_tests "$TRIXIE"
 	else
 		log "windows: no contrib/integration/wine-tests.sh in this tree: the Windows unit tests did not run under Wine"
 	fi
