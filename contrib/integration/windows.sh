@@ -26,7 +26,7 @@
 #   - the Windows unit tests under Wine, when contrib/integration/wine-tests.sh
 #     (wine_unit_tests) is there.
 # One WINEPREFIX per run (wineboot once), in the root's work dir; wineserver -k at
-# the end. Not concurrent with zabbix7 or debian13 (the same root; run sequences them).
+# the end. CREATIO_IT_WINE_UNIT=0 leaves the unit tests out (development only). Not concurrent with zabbix7 or debian13 (the same root; run sequences them).
 
 WIN_EXE_NAME=check_creatio_oauth.exe
 WIN_CACHE_RUNS=6
@@ -331,6 +331,24 @@ run_windows() {
 	win_case credentials 3 10 -- --url="$CREATIO/forms" --user=Supervisor --password-file="{F:wrong-password.txt}"
 	win_case message 2 10 -- --url="$CREATIO/message-hostile"
 	check "windows message: the non-ASCII Message in UTF-8 (Überprüfung fehlgeschlagen ✗)" grep -qF 'Überprüfung fehlgeschlagen ✗' "$WH/message.out"
+	# https: a second simulator with a self-signed certificate, trusted by --ca-file (a
+	# drive-letter path); without it, not trusted (Wine has no store that knows it)
+	start_bg win-simulator-tls "$WH/simtls.log" "$SIMULATOR" -listen 127.0.0.1:0 -idp-listen 127.0.0.1:0 -tls -cert-out "$WH/sim.pem"
+	local tlspid=$BG_PID tlsurl=""
+	win_tls_up() { kill -0 "$tlspid" 2>/dev/null || return 2; tlsurl=$(awk '$1 == "creatio" { print $2; exit }' "$WH/simtls.log"); [ -n "$tlsurl" ] && [ -s "$WH/sim.pem" ]; }
+	if wait_for 60 "the https simulator" win_tls_up; then
+		win_case https 0 10 -- --url="${tlsurl%/}/ok" --ca-file="{F:sim.pem}" --certificate=20,7
+		check "windows https: the certificate's days in the perfdata (cert_days)" grep -q ' cert_days=' "$WH/https.out"
+		win_run https-untrusted 60 -- --url="${tlsurl%/}/ok"
+		printf '    %-14s exit %s: %.170s\n' https-untrusted "$WRC" "$(head -n 1 "$WH/https-untrusted.out")"
+		check "windows https without --ca-file: CRITICAL (exit 2), a certificate that is not trusted" \
+			bash -c '[ "$1" = 2 ] && grep -qi "certificate" "$2"' _ "$WRC" "$WH/https-untrusted.out"
+	else
+		cat "$WH/simtls.log"
+		bad "windows: the https simulator (-tls -cert-out)"
+	fi
+	stop_group "$tlspid" win-simulator-tls
+
 	# setup: a missing secret file by a drive-letter path (the paths differ from Linux's)
 	win_run setup 60 -- --url="$CREATIO/forms" --user=Supervisor --password-file="{F:missing.txt}"
 	printf '    %-14s exit %s: %.170s\n' setup "$WRC" "$(head -n 1 "$WH/setup.out")"
@@ -361,7 +379,9 @@ run_windows() {
 	win_cache
 	win_agents
 	win_icinga
-	if [ -f "$CONTRIB/integration/wine-tests.sh" ]; then
+	if [ "${CREATIO_IT_WINE_UNIT:-1}" = 0 ]; then
+		log "windows: CREATIO_IT_WINE_UNIT=0: the Windows unit tests left out (development only)"
+	elif [ -f "$CONTRIB/integration/wine-tests.sh" ]; then
 		# shellcheck source=/dev/null
 		. "$CONTRIB/integration/wine-tests.sh"
 		wine_unit_tests "$TRIXIE"
