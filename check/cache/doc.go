@@ -69,8 +69,10 @@
 // directory and files must be owned by the running user (the token's user
 // or default owner SID), the directory writable and the files open to no
 // one else but SYSTEM and Administrators; what the plugin makes gets a
-// protected DACL of exactly those three (perm_windows.go). Entries are
-// opened shared for deletion, so that a Save can replace an entry another
-// check is reading; a rename that Windows refuses while a reader has the
-// file open is tried again for up to about two seconds.
+// protected DACL of exactly those three (perm_windows.go). Windows (and
+// Wine) refuse to rename a file over one that is open, so there a Load
+// holds a shared LockFileEx lock on the key's lock file while it reads the
+// entry, and a Save an exclusive one for the moment of its rename
+// (Store.guard): readers need no lock of their own, but wait for a rename
+// in flight. Lock files stay in the directory when unlocked.
 package cache

@@ -50,14 +50,16 @@ d13_deb() {
 }
 
 # d13_pg DIR PORT: a private PostgreSQL cluster of the root in DIR (a path in the root),
-# unix socket only; sets D13_PGPID
+# unix socket only (initdb unless DIR/pgdata holds one already); sets D13_PGPID
+d13_pgbin() { echo "/$(cd "$TRIXIE/" && ls -d usr/lib/postgresql/*/bin | sort -V | tail -1)"; }
 d13_pg() {
 	local d=$1 port=$2 pgbin
-	pgbin=/$(cd "$TRIXIE/" && ls -d usr/lib/postgresql/*/bin | sort -V | tail -1)
+	pgbin=$(d13_pgbin)
 	mkdir -p "$TRIXIE$d"/{pgdata,pgsock}
 	d13_x chown postgres:postgres "$d/pgdata" "$d/pgsock"
-	timeout 120 "${TRIXIE_X[@]}" runuser -u postgres -- "$pgbin/initdb" -D "$d/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
-		>"$TRIXIE$d/initdb.log" 2>&1 || { cat "$TRIXIE$d/initdb.log"; return 1; }
+	[ -f "$TRIXIE$d/pgdata/PG_VERSION" ] ||
+		timeout 120 "${TRIXIE_X[@]}" runuser -u postgres -- "$pgbin/initdb" -D "$d/pgdata" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
+			>"$TRIXIE$d/initdb.log" 2>&1 || { cat "$TRIXIE$d/initdb.log"; return 1; }
 	start_bg d13-postgres "$TRIXIE$d/postgres.log" "${TRIXIE_X[@]}" setpriv --reuid=postgres --regid=postgres --init-groups -- \
 		"$pgbin/postgres" -D "$d/pgdata" -k "$d/pgsock" -p "$port" -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off
 	D13_PGPID=$BG_PID D13_PGDIR=$d D13_PGPORT=$port
@@ -254,7 +256,7 @@ d13_director() {
 		jq -e '.last_check_result.state == 0 and ([.last_check_result.command[] | select(startswith("--url"))] | length == 0)' <<<"$(svc creatio-direct)"
 	cache_window "Debian 13 Icinga 2 ${D13_ICINGA#r} (Director $D13_DIRECTOR)" "$D/stats-before.json" forms:forms-net oauth:bearer:basic-listed
 
-	stop_group "$ipid" d13-icinga2 10
+	stop_group "$ipid" d13-icinga2 5
 	cache_clean "$TRIXIE" nagios
 	stop_group "$pgpid" d13-postgres
 }
@@ -266,17 +268,28 @@ d13_zabbix() {
 	H=$TRIXIE$Z
 	mkdir -p "$H"/{log,agent,web}
 	d13_x chown zabbix:zabbix "$Z/log"
-	pgport=$(free_port 20000 32000)
-	webport=$(free_port 20000 32000)
-	zport=$(free_port 20000 32000)
-	aport=$(free_port 20000 32000)
+	pgport=$(free_port)
+	webport=$(free_port)
+	zport=$(free_port)
+	aport=$(free_port)
+	# the Zabbix database: the cached load of the package's schema files (zdb_restore), or loaded
+	local restored=0 ZR=$TRIXIE ZX=("${TRIXIE_X[@]}")
+	mkdir -p "$H/pg"
+	zdb_restore "$TRIXIE" "$(d13_pgbin)" "$H/pg/pgdata" && restored=1
 	d13_pg "$Z/pg" "$pgport" || { bad "debian13 zabbix: PostgreSQL"; return; }
 	pgpid=$D13_PGPID
 	local psql=(timeout 300 "${TRIXIE_X[@]}" psql -X -q -v ON_ERROR_STOP=1 -h "$Z/pg/pgsock" -p "$pgport")
-	"${psql[@]}" -U postgres -c 'create user zabbix' -c 'create database zabbix owner zabbix' postgres >/dev/null
-	log "loading the Zabbix 7.0 schema"
-	zcat "$TRIXIE"/usr/share/zabbix-server-pgsql/{schema,images,data}.sql.gz | "${psql[@]}" -U zabbix zabbix >"$H/log/schema.log" 2>&1 ||
-		{ tail "$H/log/schema.log"; bad "debian13: Zabbix schema import"; return; }
+	if [ $restored = 0 ]; then
+		"${psql[@]}" -U postgres -c 'create user zabbix' -c 'create database zabbix owner zabbix' postgres >/dev/null
+		log "loading the Zabbix 7.0 schema"
+		zcat "$TRIXIE"/usr/share/zabbix-server-pgsql/{schema,images,data}.sql.gz | "${psql[@]}" -U zabbix zabbix >"$H/log/schema.log" 2>&1 ||
+			{ tail "$H/log/schema.log"; bad "debian13: Zabbix schema import"; return; }
+		"${psql[@]}" -U zabbix -c 'analyze' zabbix >>"$H/log/schema.log" 2>&1 || true
+		stop_group "$pgpid" d13-postgres
+		zdb_save "$TRIXIE" "$(d13_pgbin)" "$H/pg/pgdata"
+		d13_pg "$Z/pg" "$pgport" || { bad "debian13 zabbix: PostgreSQL (restarted)"; return; }
+		pgpid=$D13_PGPID
+	fi
 
 	# --- the frontend's JSON-RPC API under php -S, its config in $Z
 	cp -a "$TRIXIE/usr/share/zabbix/." "$H/web/"

@@ -54,7 +54,13 @@ wine_unit_tests() {
 			exe=$(wine_exe_name "$pkg")
 			[ -f "$dir/$exe" ] || continue
 			echo "echo '=== exe $exe'"
-			echo "timeout 600 /usr/lib/wine/wine64 ./$exe -test.v -test.count=1 -test.timeout=500s -test.run '^($(tr ' ' '|' <<<"$tests"))\$' </dev/null 2>&1"
+			# on a terminal (script(1)), so that Wine gives the test a console
+			# (TestWindowsCtrlBreak sends it a Ctrl-Break); without a pty, as is
+			echo "if script -qec true /dev/null </dev/null >/dev/null 2>&1; then"
+			echo "timeout 600 script -qec \"/usr/lib/wine/wine64 ./$exe -test.v -test.count=1 -test.timeout=300s -test.run '^($(tr ' ' '|' <<<"$tests"))\\\$'\" /dev/null </dev/null 2>&1 | tr -d '\\r'"
+			echo "else"
+			echo "timeout 600 /usr/lib/wine/wine64 ./$exe -test.v -test.count=1 -test.timeout=300s -test.run '^($(tr ' ' '|' <<<"$tests"))\$' </dev/null 2>&1"
+			echo "fi"
 			echo "echo \"=== rc \$?\""
 		done
 		echo 'wineserver -k 2>/dev/null; wineserver -w 2>/dev/null; true'
@@ -62,7 +68,7 @@ wine_unit_tests() {
 	t=$SECONDS
 	timeout 1800 unshare --mount --propagation private -- /bin/sh -c '
 		r=$1 d=$2
-		mount -t proc proc "$r/proc" && mount --bind /dev "$r/dev" &&
+		mount -t proc proc "$r/proc" && mount --bind /dev "$r/dev" && { mount --bind /dev/pts "$r/dev/pts" || true; } &&
 		exec chroot "$r" /usr/bin/env -i PATH=/usr/lib/wine:/usr/bin:/bin HOME="$d" LANG=C.UTF-8 \
 			WINEPREFIX="$d/prefix" WINEDEBUG=-all /bin/sh "$d/run.sh"' sh "$root" "$rel" >"$dir/wine.log" 2>&1
 	printf '    wine: the tests ran in %d s\n' $((SECONDS - t))
