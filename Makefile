@@ -41,7 +41,7 @@ STATICCHECK_VERSION := v0.8.2
 TOOLS ?= $(firstword $(subst :, ,$(shell go env GOPATH)))/tools
 STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)/staticcheck
 
-.PHONY: all help build demo test vet lint race fuzz load vulncheck bench integration package package-test clean
+.PHONY: all help build demo test vet lint race fuzz load vulncheck bench integration package package-windows package-test clean
 
 all: build
 
@@ -155,11 +155,16 @@ bench: build
 integration:
 	contrib/integration/run
 
-## package: the .deb and .rpm for amd64 and arm64 in dist/ (nFPM, packaging/README.md)
+## package: the .deb and .rpm for amd64 and arm64, a Windows .zip for amd64 and arm64 and
+## SHA256SUMS in dist/ (nFPM, packaging/zip: packaging/README.md)
 PKG_NAME   := check-creatio-oauth
 PKG_ARCHES := amd64 arm64
 PKG_BUILD  := build/package
 PKG_EPOCH   = $(shell packaging/version -epoch)
+# the Windows zip: the .exe, README.md, LICENSE and contrib/windows/ as examples/
+WIN_ARCHES   := amd64 arm64
+WIN_EXAMPLES := $(sort $(wildcard contrib/windows/*))
+WIN_ZIP       = dist/$(BIN)-$(VERSION)-windows-$$arch.zip
 package:
 	@test -n "$(VERSION)" || { echo "packaging/version failed"; exit 1; }
 	@head -1 packaging/changelog | grep -qF '$(PKG_NAME) ($(BASE_VERSION)) ' || \
@@ -186,6 +191,28 @@ package:
 	  PKG_VERSION='$(VERSION)' PKG_ARCH=$$arch PKG_BUILD=$(PKG_BUILD) SOURCE_DATE_EPOCH=$(PKG_EPOCH) \
 	    $(PKG_BUILD)/nfpm package --config packaging/nfpm.yaml --packager $$fmt --target dist/; \
 	done; done
+	$(MAKE) --no-print-directory package-windows VERSION=$(VERSION)
+
+## package-windows: the Windows zips and SHA256SUMS only, into dist/ (make package runs it)
+package-windows:
+	@test -n "$(VERSION)" || { echo "packaging/version failed"; exit 1; }
+	mkdir -p dist $(PKG_BUILD)
+	go build -o $(PKG_BUILD)/zip ./packaging/zip
+	@# --version is the linker's -X, as on Linux (-trimpath keeps -ldflags out of go version -m, so the
+	@# string is looked for; the .exe's --version runs under Wine: contrib/integration/run windows)
+	@set -e; for arch in $(WIN_ARCHES); do \
+	  exe=$(PKG_BUILD)/windows_$$arch/$(BIN).exe; \
+	  echo "CGO_ENABLED=0 GOOS=windows GOARCH=$$arch go build -trimpath -ldflags \"$(LDFLAGS)\" -o $$exe ."; \
+	  CGO_ENABLED=0 GOOS=windows GOARCH=$$arch go build -trimpath -ldflags "$(LDFLAGS)" -o $$exe .; \
+	  grep -qaF -- '$(VERSION)' $$exe || { echo "$$exe: no $(VERSION) in it (-X $(VERSION_SYMBOL))"; exit 1; }; \
+	  for m in $$(go version -m $$exe | awk '$$1 == "dep" { print $$2 }'); do \
+	    grep -qF " $$m/*" packaging/copyright || { echo "packaging/copyright does not name $$m, linked into $$exe"; exit 1; }; \
+	  done; \
+	  echo "$(PKG_BUILD)/zip -o $(WIN_ZIP) -epoch $(PKG_EPOCH) $(BIN).exe README.md LICENSE $(WIN_EXAMPLES:contrib/windows/%=examples/%)"; \
+	  $(PKG_BUILD)/zip -o $(WIN_ZIP) -epoch $(PKG_EPOCH) $(BIN).exe=$$exe README.md=README.md LICENSE=LICENSE \
+	    $(foreach f,$(WIN_EXAMPLES),examples/$(notdir $(f))=$(f)); \
+	done
+	$(PKG_BUILD)/zip -sums dist
 
 ## package-test: make package, then install, use, inspect and purge the .deb here (root, Debian 12)
 package-test:

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -32,5 +33,30 @@ func TestCheckCommandHasEveryOption(t *testing.T) {
 				t.Errorf("the CheckCommand lacks --%s", o.LongName)
 			}
 		}
+	}
+}
+
+// The Windows agent's CheckCommand (contrib/windows) is creatio_oauth under
+// another name and with the .exe as its command: from "timeout = 1m" to the
+// end, the two files are the same, so the test above covers both.
+func TestWindowsCheckCommandIsCreatioOAuth(t *testing.T) {
+	body := func(file, object string) string {
+		t.Helper()
+		conf, err := os.ReadFile(fromRoot(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(conf)
+		o := strings.Index(s, `object CheckCommand "`+object+`" {`)
+		i := strings.Index(s, "\n\ttimeout = 1m\n")
+		if o < 0 || i < o {
+			t.Fatalf("%s: no object CheckCommand %q with timeout = 1m", file, object)
+		}
+		return s[i:]
+	}
+	linux := body("contrib/icinga2/check_creatio_oauth.conf", "creatio_oauth")
+	windows := body("contrib/windows/creatio_oauth_windows.conf", "creatio_oauth_windows")
+	if linux != windows {
+		t.Error("contrib/windows/creatio_oauth_windows.conf: arguments, env or vars differ from contrib/icinga2/check_creatio_oauth.conf")
 	}
 }
