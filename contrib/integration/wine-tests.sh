@@ -29,7 +29,7 @@ WINE_UNIT_TESTS=(
 
 # wine_unit_tests ROOT: build, run and report the tests of WINE_UNIT_TESTS
 wine_unit_tests() {
-	local root=${1:?wine_unit_tests ROOT} dir rel entry pkg exe tests rc=0 t
+	local root=${1:?wine_unit_tests ROOT} dir rel entry pkg exe tests rc=0 t sd
 	local -a names
 	local okf=wine_ok badf=wine_bad
 	declare -F ok >/dev/null && okf=ok
@@ -87,6 +87,12 @@ wine_unit_tests() {
 	done
 	if [ "$rc" -ne 0 ] && [ -n "${WINE_UNIT_KEEP:-}" ]; then
 		cp "$dir/wine.log" "$WINE_UNIT_KEEP"
+	fi
+	# wineserver leaves its socket directory in the root's /tmp
+	# (wine-XXXXXX/server-DEV-INODE of the prefix, in hex): removed with the prefix
+	if [ -d "$dir/prefix" ]; then
+		sd=server-$(stat -c %D "$dir/prefix")-$(printf %x "$(stat -c %i "$dir/prefix")")
+		find "$root/tmp" -mindepth 2 -maxdepth 2 -path "$root/tmp/wine-*/$sd" -printf '%h\n' | xargs -r rm -rf
 	fi
 	rm -rf "$dir"
 	return "$rc"
