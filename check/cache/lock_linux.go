@@ -10,11 +10,7 @@ import (
 	"path/filepath"
 	"sync"
 	"syscall"
-	"time"
 )
-
-// maxPoll is the longest pause between two tries of a taken lock.
-const maxPoll = 50 * time.Millisecond
 
 // Lock takes key's lock, waiting while another check (process or
 // goroutine) holds it, but never past ctx's end: then it returns an error
@@ -59,7 +55,7 @@ func (s *Store) Lock(ctx context.Context, key Key) (unlock func(), err error) {
 }
 
 // lockFile opens or creates the lock file at path and flocks it, polling
-// with a growing pause up to maxPoll until ctx ends.
+// with a growing pause (waitLock) until ctx ends.
 func (s *Store) lockFile(ctx context.Context, path string) (*os.File, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|openFlags, 0o600)
 	if err != nil {
@@ -76,26 +72,12 @@ func (s *Store) lockFile(ctx context.Context, path string) (*os.File, error) {
 		f.Close()
 		return nil, err
 	}
-	pause := time.Millisecond
-	for {
-		err := flock(f)
-		if err == nil {
-			return f, nil
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) {
-			f.Close()
-			return nil, fmt.Errorf("cache lock %s: %w", path, err)
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			f.Close()
-			return nil, fmt.Errorf("cache lock %s: still held by another check: %w", path, ctx.Err())
-		case <-t.C:
-		}
-		pause = min(2*pause, maxPoll)
+	busy := func(err error) bool { return errors.Is(err, syscall.EWOULDBLOCK) }
+	if err := waitLock(ctx, path, func() error { return flock(f) }, busy); err != nil {
+		f.Close()
+		return nil, err
 	}
+	return f, nil
 }
 
 // flock tries once to take an exclusive flock on f.

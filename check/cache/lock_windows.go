@@ -6,13 +6,9 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
-	"time"
 
 	"golang.org/x/sys/windows"
 )
-
-// maxPoll is the longest pause between two tries of a taken lock.
-const maxPoll = 50 * time.Millisecond
 
 // Lock takes key's lock, waiting while another check (process or
 // goroutine) holds it, but never past ctx's end: then it returns an error
@@ -49,33 +45,24 @@ func (s *Store) Lock(ctx context.Context, key Key) (unlock func(), err error) {
 		f.Close()
 		return nil, err
 	}
-	pause := time.Millisecond
-	for {
-		ol := new(windows.Overlapped)
-		err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
-		if err == nil {
-			var once sync.Once
-			return func() {
-				once.Do(func() {
-					_ = windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, new(windows.Overlapped))
-					f.Close()
-				})
-			}, nil
-		}
-		if !errors.Is(err, windows.ERROR_LOCK_VIOLATION) && !errors.Is(err, windows.ERROR_IO_PENDING) {
-			f.Close()
-			return nil, fmt.Errorf("cache lock %s: %w", path, err)
-		}
-		t := time.NewTimer(pause)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			f.Close()
-			return nil, fmt.Errorf("cache lock %s: still held by another check: %w", path, ctx.Err())
-		case <-t.C:
-		}
-		pause = min(2*pause, maxPoll)
+	h := windows.Handle(f.Fd())
+	try := func() error {
+		return windows.LockFileEx(h, windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, new(windows.Overlapped))
 	}
+	busy := func(err error) bool {
+		return errors.Is(err, windows.ERROR_LOCK_VIOLATION) || errors.Is(err, windows.ERROR_IO_PENDING)
+	}
+	if err := waitLock(ctx, path, try, busy); err != nil {
+		f.Close()
+		return nil, err
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			_ = windows.UnlockFileEx(h, 0, 1, 0, new(windows.Overlapped))
+			f.Close()
+		})
+	}, nil
 }
 
 // guard keeps readers of key id's entry file and the rename of a Save
